@@ -1,0 +1,384 @@
+//! The typed ladder model: the one data structure in the middle of the compiler.
+//!
+//! `source` builds it from files; `check`, `render`, `export` and `diff` only read it.
+//! It is plain data: no I/O, no templates, no terminal colours. Every node carries the
+//! [`Span`] it came from so that any diagnostic can point at the exact place.
+//!
+//! Cross references are indices ([`LevelRef`]) into `Ladder::tracks` and
+//! `Track::levels`, resolved once by [`crate::source::assemble`]; that keeps the model
+//! `Clone` and serialisable and makes every lookup O(1).
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::Config;
+
+/// A place in a source file. `line` and `col` are 1-based (col counts characters);
+/// `start..end` are byte offsets into the file's text, `end` exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub struct Span {
+    /// Path of the file relative to the project root, with `/` separators
+    /// (for example `content/managing.md`).
+    pub file: Arc<str>,
+    pub line: u32,
+    pub col: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    /// A span covering `start..end` of `text`, computing line and column.
+    pub fn from_offsets(file: &Arc<str>, text: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let before = &text[..start];
+        let line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..start].chars().count() as u32 + 1;
+        Span {
+            file: file.clone(),
+            line,
+            col,
+            start,
+            end,
+        }
+    }
+
+    /// A span for a whole file when nothing more precise is known (line 1, col 1).
+    pub fn file_start(file: &Arc<str>) -> Span {
+        Span {
+            file: file.clone(),
+            line: 1,
+            col: 1,
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A value together with the span it was written at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Markdown source text as written, with the span of its first byte. Rendering to
+/// HTML (and rewriting links) is the back ends' job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Markdown {
+    /// The Markdown text, trimmed of surrounding blank lines.
+    pub source: String,
+    /// Plain text (markup stripped, whitespace collapsed) for search, diffs and CSV.
+    pub text: String,
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Markdown {
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// Points at one level: `ladder.tracks[track].levels[level]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct LevelRef {
+    pub track: usize,
+    pub level: usize,
+}
+
+/// The whole ladder: settings, the home page prose and every track in display order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ladder {
+    pub config: Config,
+    pub home: Home,
+    /// Tracks sorted by `order`, then by file name.
+    pub tracks: Vec<Track>,
+    /// Every band in use with its levels in track order: the parallel alignment of
+    /// the tracks. Kept once per band (not per level) so that band peers cost
+    /// O(levels), not O(levels²).
+    pub bands: BTreeMap<i64, Vec<LevelRef>>,
+}
+
+/// The home page's title and prose, from `content/_index.md` when present.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Home {
+    pub title: Option<String>,
+    pub body: Markdown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Track {
+    /// Unique track id (front matter `id`, default the file stem); used in URLs.
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub summary: Option<String>,
+    pub order: Option<i64>,
+    /// Path relative to `content/`, with `/` separators, e.g. `managing.md`.
+    pub path: String,
+    /// Labels every level of this track should carry, in the order given.
+    pub dimensions: Vec<Spanned<String>>,
+    /// Prose before the first level section.
+    pub intro: Markdown,
+    /// H1 of the body, if any (shown as the page heading when present).
+    pub heading: Option<String>,
+    /// H2 sections that are not levels, in source order.
+    pub prose: Vec<ProseSection>,
+    pub levels: Vec<Level>,
+    /// Links written in this track's Markdown (`other.md#anchor`, `#anchor`).
+    pub links: Vec<Link>,
+    /// Span of the front matter block (the opening `---`).
+    pub span: Span,
+}
+
+/// An H2 that matches no level: kept and rendered on the track page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProseSection {
+    pub title: String,
+    pub anchor: String,
+    pub body: Markdown,
+    /// Index of the level section this prose follows in the file (`None`: before all levels).
+    pub after_level: Option<usize>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Level {
+    /// Unique within its track (front matter `id`, default the slug of the title).
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    /// Unique within the whole ladder, e.g. `M4`.
+    pub code: Spanned<String>,
+    /// The shared grade that lines tracks up.
+    pub band: Spanned<i64>,
+    /// Raw `inherits` value as written (a level id of the same track, or `track/level`).
+    pub inherits: Option<Spanned<String>>,
+    /// Resolved `inherits` target, when it exists.
+    pub inherits_ref: Option<LevelRef>,
+    /// The level's H2 section, `None` when the file has none (lint `missing-section`).
+    pub section: Option<Section>,
+    /// Everything in the section before the first label.
+    pub summary: Markdown,
+    /// Labelled blocks other than Responsibilities, in source order.
+    pub competencies: Vec<Competency>,
+    /// This level's own responsibilities, in source order.
+    pub responsibilities: Vec<Responsibility>,
+    /// Span of the `Responsibilities` label when present.
+    #[serde(skip)]
+    pub responsibilities_span: Option<Span>,
+    /// Responsibilities held through `inherits` (transitively), nearest ancestor first.
+    pub inherited: Vec<Inherited>,
+    /// Span of this level's entry in the front matter (its `title` key).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The H2 heading that opens a level's section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Heading text without the trailing note and `{#id}` attribute.
+    pub heading: String,
+    /// A trailing parenthetical note such as "Manager 4 / IC 5", without parentheses.
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Competency {
+    /// The label as written, e.g. "Technical Ability".
+    pub label: String,
+    /// Folded form of the label used to match across levels and tracks
+    /// (lowercase, single spaces), see [`fold_label`].
+    pub key: String,
+    /// Stable anchor for the label on the level page.
+    pub anchor: String,
+    pub body: Markdown,
+    /// Span of the label itself.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Responsibility {
+    /// The list item's Markdown.
+    pub body: Markdown,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A responsibility held through `inherits`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inherited {
+    /// The level that states it.
+    pub from: LevelRef,
+    /// Index into that level's `responsibilities`.
+    pub index: usize,
+}
+
+/// A link written in Markdown whose target is another track file or an anchor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// The destination as written, e.g. `managing.md#team-lead`.
+    pub dest: String,
+    /// The track file part (relative to content/), `None` for a same-page `#anchor`.
+    pub file: Option<String>,
+    pub anchor: Option<String>,
+    /// Resolved target: the track index and, if the anchor names a level, that level.
+    pub target: Option<LinkTarget>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LinkTarget {
+    Track(usize),
+    Level(LevelRef),
+    /// A prose section or other heading anchor on a track page.
+    Anchor(usize),
+}
+
+impl Ladder {
+    pub fn level(&self, r: LevelRef) -> &Level {
+        &self.tracks[r.track].levels[r.level]
+    }
+
+    pub fn track_index(&self, id: &str) -> Option<usize> {
+        self.tracks.iter().position(|t| t.id.value == id)
+    }
+
+    /// Every level, in track order then level order.
+    pub fn levels(&self) -> impl Iterator<Item = (LevelRef, &Level)> {
+        self.tracks.iter().enumerate().flat_map(|(t, track)| {
+            track
+                .levels
+                .iter()
+                .enumerate()
+                .map(move |(l, level)| (LevelRef { track: t, level: l }, level))
+        })
+    }
+
+    /// The levels at the same band as `r` on the other tracks, in track order.
+    pub fn band_peers(&self, r: LevelRef) -> impl Iterator<Item = LevelRef> + '_ {
+        let band = self.level(r).band.value;
+        self.bands
+            .get(&band)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |p| p.track != r.track)
+    }
+
+    /// Bands in use, highest first, each with the level of every track at that band
+    /// (`None` marks a gap). This is the parallel matrix of the home page.
+    pub fn band_matrix(&self) -> Vec<(i64, Vec<Option<LevelRef>>)> {
+        self.bands
+            .iter()
+            .rev()
+            .map(|(band, refs)| {
+                let mut row = vec![None; self.tracks.len()];
+                for r in refs {
+                    // The first level at a band wins; a second is a band-order error.
+                    if row[r.track].is_none() {
+                        row[r.track] = Some(*r);
+                    }
+                }
+                (*band, row)
+            })
+            .collect()
+    }
+
+    /// Display name of a band from ladder.yaml, if one is set.
+    pub fn band_name(&self, band: i64) -> Option<&str> {
+        self.config.bands.get(&band).map(String::as_str)
+    }
+}
+
+impl Level {
+    /// The level's own responsibilities followed by the ones it inherits.
+    pub fn effective_responsibilities<'a>(
+        &'a self,
+        ladder: &'a Ladder,
+    ) -> impl Iterator<Item = &'a Responsibility> + 'a {
+        self.responsibilities.iter().chain(
+            self.inherited
+                .iter()
+                .map(move |i| &ladder.level(i.from).responsibilities[i.index]),
+        )
+    }
+
+    pub fn competency(&self, key: &str) -> Option<&Competency> {
+        self.competencies.iter().find(|c| c.key == key)
+    }
+}
+
+/// Folds a label or heading for matching: trims, lowercases, collapses whitespace.
+pub fn fold_label(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A URL- and file-name-safe slug: lowercase ASCII letters, digits and `-`.
+/// Never empty, never contains `/`, `.` or `..`, so it cannot escape the output folder.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if c.is_alphanumeric() {
+            // Non-ASCII letters: keep a readable hex form rather than dropping them,
+            // so that two distinct non-ASCII ids do not collide.
+            out.push_str(&format!("u{:x}", c as u32));
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("untitled");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_never_escape() {
+        for s in ["../etc", "a/b", " ", "..", "Ünïcode", "<script>", "Team Lead / Senior"] {
+            let slug = slugify(s);
+            assert!(!slug.is_empty());
+            assert!(slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        }
+        assert_eq!(slugify("Team Lead / Senior Engineer"), "team-lead-senior-engineer");
+    }
+
+    #[test]
+    fn span_line_col() {
+        let f: Arc<str> = Arc::from("a.md");
+        let s = Span::from_offsets(&f, "ab\ncdé\nx", 7, 8);
+        assert_eq!((s.line, s.col), (2, 4));
+    }
+}

@@ -1,0 +1,1 @@
+//! `ladder serve`: watcher, HTTP server and live reload.

@@ -1,0 +1,362 @@
+//! Markdown sectioning: splits a track body into top-level blocks with byte ranges,
+//! recognises labels (bold `**Label:**` paragraphs and H3 headings), and extracts
+//! plain text and links. Everything keeps offsets into the file so spans are exact.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// The CommonMark extensions SPEC section 1 allows in bodies.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A top-level block of the body. Ranges are byte offsets into the body text.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading {
+        level: HeadingLevel,
+        /// Plain text of the heading (without a `{#id}` attribute).
+        text: String,
+        id: Option<String>,
+        range: Range<usize>,
+    },
+    /// A paragraph that opens with a bold label ending in a colon.
+    Label {
+        label: String,
+        /// The bold part, `**Label:**`.
+        label_range: Range<usize>,
+        /// The rest of the paragraph after the label (may be empty).
+        rest: Range<usize>,
+        range: Range<usize>,
+    },
+    List {
+        items: Vec<Range<usize>>,
+        range: Range<usize>,
+    },
+    Other {
+        range: Range<usize>,
+    },
+}
+
+impl Block {
+    pub fn range(&self) -> &Range<usize> {
+        match self {
+            Block::Heading { range, .. }
+            | Block::Label { range, .. }
+            | Block::List { range, .. }
+            | Block::Other { range } => range,
+        }
+    }
+}
+
+/// A link found in the body: destination and the byte range of the link.
+#[derive(Debug, Clone)]
+pub struct RawLink {
+    pub dest: String,
+    pub range: Range<usize>,
+}
+
+/// Splits `body` into top-level blocks and collects every link.
+pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
+    let mut blocks = Vec::new();
+    let mut links = Vec::new();
+    let mut depth = 0usize;
+    // State of the current top-level block.
+    let mut heading: Option<(HeadingLevel, Option<String>, String)> = None;
+    let mut para: Option<ParaState> = None;
+    let mut list_items: Vec<Range<usize>> = Vec::new();
+    let mut list_depth = 0usize;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(RawLink {
+                dest: dest_url.to_string(),
+                range: range.clone(),
+            }),
+            Event::Start(Tag::Item) if list_depth == 1 && depth == 1 => {
+                list_items.push(range.clone());
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(tag) => {
+                depth += 1;
+                if let Tag::List(_) = tag {
+                    list_depth += 1;
+                }
+                if depth == 1 {
+                    match tag {
+                        Tag::Heading { level, id, .. } => {
+                            heading = Some((level, id.map(|s| s.to_string()), String::new()))
+                        }
+                        Tag::Paragraph => para = Some(ParaState::default()),
+                        Tag::List(_) => list_items.clear(),
+                        _ => {}
+                    }
+                } else if let Some(p) = para.as_mut() {
+                    p.on_start(&tag, depth, range.clone());
+                }
+
+            }
+            Event::End(end) => {
+                if let TagEnd::List(_) = end {
+                    list_depth -= 1;
+                }
+                if depth == 1 {
+                    match end {
+                        TagEnd::Heading(_) => {
+                            if let Some((level, id, text)) = heading.take() {
+                                blocks.push(Block::Heading {
+                                    level,
+                                    text: collapse(&text),
+                                    id,
+                                    range: range.clone(),
+                                });
+                            }
+                        }
+                        TagEnd::Paragraph => {
+                            let p = para.take().unwrap_or_default();
+                            match p.label(body, range.clone()) {
+                                Some(b) => blocks.push(b),
+                                None => blocks.push(Block::Other {
+                                    range: range.clone(),
+                                }),
+                            }
+                        }
+                        TagEnd::List(_) => blocks.push(Block::List {
+                            items: std::mem::take(&mut list_items),
+                            range: range.clone(),
+                        }),
+                        _ => blocks.push(Block::Other {
+                            range: range.clone(),
+                        }),
+                    }
+                } else if let Some(p) = para.as_mut() {
+                    p.on_end(&end, depth, range.clone());
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+                if let Some(p) = para.as_mut() {
+                    p.on_text(&t, range.clone());
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, text)) = heading.as_mut() {
+                    text.push(' ');
+                }
+                if let Some(p) = para.as_mut() {
+                    p.on_text(" ", range.clone());
+                }
+            }
+            Event::Html(_) | Event::Rule | Event::DisplayMath(_) if depth == 0 => {
+                blocks.push(Block::Other { range })
+            }
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::InlineHtml(_) => {
+                if let Some(p) = para.as_mut() {
+                    p.saw_other();
+                }
+            }
+            _ => {}
+        }
+    }
+    (blocks, links)
+}
+
+/// Tracks whether a paragraph opens with `**Label:**` or `**Label**:`.
+#[derive(Default)]
+struct ParaState {
+    /// Still looking at the paragraph's first inline.
+    first: bool,
+    started: bool,
+    in_strong: bool,
+    strong_text: String,
+    strong_range: Option<Range<usize>>,
+    /// The strong span closed as the paragraph's first inline.
+    closed: bool,
+    /// Text right after the strong span (to find a colon just after the bold).
+    after: Option<(String, usize)>,
+    spoiled: bool,
+}
+
+impl ParaState {
+    fn on_start(&mut self, tag: &Tag, depth: usize, range: Range<usize>) {
+        if !self.started {
+            self.started = true;
+            if depth == 2 && matches!(tag, Tag::Strong) {
+                self.first = true;
+                self.in_strong = true;
+                self.strong_range = Some(range);
+                return;
+            }
+            self.spoiled = true;
+            return;
+        }
+        if self.closed && self.after.is_none() {
+            // Something other than text right after the bold: no colon there.
+            self.after = Some((String::new(), 0));
+        }
+    }
+
+    fn on_end(&mut self, end: &TagEnd, depth: usize, _range: Range<usize>) {
+        if self.in_strong && depth == 2 && matches!(end, TagEnd::Strong) {
+            self.in_strong = false;
+            self.closed = true;
+        }
+    }
+
+    fn on_text(&mut self, t: &str, range: Range<usize>) {
+        if !self.started {
+            self.started = true;
+            self.spoiled = true;
+            return;
+        }
+        if self.in_strong {
+            self.strong_text.push_str(t);
+        } else if self.closed && self.after.is_none() {
+            self.after = Some((t.to_string(), range.start));
+        }
+    }
+
+    fn saw_other(&mut self) {
+        if !self.started {
+            self.started = true;
+            self.spoiled = true;
+        }
+    }
+
+    fn label(self, body: &str, range: Range<usize>) -> Option<Block> {
+        if self.spoiled || !self.first || !self.closed {
+            return None;
+        }
+        let strong = self.strong_range?;
+        let inner = self.strong_text.trim();
+        let (label, rest_start) = if let Some(l) = inner.strip_suffix(':') {
+            (l.trim().to_string(), strong.end)
+        } else {
+            // `**Label**:` — the colon must be the first thing after the bold.
+            let (after, at) = self.after?;
+            let trimmed = after.trim_start();
+            if !trimmed.starts_with(':') || at != strong.end {
+                return None;
+            }
+            let colon = at + (after.len() - trimmed.len()) + 1;
+            (inner.to_string(), colon)
+        };
+        if label.is_empty() {
+            return None;
+        }
+        let rest_start = rest_start.min(range.end);
+        Some(Block::Label {
+            label: collapse(&label),
+            label_range: strong.start..rest_start.max(strong.end).min(body.len()),
+            rest: rest_start..range.end,
+            range,
+        })
+    }
+}
+
+/// Collapses runs of whitespace into single spaces and trims.
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The plain text of a Markdown fragment: markup dropped, whitespace collapsed.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
+            | Event::Start(Tag::Item) => out.push(' '),
+            Event::End(TagEnd::TableCell) => out.push(' '),
+            _ => {}
+        }
+    }
+    collapse(&out)
+}
+
+/// The label text rendered for display: plain text of inline Markdown.
+pub fn render_inline_label(md: &str) -> String {
+    plain_text(md)
+}
+
+/// Splits `text` on its trailing parenthetical note: "Lead (Manager 4 / IC 5)" →
+/// ("Lead", Some("Manager 4 / IC 5")).
+pub fn split_note(text: &str) -> (&str, Option<&str>) {
+    let t = text.trim_end();
+    if t.ends_with(')') {
+        // Find the matching open parenthesis of the final group.
+        let mut depth = 0i32;
+        for (i, c) in t.char_indices().rev() {
+            match c {
+                ')' => depth += 1,
+                '(' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let head = t[..i].trim_end();
+                        if head.is_empty() {
+                            return (t, None);
+                        }
+                        return (head, Some(t[i + 1..t.len() - 1].trim()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (t, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_both_bold_forms() {
+        let body = "**Scope:** the team.\n\n**Craft**: good code.\n\n**Not a label** here.\n";
+        let (b, _) = blocks(body);
+        let labels: Vec<_> = b
+            .iter()
+            .filter_map(|b| match b {
+                Block::Label { label, rest, .. } => Some((label.clone(), body[rest.clone()].trim().to_string())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("Scope".to_string(), "the team.".to_string()),
+                ("Craft".to_string(), "good code.".to_string())
+            ]
+        );
+        assert!(matches!(b[2], Block::Other { .. }));
+    }
+
+    #[test]
+    fn notes() {
+        assert_eq!(
+            split_note("Team Lead / Senior Engineer (Manager 4 / IC 5)"),
+            ("Team Lead / Senior Engineer", Some("Manager 4 / IC 5"))
+        );
+        assert_eq!(split_note("(x)"), ("(x)", None));
+        assert_eq!(split_note("Director"), ("Director", None));
+    }
+
+    #[test]
+    fn list_items_top_level_only() {
+        let (b, _) = blocks("- a\n  - nested\n- b\n");
+        match &b[0] {
+            Block::List { items, .. } => assert_eq!(items.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+}

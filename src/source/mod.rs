@@ -1,0 +1,424 @@
+//! The front end: project files in, typed [`Ladder`] plus diagnostics out.
+//!
+//! Three steps, each a function of its inputs so that `serve` can cache the middle one:
+//! 1. discovery ([`read_project_files`]): ladder.yaml and the Markdown files of
+//!    content/, read with walkdir; unreadable files, symlink loops and non-UTF-8 bytes
+//!    become diagnostics, never panics or hangs;
+//! 2. per-file parsing ([`parse_track`]): front matter and Markdown sections of one
+//!    track file, independent of every other file;
+//! 3. [`assemble`]: orders the tracks and resolves cross references (`inherits`,
+//!    links, band alignment) into indices.
+//!
+//! `diff` feeds the same steps with files read from git instead of the disk
+//! ([`load_files`]). Lints over the assembled model live in `check`.
+
+mod markdown;
+mod track;
+pub mod yaml;
+
+use anyhow::{bail, Context as _};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Lint, Sources};
+use crate::model::{Home, Ladder, LevelRef, LinkTarget, Span, Track};
+
+pub use markdown::{plain_text, render_inline_label};
+pub use track::{parse_home, parse_track, ParsedTrack};
+
+/// A loaded ladder project: the model, the settings and everything needed to report.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub config: Config,
+    pub ladder: Ladder,
+    /// Text of every file read, for rendering diagnostics.
+    pub sources: Sources,
+    /// Front-end diagnostics at default severity (lints are added by `check`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One input file: its path relative to the project root (with `/`) and its bytes.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: Arc<str>,
+    pub bytes: Arc<[u8]>,
+}
+
+/// All inputs of a project, as read from disk or from a git revision.
+#[derive(Debug, Clone, Default)]
+pub struct InputFiles {
+    /// `ladder.yaml`, if present.
+    pub config: Option<InputFile>,
+    /// `content/**/*.md`, sorted by path.
+    pub content: Vec<InputFile>,
+    /// Problems met while reading (unreadable files, symlink loops).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the project at `root` from disk. Fails (exit 2) only when `root` is not a
+/// ladder project at all; every problem inside it is a diagnostic.
+pub fn load_project(root: &Path) -> anyhow::Result<Project> {
+    let files = read_project_files(root)?;
+    Ok(load_files(&files))
+}
+
+/// Reads ladder.yaml and content/ under `root`.
+pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
+    if !root.is_dir() {
+        bail!("{} is not a folder", root.display());
+    }
+    let content_dir = root.join("content");
+    let config_path = root.join("ladder.yaml");
+    if !content_dir.is_dir() {
+        bail!(
+            "{} is not a ladder project: it has no content/ folder (run `ladder init` to start one)",
+            root.display()
+        );
+    }
+    let mut files = InputFiles::default();
+    if config_path.exists() {
+        let bytes = std::fs::read(&config_path)
+            .with_context(|| format!("reading {}", config_path.display()))?;
+        files.config = Some(InputFile {
+            path: Arc::from("ladder.yaml"),
+            bytes: Arc::from(bytes),
+        });
+    }
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let where_ = e
+                    .path()
+                    .map(|p| relative_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                let message = if e.loop_ancestor().is_some() {
+                    format!("symbolic link loop at {where_}; the link is skipped")
+                } else {
+                    format!("cannot read {where_}: {}", io_reason(&e))
+                };
+                files.diagnostics.push(Diagnostic::new(
+                    Lint::Io,
+                    Span::file_start(&Arc::from(where_.as_str())),
+                    message,
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !is_markdown(entry.path()) {
+            continue;
+        }
+        let rel: Arc<str> = Arc::from(relative_path(root, entry.path()).as_str());
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.content.push(InputFile {
+                path: rel,
+                bytes: Arc::from(bytes),
+            }),
+            Err(e) => files.diagnostics.push(Diagnostic::new(
+                Lint::Io,
+                Span::file_start(&rel),
+                format!("cannot read {rel}: {e}"),
+            )),
+        }
+    }
+    files.content.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn io_reason(e: &walkdir::Error) -> String {
+    e.io_error()
+        .map(|io| io.to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
+fn is_markdown(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "md")
+        && !p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') || n.starts_with('#') || n.ends_with('~'))
+}
+
+/// `root/content/a.md` → `content/a.md`, always with `/`.
+pub fn relative_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Decodes a file as UTF-8, or explains where it is not.
+pub fn decode(file: &InputFile) -> Result<Arc<str>, Diagnostic> {
+    match std::str::from_utf8(&file.bytes) {
+        Ok(s) => Ok(Arc::from(s.strip_prefix('\u{feff}').unwrap_or(s))),
+        Err(e) => {
+            let valid = &file.bytes[..e.valid_up_to()];
+            let lossy = String::from_utf8_lossy(&file.bytes);
+            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let line_start = valid
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+            let byte = file.bytes[e.valid_up_to()];
+            let _ = lossy;
+            Err(Diagnostic::new(
+                Lint::Io,
+                Span {
+                    file: file.path.clone(),
+                    line,
+                    col,
+                    start: 0,
+                    end: 0,
+                },
+                format!("file is not valid UTF-8 (byte 0x{byte:02x} at line {line}, column {col})"),
+            )
+            .with_help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// Parses and assembles a project from its input files.
+pub fn load_files(files: &InputFiles) -> Project {
+    use rayon::prelude::*;
+
+    let mut sources = Sources::default();
+    let mut diagnostics = files.diagnostics.clone();
+
+    let config = match &files.config {
+        Some(f) => match decode(f) {
+            Ok(text) => {
+                sources.insert(f.path.clone(), text.clone());
+                let (config, d) = Config::parse(&f.path, &text);
+                diagnostics.extend(d);
+                config
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                Config::default()
+            }
+        },
+        None => Config::default(),
+    };
+
+    let parsed: Vec<(Option<Arc<str>>, ParsedTrack)> = files
+        .content
+        .par_iter()
+        .map(|f| match decode(f) {
+            Ok(text) => {
+                let parsed = if is_home(&f.path) {
+                    parse_home(&f.path, &text)
+                } else {
+                    parse_track(&f.path, &text)
+                };
+                (Some(text), parsed)
+            }
+            Err(d) => (
+                None,
+                ParsedTrack {
+                    track: None,
+                    home: None,
+                    diagnostics: vec![d],
+                },
+            ),
+        })
+        .collect();
+
+    let mut tracks = Vec::new();
+    let mut home = Home::default();
+    for (f, (text, p)) in files.content.iter().zip(parsed) {
+        if let Some(text) = text {
+            sources.insert(f.path.clone(), text);
+        } else {
+            sources.insert(
+                f.path.clone(),
+                Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()),
+            );
+        }
+        diagnostics.extend(p.diagnostics);
+        if let Some(t) = p.track {
+            tracks.push(t);
+        }
+        if let Some(h) = p.home {
+            home = h;
+        }
+    }
+    let ladder = assemble(config.clone(), home, tracks);
+    Project {
+        config,
+        ladder,
+        sources,
+        diagnostics,
+    }
+}
+
+/// `content/_index.md` is the home page, not a track.
+pub fn is_home(path: &str) -> bool {
+    path == "content/_index.md"
+}
+
+/// Orders tracks (by `order`, then file name) and resolves every cross reference into
+/// indices. Unresolvable references stay `None`; `check` reports them.
+pub fn assemble(config: Config, home: Home, mut tracks: Vec<Track>) -> Ladder {
+    tracks.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), &a.path).cmp(&(b.order.unwrap_or(i64::MAX), &b.path))
+    });
+
+    // Lookups by id; on duplicates the first wins (duplicate-id reports the rest).
+    let mut track_by_id: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut track_by_path: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut level_by_id: Vec<BTreeMap<&str, usize>> = Vec::with_capacity(tracks.len());
+    for (ti, t) in tracks.iter().enumerate() {
+        track_by_id.entry(t.id.value.as_str()).or_insert(ti);
+        track_by_path.entry(t.path.as_str()).or_insert(ti);
+        let mut m = BTreeMap::new();
+        for (li, l) in t.levels.iter().enumerate() {
+            m.entry(l.id.value.as_str()).or_insert(li);
+        }
+        level_by_id.push(m);
+    }
+
+    // inherits: `level` (same track) or `track/level`.
+    let mut inherits_refs: Vec<Vec<Option<LevelRef>>> = Vec::with_capacity(tracks.len());
+    for (ti, t) in tracks.iter().enumerate() {
+        let refs = t
+            .levels
+            .iter()
+            .map(|l| {
+                let target = l.inherits.as_ref()?.value.trim();
+                let (tt, lid) = match target.split_once('/') {
+                    Some((track, level)) => (*track_by_id.get(track)?, level),
+                    None => (ti, target),
+                };
+                let li = *level_by_id[tt].get(lid)?;
+                Some(LevelRef {
+                    track: tt,
+                    level: li,
+                })
+            })
+            .collect();
+        inherits_refs.push(refs);
+    }
+
+    // Links: `other.md#anchor` relative to the linking file, or `#anchor`.
+    let mut link_targets: Vec<Vec<Option<LinkTarget>>> = Vec::with_capacity(tracks.len());
+    for (ti, t) in tracks.iter().enumerate() {
+        let dir = t.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let targets = t
+            .links
+            .iter()
+            .map(|link| {
+                let tt = match &link.file {
+                    None => ti,
+                    Some(f) => {
+                        let joined = normalize_join(dir, f)?;
+                        *track_by_path.get(joined.as_str())?
+                    }
+                };
+                match &link.anchor {
+                    None => Some(LinkTarget::Track(tt)),
+                    Some(a) => {
+                        if let Some(&li) = level_by_id[tt].get(a.as_str()) {
+                            Some(LinkTarget::Level(LevelRef {
+                                track: tt,
+                                level: li,
+                            }))
+                        } else if tracks[tt].prose.iter().any(|p| &p.anchor == a) {
+                            Some(LinkTarget::Anchor(tt))
+                        } else {
+                            None
+                        }
+                    }
+                }
+            })
+            .collect();
+        link_targets.push(targets);
+    }
+
+    for (ti, t) in tracks.iter_mut().enumerate() {
+        for (li, l) in t.levels.iter_mut().enumerate() {
+            l.inherits_ref = inherits_refs[ti][li];
+        }
+        for (k, link) in t.links.iter_mut().enumerate() {
+            link.target = link_targets[ti][k];
+        }
+    }
+
+    // Inherited responsibilities: walk the chain, nearest ancestor first; a cycle
+    // stops the walk (check reports it).
+    let mut inherited_all = Vec::with_capacity(tracks.len());
+    for (ti, t) in tracks.iter().enumerate() {
+        let mut per_level = Vec::with_capacity(t.levels.len());
+        for li in 0..t.levels.len() {
+            let mut out = Vec::new();
+            let start = LevelRef {
+                track: ti,
+                level: li,
+            };
+            let mut seen = vec![start];
+            let mut cur = tracks[ti].levels[li].inherits_ref;
+            while let Some(r) = cur {
+                if seen.contains(&r) {
+                    break;
+                }
+                seen.push(r);
+                let anc = &tracks[r.track].levels[r.level];
+                for index in 0..anc.responsibilities.len() {
+                    out.push(crate::model::Inherited { from: r, index });
+                }
+                cur = anc.inherits_ref;
+            }
+            per_level.push(out);
+        }
+        inherited_all.push(per_level);
+    }
+    for (t, per_level) in tracks.iter_mut().zip(inherited_all) {
+        for (l, inh) in t.levels.iter_mut().zip(per_level) {
+            l.inherited = inh;
+        }
+    }
+
+    let mut bands: BTreeMap<i64, Vec<LevelRef>> = BTreeMap::new();
+    for (ti, t) in tracks.iter().enumerate() {
+        for (li, l) in t.levels.iter().enumerate() {
+            bands.entry(l.band.value).or_default().push(LevelRef {
+                track: ti,
+                level: li,
+            });
+        }
+    }
+
+    Ladder {
+        config,
+        home,
+        tracks,
+        bands,
+    }
+}
+
+/// Joins a relative link onto the linking file's folder (`eng` + `../x.md`),
+/// refusing to climb above content/.
+fn normalize_join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        vec![]
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    // Tracks are keyed by their path relative to content/.
+    Some(parts.join("/"))
+}

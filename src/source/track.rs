@@ -1,0 +1,698 @@
+//! One track file → one [`Track`]: split the front matter, parse it with spans, then
+//! section the Markdown body into the track introduction, level sections (matched by
+//! title or `{#id}`), labelled blocks, responsibilities and prose sections.
+//!
+//! This is a pure function of the file's path and text, which is what lets `serve`
+//! reuse the result for files that did not change.
+
+use pulldown_cmark::HeadingLevel;
+use serde::Deserialize;
+use serde_saphyr::Spanned as YSpanned;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::markdown::{self, Block};
+use super::yaml;
+use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
+use crate::model::{
+    fold_label, slugify, Competency, Home, Level, Link, Markdown, ProseSection, Responsibility,
+    Section, Span, Spanned, Track,
+};
+
+/// What parsing one file produced.
+#[derive(Debug, Clone)]
+pub struct ParsedTrack {
+    pub track: Option<Track>,
+    pub home: Option<Home>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Track front matter as written. Required keys are `Option` so that every missing
+/// key is reported, not only the first.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrack {
+    title: Option<YSpanned<String>>,
+    id: Option<YSpanned<String>>,
+    summary: Option<String>,
+    order: Option<i64>,
+    dimensions: Option<Vec<YSpanned<String>>>,
+    levels: Option<Vec<YSpanned<RawLevel>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    title: Option<YSpanned<String>>,
+    id: Option<YSpanned<String>>,
+    code: Option<YSpanned<String>>,
+    band: Option<YSpanned<i64>>,
+    inherits: Option<YSpanned<String>>,
+}
+
+/// The keys of a track's front matter and of a level entry (for the JSON Schema).
+pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
+pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
+
+/// `_index.md` front matter: only a title.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawHome {
+    title: Option<String>,
+}
+
+/// Where the front matter is: the YAML between the fences and the body after them.
+struct Split {
+    yaml: Range<usize>,
+    body_start: usize,
+}
+
+fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diagnostic> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let mut pos = first_line_end;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Some(Split {
+                yaml: first_line_end..pos,
+                body_start: end,
+            }));
+        }
+        pos = end;
+    }
+    Err(Diagnostic::new(
+        Lint::FrontMatter,
+        Span::from_offsets(path, text, 0, 3),
+        "front matter is not closed",
+    )
+    .with_label("opened here")
+    .with_help("end the front matter with a line holding only `---`"))
+}
+
+/// Parses `content/_index.md`: optional front matter with a title, then prose.
+pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
+    let mut diagnostics = Vec::new();
+    let mut home = Home::default();
+    let body_start = match split_front_matter(path, text) {
+        Ok(Some(split)) => {
+            match yaml::from_str_in::<RawHome>(path, text, split.yaml.start, split.yaml.end) {
+                Ok(raw) => home.title = raw.title,
+                Err(d) => diagnostics.push(d),
+            }
+            split.body_start
+        }
+        Ok(None) => 0,
+        Err(d) => {
+            diagnostics.push(d);
+            text.len()
+        }
+    };
+    home.body = markdown_at(path, text, body_start..text.len());
+    ParsedTrack {
+        track: None,
+        home: Some(home),
+        diagnostics,
+    }
+}
+
+/// Parses one track file. Returns no track when the front matter is unusable.
+pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
+    let mut diagnostics = Vec::new();
+    let fail = |d: Diagnostic| ParsedTrack {
+        track: None,
+        home: None,
+        diagnostics: vec![d],
+    };
+    let split = match split_front_matter(path, text) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            let what = if text.trim().is_empty() {
+                "the file is empty: a track needs front matter"
+            } else {
+                "missing front matter"
+            };
+            return fail(
+                Diagnostic::new(Lint::FrontMatter, Span::from_offsets(path, text, 0, 0), what)
+                    .with_help(
+                        "start the file with `---`, then at least `title:` and `levels:`, then `---`",
+                    ),
+            );
+        }
+        Err(d) => return fail(d),
+    };
+    let fm_span = Span::from_offsets(path, text, 0, 3);
+    let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
+        return fail(
+            Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
+                .with_help("a track needs at least `title:` and `levels:`"),
+        );
+    } else {
+        match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
+            Ok(r) => r,
+            Err(d) => return fail(d),
+        }
+    };
+    let sp = |loc: &serde_saphyr::Location| yaml::span_of(path, text, split.yaml.start, loc);
+    let spanned = |v: &YSpanned<String>| Spanned {
+        value: v.value.clone(),
+        span: sp(&v.referenced),
+    };
+
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md");
+    let title = match &raw.title {
+        Some(t) => spanned(t),
+        None => {
+            diagnostics.push(
+                Diagnostic::new(Lint::FrontMatter, fm_span.clone(), "missing required key `title`")
+                    .with_help("add `title: <the track's name>` to the front matter"),
+            );
+            Spanned {
+                value: stem.to_string(),
+                span: fm_span.clone(),
+            }
+        }
+    };
+    let id = match &raw.id {
+        Some(i) => {
+            let s = spanned(i);
+            check_id(&s, "track id", &mut diagnostics);
+            s
+        }
+        None => Spanned {
+            value: slugify(stem),
+            span: fm_span.clone(),
+        },
+    };
+    let dimensions: Vec<Spanned<String>> = raw.dimensions.iter().flatten().map(spanned).collect();
+
+    let mut levels: Vec<Level> = Vec::new();
+    match &raw.levels {
+        None => diagnostics.push(
+            Diagnostic::new(Lint::FrontMatter, fm_span.clone(), "missing required key `levels`")
+                .with_help("list the track's levels, lowest first, each with `title`, `code` and `band`"),
+        ),
+        Some(list) => {
+            for entry in list {
+                let at = sp(&entry.referenced);
+                let l = &entry.value;
+                let mut missing = Vec::new();
+                if l.title.is_none() {
+                    missing.push("title");
+                }
+                if l.code.is_none() {
+                    missing.push("code");
+                }
+                if l.band.is_none() {
+                    missing.push("band");
+                }
+                if !missing.is_empty() {
+                    let keys = missing
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Lint::FrontMatter,
+                            at.clone(),
+                            format!("level is missing required key{} {keys}", if missing.len() > 1 { "s" } else { "" }),
+                        )
+                        .with_label("this level")
+                        .with_help("every level needs `title`, `code` and `band`"),
+                    );
+                    continue;
+                }
+                let (Some(t), Some(c), Some(b)) = (&l.title, &l.code, &l.band) else {
+                    continue;
+                };
+                let title = spanned(t);
+                let code = spanned(c);
+                check_code(&code, &mut diagnostics);
+                let id = match &l.id {
+                    Some(i) => {
+                        let s = spanned(i);
+                        check_id(&s, "level id", &mut diagnostics);
+                        s
+                    }
+                    None => Spanned {
+                        value: slugify(&title.value),
+                        span: title.span.clone(),
+                    },
+                };
+                levels.push(Level {
+                    id,
+                    span: title.span.clone(),
+                    title,
+                    code,
+                    band: Spanned {
+                        value: b.value,
+                        span: sp(&b.referenced),
+                    },
+                    inherits: l.inherits.as_ref().map(spanned),
+                    inherits_ref: None,
+                    section: None,
+                    summary: Markdown::default(),
+                    competencies: Vec::new(),
+                    responsibilities: Vec::new(),
+                    responsibilities_span: None,
+                    inherited: Vec::new(),
+                });
+            }
+        }
+    }
+
+    let mut track = Track {
+        id,
+        title,
+        summary: raw.summary,
+        order: raw.order,
+        path: path.strip_prefix("content/").unwrap_or(path).to_string(),
+        dimensions,
+        intro: Markdown::default(),
+        heading: None,
+        prose: Vec::new(),
+        levels,
+        links: Vec::new(),
+        span: fm_span,
+    };
+    section_body(path, text, split.body_start, &mut track, &mut diagnostics);
+    ParsedTrack {
+        track: Some(track),
+        home: None,
+        diagnostics,
+    }
+}
+
+/// Ids end up in URLs and file names: only ASCII letters, digits, `-` and `_`.
+fn check_id(id: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let v = &id.value;
+    let ok = !v.is_empty()
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !v.starts_with('-');
+    if !ok {
+        diagnostics.push(
+            Diagnostic::new(
+                Lint::FrontMatter,
+                id.span.clone(),
+                format!("{what} `{v}` is not a valid id"),
+            )
+            .with_label("ids are used in URLs and file names")
+            .with_help(format!(
+                "use only ASCII letters, digits, `-` and `_`, for example `{}`",
+                slugify(v)
+            )),
+        );
+    }
+}
+
+/// Codes are short identifiers such as `M4` or `IC-5`.
+fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    let v = &code.value;
+    let ok = !v.trim().is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !v.contains("..");
+    if !ok {
+        diagnostics.push(
+            Diagnostic::new(
+                Lint::FrontMatter,
+                code.span.clone(),
+                format!("level code `{v}` is not a valid code"),
+            )
+            .with_label("codes are short identifiers")
+            .with_help("use only ASCII letters, digits, `-`, `_` and `.`, for example `M4` or `IC5`"),
+        );
+    }
+}
+
+fn markdown_at(path: &Arc<str>, text: &str, range: Range<usize>) -> Markdown {
+    let raw = &text[range.clone()];
+    let trimmed_start = raw.len() - raw.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    // Keep leading spaces of the first line (indentation matters in Markdown) by
+    // trimming whole blank lines only.
+    let mut start = range.start;
+    for line in raw.split_inclusive('\n') {
+        if line.trim().is_empty() && start - range.start < trimmed_start {
+            start += line.len();
+        } else {
+            break;
+        }
+    }
+    let source = text[start..range.end].trim_end().to_string();
+    if source.is_empty() {
+        return Markdown::default();
+    }
+    Markdown {
+        text: markdown::plain_text(&source),
+        source,
+        span: Some(Span::from_offsets(path, text, start, start)),
+    }
+}
+
+/// Where a block of the body currently goes.
+enum Target {
+    Intro,
+    Prose(usize),
+    Level(usize),
+}
+
+/// The open labelled block of a level.
+struct OpenLabel {
+    label: String,
+    span: Span,
+    body_start: usize,
+    is_responsibilities: bool,
+}
+
+fn section_body(
+    path: &Arc<str>,
+    text: &str,
+    body_start: usize,
+    track: &mut Track,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let body = &text[body_start..];
+    let (blocks, raw_links) = markdown::blocks(body);
+    let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
+
+    for l in raw_links {
+        if let Some(link) = link_of(path, text, &l.dest, abs(&l.range)) {
+            track.links.push(link);
+        }
+    }
+
+    let by_title: HashMap<String, usize> = track
+        .levels
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, l)| (fold_label(&l.title.value), i))
+        .collect();
+    let by_id: HashMap<String, usize> = track
+        .levels
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, l)| (l.id.value.clone(), i))
+        .collect();
+    let level_ids: Vec<String> = track.levels.iter().map(|l| l.id.value.clone()).collect();
+
+    let mut target = Target::Intro;
+    let mut chunk_start = body_start; // start of the current free-text chunk
+    let mut open: Option<OpenLabel> = None;
+    let mut last_level: Option<usize> = None;
+    let mut labels_seen: Vec<Vec<String>> = vec![Vec::new(); track.levels.len()];
+    let mut found: Vec<Option<Span>> = vec![None; track.levels.len()];
+    let mut prose_anchor_count: BTreeMap<String, usize> = BTreeMap::new();
+    // Blocks of the current Responsibilities label, collected as they come.
+    let mut resp_lists: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
+
+    // Closes the current chunk or label at `end` (absolute offset).
+    macro_rules! close {
+        ($end:expr) => {{
+            let end: usize = $end;
+            match (&target, open.take()) {
+                (Target::Level(li), Some(o)) => {
+                    let level = &mut track.levels[*li];
+                    if o.is_responsibilities {
+                        level.responsibilities_span = Some(o.span.clone());
+                        for (_, items) in resp_lists.drain(..) {
+                            for item in items {
+                                let md = markdown_at(path, text, list_item_content(text, item.clone()));
+                                level.responsibilities.push(Responsibility {
+                                    body: md,
+                                    span: Span::from_offsets(path, text, item.start, item.start),
+                                });
+                            }
+                        }
+                    } else {
+                        let key = fold_label(&o.label);
+                        let mut anchor = slugify(&o.label);
+                        if level.competencies.iter().any(|c| c.anchor == anchor) {
+                            anchor = format!("{anchor}-{}", level.competencies.len() + 1);
+                        }
+                        level.competencies.push(Competency {
+                            label: o.label,
+                            key,
+                            anchor,
+                            body: markdown_at(path, text, o.body_start..end),
+                            span: o.span,
+                        });
+                    }
+                }
+                (Target::Level(li), None) => {
+                    track.levels[*li].summary = markdown_at(path, text, chunk_start..end);
+                }
+                (Target::Intro, _) => track.intro = markdown_at(path, text, chunk_start..end),
+                (Target::Prose(pi), _) => {
+                    track.prose[*pi].body = markdown_at(path, text, chunk_start..end)
+                }
+            }
+            resp_lists.clear();
+        }};
+    }
+
+    for block in &blocks {
+        let range = abs(block.range());
+        match block {
+            Block::Heading {
+                level: HeadingLevel::H1,
+                text: h,
+                ..
+            } if matches!(target, Target::Intro) && track.heading.is_none() => {
+                close!(range.start);
+                track.heading = Some(h.clone());
+                chunk_start = range.end;
+            }
+            Block::Heading {
+                level: HeadingLevel::H2,
+                text: h,
+                id,
+                ..
+            } => {
+                close!(range.start);
+                let hspan = Span::from_offsets(path, text, range.start, trim_end_offset(text, range.clone()));
+                let matched = match id {
+                    Some(id) => match by_id.get(id.as_str()) {
+                        Some(&li) => Some((li, h.as_str(), None)),
+                        None => {
+                            let mut d = Diagnostic::new(
+                                Lint::DanglingReference,
+                                hspan.clone(),
+                                format!("heading `{{#{id}}}` names no level of this track"),
+                            )
+                            .with_label("no level has this id");
+                            d = match did_you_mean(id, level_ids.iter().map(String::as_str)) {
+                                Some(s) => d.with_help(format!("did you mean `{{#{s}}}`?")),
+                                None => d.with_help(format!(
+                                    "level ids in this track: {}",
+                                    level_ids.join(", ")
+                                )),
+                            };
+                            diagnostics.push(d);
+                            None
+                        }
+                    },
+                    None => {
+                        let (head, note) = markdown::split_note(h);
+                        if let Some(&li) = by_title.get(&fold_label(h)) {
+                            Some((li, h.as_str(), None))
+                        } else {
+                            by_title.get(&fold_label(head)).map(|&li| (li, head, note))
+                        }
+                    }
+                };
+                match matched {
+                    Some((li, head, note)) => {
+                        if let Some(first) = &found[li] {
+                            diagnostics.push(
+                                Diagnostic::new(
+                                    Lint::DuplicateId,
+                                    hspan.clone(),
+                                    format!(
+                                        "level `{}` has a second section",
+                                        track.levels[li].id.value
+                                    ),
+                                )
+                                .with_label("second section")
+                                .with_related(first.clone(), "first section here")
+                                .with_help("give each level exactly one H2 section; rename or merge this one"),
+                            );
+                            // Treat the duplicate as prose so that its text is kept.
+                            let anchor = unique_anchor(&mut prose_anchor_count, h);
+                            track.prose.push(ProseSection {
+                                title: h.clone(),
+                                anchor,
+                                body: Markdown::default(),
+                                after_level: last_level,
+                                span: hspan,
+                            });
+                            target = Target::Prose(track.prose.len() - 1);
+                        } else {
+                            found[li] = Some(hspan.clone());
+                            track.levels[li].section = Some(Section {
+                                heading: head.to_string(),
+                                note: note.map(str::to_string),
+                                span: hspan,
+                            });
+                            target = Target::Level(li);
+                            last_level = Some(li);
+                        }
+                    }
+                    None => {
+                        let anchor = match id {
+                            Some(id) => id.clone(),
+                            None => unique_anchor(&mut prose_anchor_count, h),
+                        };
+                        track.prose.push(ProseSection {
+                            title: h.clone(),
+                            anchor,
+                            body: Markdown::default(),
+                            after_level: last_level,
+                            span: hspan,
+                        });
+                        target = Target::Prose(track.prose.len() - 1);
+                    }
+                }
+                chunk_start = range.end;
+            }
+            Block::Heading {
+                level: HeadingLevel::H3,
+                text: h,
+                ..
+            } if matches!(target, Target::Level(_)) => {
+                close!(range.start);
+                let li = match target {
+                    Target::Level(li) => li,
+                    _ => unreachable!("guarded by matches! above"),
+                };
+                let hashes = text[range.clone()].find(|c: char| c != '#' && c != ' ').unwrap_or(0);
+                let label_span = Span::from_offsets(
+                    path,
+                    text,
+                    range.start + hashes,
+                    trim_end_offset(text, range.clone()),
+                );
+                open = Some(open_label(h, label_span, range.end, &mut labels_seen[li]));
+            }
+            Block::Label {
+                label,
+                label_range,
+                rest,
+                ..
+            } if matches!(target, Target::Level(_)) => {
+                close!(range.start);
+                let li = match target {
+                    Target::Level(li) => li,
+                    _ => unreachable!("guarded by matches! above"),
+                };
+                let lr = abs(label_range);
+                let label_span = Span::from_offsets(path, text, lr.start, lr.end);
+                let mut o = open_label(label, label_span, abs(rest).start, &mut labels_seen[li]);
+                if o.is_responsibilities && !body[rest.clone()].trim().is_empty() {
+                    // "**Responsibilities:** text" keeps the text as the first item.
+                    resp_lists.push((abs(rest), vec![abs(rest)]));
+                    o.body_start = range.end;
+                }
+                open = Some(o);
+            }
+            Block::List { items, .. } => {
+                if let Some(o) = &open {
+                    if o.is_responsibilities {
+                        resp_lists.push((range.clone(), items.iter().map(&abs).collect()));
+                    }
+                }
+            }
+            _ => {
+                if let Some(o) = &open {
+                    if o.is_responsibilities {
+                        // A paragraph inside Responsibilities (e.g. an intro line)
+                        // is kept as an item of its own.
+                        resp_lists.push((range.clone(), vec![range.clone()]));
+                    }
+                }
+            }
+        }
+    }
+    close!(text.len());
+}
+
+fn open_label(label: &str, span: Span, body_start: usize, seen: &mut Vec<String>) -> OpenLabel {
+    seen.push(fold_label(label));
+    OpenLabel {
+        is_responsibilities: fold_label(label) == "responsibilities",
+        label: label.to_string(),
+        span,
+        body_start,
+    }
+}
+
+fn unique_anchor(counts: &mut BTreeMap<String, usize>, title: &str) -> String {
+    let base = slugify(title);
+    let n = counts.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        format!("{base}-{n}")
+    }
+}
+
+/// End of a heading's text on its line (without the trailing newline).
+fn trim_end_offset(text: &str, range: Range<usize>) -> usize {
+    let s = &text[range.clone()];
+    let line_end = s.find('\n').unwrap_or(s.len());
+    range.start + s[..line_end].trim_end().len()
+}
+
+/// A list item's content without its marker (`- `, `1. `, `* [ ] `).
+fn list_item_content(text: &str, item: Range<usize>) -> Range<usize> {
+    let s = &text[item.clone()];
+    let t = s.trim_start();
+    let lead = s.len() - t.len();
+    let marker_len = if t.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        t.find(['.', ')'])
+            .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()))
+            .map_or(0, |i| i + 1)
+    };
+    (item.start + lead + marker_len).min(item.end)..item.end
+}
+
+/// A link to another track file or a same-page anchor; web links are not tracked.
+fn link_of(path: &Arc<str>, text: &str, dest: &str, range: Range<usize>) -> Option<Link> {
+    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("//") {
+        return None;
+    }
+    let (file, anchor) = match dest.split_once('#') {
+        Some((f, a)) => (f, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let file = if file.is_empty() {
+        None
+    } else if file.ends_with(".md") {
+        Some(file.to_string())
+    } else {
+        return None;
+    };
+    if file.is_none() && anchor.is_none() {
+        return None;
+    }
+    Some(Link {
+        dest: dest.to_string(),
+        file,
+        anchor,
+        target: None,
+        span: Span::from_offsets(path, text, range.start, range.end),
+    })
+}

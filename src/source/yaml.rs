@@ -1,0 +1,178 @@
+//! YAML through serde-saphyr, with its locations turned into our [`Span`]s and its
+//! errors into `front-matter` diagnostics (with "did you mean" for unknown keys).
+//!
+//! The parser runs with a budget (nesting depth, alias expansion, event count) so that
+//! deeply nested documents and alias bombs fail fast with a diagnostic.
+
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
+use crate::model::Span;
+
+/// Parses `yaml`, which starts at byte `offset` of the file `file_text` at `path`.
+pub fn from_str<T: DeserializeOwned>(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+) -> Result<T, Diagnostic> {
+    let end = file_text.len();
+    from_str_in(path, file_text, offset, end)
+}
+
+/// Like [`from_str`] for `file_text[offset..end]`.
+pub fn from_str_in<T: DeserializeOwned>(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    end: usize,
+) -> Result<T, Diagnostic> {
+    let yaml = &file_text[offset..end];
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_events: 200_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+        },
+    };
+    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| {
+        let span = match e.location() {
+            Some(loc) => span_of(path, file_text, offset, &loc),
+            None => Span::from_offsets(path, file_text, offset, offset),
+        };
+        error_diagnostic(span, &e.to_string())
+    })
+}
+
+/// Converts a serde-saphyr location inside YAML that starts at `offset` of `file_text`.
+pub fn span_of(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    loc: &serde_saphyr::Location,
+) -> Span {
+    let start = match loc.span().byte_offset() {
+        Some(b) => offset + b as usize,
+        None => line_col_to_offset(file_text, offset, loc.line(), loc.column()),
+    };
+    let len = loc.span().byte_len().unwrap_or(0) as usize;
+    Span::from_offsets(path, file_text, start, start + len)
+}
+
+fn line_col_to_offset(text: &str, offset: usize, line: u64, col: u64) -> usize {
+    let yaml = &text[offset..];
+    let mut pos = 0;
+    for _ in 1..line.max(1) {
+        match yaml[pos..].find('\n') {
+            Some(i) => pos += i + 1,
+            None => break,
+        }
+    }
+    let col_bytes: usize = yaml[pos..]
+        .chars()
+        .take(col.saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    offset + pos + col_bytes
+}
+
+/// Turns serde-saphyr's message ("error: line 4 column 5: unknown field `bnad`,
+/// expected one of title, band") into a diagnostic with a "did you mean" help.
+fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
+    let first = display.lines().next().unwrap_or(display);
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    // Drop the "line N column M: " prefix; the span says where.
+    if let Some(rest) = message.strip_prefix("line ") {
+        if let Some(i) = rest.find(": ") {
+            let prefix = &rest[..i];
+            if prefix.split(" column ").all(|p| p.trim().chars().all(|c| c.is_ascii_digit())) {
+                message = rest[i + 2..].trim();
+            }
+        }
+    }
+    let message = message
+        .replace(", set DuplicateKeyPolicy in Options if acceptable", "")
+        .replace("duplicate mapping key", "duplicate key");
+    let mut d = Diagnostic::new(Lint::FrontMatter, span, message.clone());
+    if let Some((unknown, expected)) = parse_unknown_field(&message) {
+        let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let help = match did_you_mean(&unknown, candidates.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known keys here: {}", expected.join(", ")),
+        };
+        d = Diagnostic::new(Lint::FrontMatter, d.span, format!("unknown key `{unknown}`"))
+            .with_label("not a known key")
+            .with_help(help);
+    } else if message.starts_with("invalid i64") || message.contains("invalid type") {
+        d = d.with_label("wrong type");
+    }
+    d
+}
+
+/// `unknown field `x`, expected one of a, b` → ("x", ["a", "b"]).
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let end = rest.find('`')?;
+    let unknown = rest[..end].to_string();
+    let after = &rest[end + 1..];
+    let list = after
+        .split_once("expected one of ")
+        .map(|(_, l)| l)
+        .or_else(|| after.split_once("expected ").map(|(_, l)| l))
+        .unwrap_or("");
+    let expected = list
+        .split(',')
+        .map(|s| s.trim().trim_matches('`').to_string())
+        .filter(|s| !s.is_empty() && !s.contains(' '))
+        .collect();
+    Some((unknown, expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: String,
+        band: Option<i64>,
+    }
+
+    fn parse(y: &str) -> Result<Doc, Diagnostic> {
+        let p: Arc<str> = Arc::from("x.md");
+        from_str::<Doc>(&p, y, 0)
+    }
+
+    #[test]
+    fn unknown_key_has_hint_and_place() {
+        let d = parse("title: a\nbnad: 3\n").unwrap_err();
+        assert_eq!(d.message, "unknown key `bnad`");
+        assert_eq!((d.span.line, d.span.col), (2, 1));
+        assert_eq!(d.help.as_deref(), Some("did you mean `band`?"));
+    }
+
+    #[test]
+    fn wrong_type_points_at_value() {
+        let d = parse("title: a\nband: seven\n").unwrap_err();
+        assert_eq!((d.span.line, d.span.col), (2, 7));
+    }
+
+    #[test]
+    fn alias_bomb_and_depth_fail_cleanly() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            bomb.push_str(&format!(
+                "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        assert!(parse(&bomb).is_err());
+        let deep = format!("title: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        assert!(parse(&deep).is_err());
+    }
+}
