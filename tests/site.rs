@@ -5,7 +5,6 @@
 
 mod site_support;
 
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use site_support::*;
@@ -37,12 +36,21 @@ fn every_page_is_written() {
         "managing/director/index.html",
     ];
     for band in [3, 4, 5] {
-        expected.push(Box::leak(format!("compare/{band}/index.html").into_boxed_str()));
+        expected.push(Box::leak(
+            format!("compare/{band}/index.html").into_boxed_str(),
+        ));
     }
     for path in expected {
-        assert!(site.files.contains_key(path), "{path} missing; site has {:?}", site.files.keys());
+        assert!(
+            site.files.contains_key(path),
+            "{path} missing; site has {:?}",
+            site.files.keys()
+        );
     }
-    assert!(out.path().join(".ladder-site").is_file(), "marker file written");
+    assert!(
+        out.path().join(".ladder-site").is_file(),
+        "marker file written"
+    );
 }
 
 #[test]
@@ -87,7 +95,10 @@ fn links_resolve_in_the_example_ladder() {
             assert!(site.files.contains_key(&page), "{page} missing");
         }
     }
-    assert!(levels >= 12, "the example ladder has two tracks of six levels or more");
+    assert!(
+        levels >= 12,
+        "the example ladder has two tracks of six levels or more"
+    );
 }
 
 #[test]
@@ -98,18 +109,40 @@ fn home_matrix_lists_bands_highest_first_with_gaps() {
     let rows = table_rows(&home, "matrix");
     // Header row, then bands 5, 4, 3.
     assert_eq!(rows.len(), 4, "{rows:#?}");
-    assert!(rows[1][0].contains('5') && rows[1][0].contains("Staff"), "{:?}", rows[1]);
-    assert!(rows[2][0].contains('4') && rows[2][0].contains("Senior"), "{:?}", rows[2]);
-    assert!(rows[3][0].contains('3') && rows[3][0].contains("Mid-level"), "{:?}", rows[3]);
+    assert!(
+        rows[1][0].contains('5') && rows[1][0].contains("Staff"),
+        "{:?}",
+        rows[1]
+    );
+    assert!(
+        rows[2][0].contains('4') && rows[2][0].contains("Senior"),
+        "{:?}",
+        rows[2]
+    );
+    assert!(
+        rows[3][0].contains('3') && rows[3][0].contains("Mid-level"),
+        "{:?}",
+        rows[3]
+    );
     assert!(rows[1][1].contains("Staff Engineer") && rows[1][1].contains("T5"));
     assert!(rows[1][2].contains("Engineering Director") && rows[1][2].contains("M5"));
     // Managing has no level at band 4: an explicit gap, not an empty cell.
     assert!(rows[2][1].contains("Senior Engineer"));
-    assert!(rows[2][2].contains("No level at this band"), "{:?}", rows[2]);
+    assert!(
+        rows[2][2].contains("No level at this band"),
+        "{:?}",
+        rows[2]
+    );
     assert!(home.contains(&format!("href=\"{BASE}technical/staff/\"")));
-    assert!(home.contains("<em>") || home.contains("<strong>example ladder</strong>"), "home prose rendered");
+    assert!(
+        home.contains("<em>") || home.contains("<strong>example ladder</strong>"),
+        "home prose rendered"
+    );
     // Links in _index.md are rewritten like links in tracks.
-    assert!(home.contains(&format!("href=\"{BASE}managing/team-lead/\"")), "home links rewritten");
+    assert!(
+        home.contains(&format!("href=\"{BASE}managing/team-lead/\"")),
+        "home links rewritten"
+    );
 }
 
 #[test]
@@ -119,15 +152,30 @@ fn level_page_shows_peers_inherited_responsibilities_and_changes() {
     let staff = site.page("technical/staff/index.html");
     // Band peer on the other track.
     let peers = section(&staff, "peers");
-    assert!(peers.contains(&format!("href=\"{BASE}managing/director/\"")), "{peers}");
-    assert!(!peers.contains("technical/"), "no peer from its own track: {peers}");
+    assert!(
+        peers.contains(&format!("href=\"{BASE}managing/director/\"")),
+        "{peers}"
+    );
+    assert!(
+        !peers.contains("technical/"),
+        "no peer from its own track: {peers}"
+    );
     // Own and inherited responsibilities, the inherited ones linked to their origin.
     let resp = section(&staff, "responsibilities");
     assert!(resp.contains("Sets technical direction across teams"));
     for (text, origin) in [
-        ("Leads the design of a service", "technical/senior/#responsibility-1"),
-        ("Ships small features", "technical/engineer/#responsibility-1"),
-        ("Fixes bugs in their area", "technical/engineer/#responsibility-2"),
+        (
+            "Leads the design of a service",
+            "technical/senior/#responsibility-1",
+        ),
+        (
+            "Ships small features",
+            "technical/engineer/#responsibility-1",
+        ),
+        (
+            "Fixes bugs in their area",
+            "technical/engineer/#responsibility-2",
+        ),
     ] {
         let item = resp
             .split("<li")
@@ -138,16 +186,37 @@ fn level_page_shows_peers_inherited_responsibilities_and_changes() {
     }
     // What changes from Senior Engineer.
     let changes = section(&staff, "changes");
-    assert!(changes.contains("What changes from Senior Engineer"), "{changes}");
+    assert!(
+        changes.contains("What changes from Senior Engineer"),
+        "{changes}"
+    );
     let added = between(&changes, "class=\"delta-list added\"", "</ul>");
-    assert!(added.contains("Sets technical direction across teams"), "{added}");
-    assert!(!added.contains("Leads the design"), "inherited ones are not new: {added}");
-    assert!(!changes.contains("class=\"delta-list removed\""), "nothing removed: {changes}");
+    assert!(
+        added.contains("Sets technical direction across teams"),
+        "{added}"
+    );
+    assert!(
+        !added.contains("Leads the design"),
+        "inherited ones are not new: {added}"
+    );
+    assert!(
+        !changes.contains("class=\"delta-list removed\""),
+        "nothing removed: {changes}"
+    );
     // Scope changed word by word; Influence is new.
     let scope = between(&changes, "id=\"change-scope\"", "</section>");
-    assert!(scope.contains("<del>") && scope.contains("<ins>"), "{scope}");
-    assert!(scope.contains("<del>A whole service, from design to production.</del>"), "{scope}");
-    assert!(scope.contains("<ins>Several teams&#39; systems.</ins>"), "{scope}");
+    assert!(
+        scope.contains("<del>") && scope.contains("<ins>"),
+        "{scope}"
+    );
+    assert!(
+        scope.contains("<del>A whole service, from design to production.</del>"),
+        "{scope}"
+    );
+    assert!(
+        scope.contains("<ins>Several teams&#39; systems.</ins>"),
+        "{scope}"
+    );
     let influence = between(&changes, "id=\"change-influence\"", "</section>");
     assert!(influence.contains("new at this level"), "{influence}");
     // Previous / next.
@@ -164,13 +233,22 @@ fn responsibilities_no_longer_listed_are_shown_as_removed() {
     let changes = section(&director, "changes");
     assert!(changes.contains("What changes from Team Lead"));
     let removed = between(&changes, "class=\"delta-list removed\"", "</ul>");
-    assert!(removed.contains("Runs team rituals") && removed.contains("Hires engineers"), "{removed}");
+    assert!(
+        removed.contains("Runs team rituals") && removed.contains("Hires engineers"),
+        "{removed}"
+    );
     let added = between(&changes, "class=\"delta-list added\"", "</ul>");
     assert!(added.contains("Owns the group"), "{added}");
     assert!(!added.contains("Runs team rituals"), "{added}");
     let people = between(&changes, "id=\"change-people\"", "</section>");
-    assert!(people.contains("<del>") && people.contains("<ins>"), "{people}");
-    assert!(people.contains("month") && people.contains("week"), "{people}");
+    assert!(
+        people.contains("<del>") && people.contains("<ins>"),
+        "{people}"
+    );
+    assert!(
+        people.contains("month") && people.contains("week"),
+        "{people}"
+    );
     // The team lead is first on its track: no delta, said plainly.
     let lead = site.page("managing/team-lead/index.html");
     assert!(section(&lead, "changes").contains("first level"));
@@ -190,12 +268,18 @@ fn band_pages_put_the_right_levels_side_by_side() {
     assert!(scope[1].contains("Several teams"), "{scope:?}");
     assert!(scope[2].contains("A group of teams"), "{scope:?}");
     // A label only one track has shows a gap on the other.
-    let people = rows.iter().find(|r| r[0] == "People").expect("a People row");
+    let people = rows
+        .iter()
+        .find(|r| r[0] == "People")
+        .expect("a People row");
     assert!(people[1].contains("Not described"), "{people:?}");
     // Band 4 has only the technical level and says which track has none.
     let band4 = site.page("compare/4/index.html");
     assert_eq!(table_rows(&band4, "compare")[0].len(), 2);
-    assert!(band4.contains("No level at this band on"), "missing tracks listed");
+    assert!(
+        band4.contains("No level at this band on"),
+        "missing tracks listed"
+    );
 }
 
 #[test]
@@ -244,18 +328,33 @@ fn export_search_index_and_picker_data() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["x"].as_str().is_some_and(|x| x.contains("budget")))
+        .find(|e| {
+            e["k"] == "responsibility" && e["t"].as_str().is_some_and(|t| t.contains("budget"))
+        })
         .expect("the budget responsibility is indexed");
-    assert_eq!(hit["u"], format!("{BASE}managing/director/#responsibility-1"));
+    assert_eq!(
+        hit["u"],
+        format!("{BASE}managing/director/#responsibility-1")
+    );
 
-    let picker: serde_json::Value = serde_json::from_slice(&site.files["data/levels.json"]).unwrap();
+    let picker: serde_json::Value =
+        serde_json::from_slice(&site.files["data/levels.json"]).unwrap();
     let keys: Vec<&str> = picker["levels"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, ["technical/engineer", "technical/senior", "technical/staff", "managing/team-lead", "managing/director"]);
+    assert_eq!(
+        keys,
+        [
+            "technical/engineer",
+            "technical/senior",
+            "technical/staff",
+            "managing/team-lead",
+            "managing/director"
+        ]
+    );
 }
 
 #[test]
@@ -263,7 +362,10 @@ fn two_builds_are_byte_identical() {
     let a = build_fixture("site-basic", &["--base-url", BASE]);
     let b = build_fixture("site-basic", &["--base-url", BASE]);
     let (a, b) = (Site::read(a.path()), Site::read(b.path()));
-    assert_eq!(a.files.keys().collect::<Vec<_>>(), b.files.keys().collect::<Vec<_>>());
+    assert_eq!(
+        a.files.keys().collect::<Vec<_>>(),
+        b.files.keys().collect::<Vec<_>>()
+    );
     for (path, bytes) in &a.files {
         assert!(bytes == &b.files[path], "{path} differs between two builds");
     }
@@ -275,21 +377,36 @@ fn script_in_front_matter_and_markdown_is_escaped() {
     let tech = project.path().join("content/technical.md");
     let text = std::fs::read_to_string(&tech).unwrap();
     let text = text
-        .replace("title: Technical Track", "title: \"<script>alert('track')</script> Technical\"")
-        .replace("summary: Individual contributors.", "summary: \"<img src=x onerror=alert(1)>\"")
-        .replace("Writes good code with help.", "Writes good code with help. <script>alert('body')</script>");
+        .replace(
+            "title: Technical Track",
+            "title: \"<script>alert('track')</script> Technical\"",
+        )
+        .replace(
+            "summary: Individual contributors.",
+            "summary: \"<img src=x onerror=alert(1)>\"",
+        )
+        .replace(
+            "Writes good code with help.",
+            "Writes good code with help. <script>alert('body')</script>",
+        );
     std::fs::write(&tech, text).unwrap();
     let out = build_project(project.path(), &[]);
     let site = Site::read(out.path());
     for (path, bytes) in &site.files {
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(bytes);
-            assert!(!html.contains("<script>alert"), "{path} has an unescaped script");
+            assert!(
+                !html.contains("<script>alert"),
+                "{path} has an unescaped script"
+            );
             assert!(!html.contains("<img src=x"), "{path} has an unescaped img");
         }
     }
     let track = site.page("technical/index.html");
-    assert!(track.contains("&lt;script&gt;alert("), "escaped text is still shown");
+    assert!(
+        track.contains("&lt;script&gt;alert("),
+        "escaped text is still shown"
+    );
 }
 
 #[test]
@@ -302,12 +419,16 @@ fn raw_html_passes_through_only_when_enabled() {
     );
     std::fs::write(&tech, text).unwrap();
     let out = build_project(project.path(), &[]);
-    assert!(Site::read(out.path()).page("technical/engineer/index.html").contains("&lt;abbr"));
+    assert!(Site::read(out.path())
+        .page("technical/engineer/index.html")
+        .contains("&lt;abbr"));
     let yaml = project.path().join("ladder.yaml");
     let config = std::fs::read_to_string(&yaml).unwrap() + "markdown:\n  raw_html: true\n";
     std::fs::write(&yaml, config).unwrap();
     let out = build_project(project.path(), &[]);
-    assert!(Site::read(out.path()).page("technical/engineer/index.html").contains("<abbr title=\"help\">aid</abbr>"));
+    assert!(Site::read(out.path())
+        .page("technical/engineer/index.html")
+        .contains("<abbr title=\"help\">aid</abbr>"));
 }
 
 #[test]
@@ -323,7 +444,9 @@ fn project_templates_and_static_files_override_the_theme() {
     std::fs::write(project.path().join("static/img/logo.txt"), "logo").unwrap();
     let out = build_project(project.path(), &[]);
     let site = Site::read(out.path());
-    assert!(site.page("404.html").contains("Custom not found for Example Ladder"));
+    assert!(site
+        .page("404.html")
+        .contains("Custom not found for Example Ladder"));
     assert_eq!(site.files["img/logo.txt"], b"logo");
     // Other templates still come from the theme.
     assert!(site.page("index.html").contains("class=\"matrix\""));
@@ -364,8 +487,13 @@ fn writer_refuses_a_folder_it_did_not_create() {
         .arg(&docs)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("was not written by `ladder build`"));
-    assert_eq!(std::fs::read_to_string(docs.join("notes.md")).unwrap(), "mine");
+        .stderr(predicate::str::contains(
+            "was not written by `ladder build`",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(docs.join("notes.md")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -373,7 +501,10 @@ fn writer_refuses_the_project_and_folders_holding_content() {
     let project = copy_fixture("site-basic");
     // Pretend the project folder was a site once: the marker must not be enough.
     std::fs::write(project.path().join(".ladder-site"), "").unwrap();
-    for output in [project.path().to_path_buf(), project.path().join("content/..")] {
+    for output in [
+        project.path().to_path_buf(),
+        project.path().join("content/.."),
+    ] {
         Command::cargo_bin("ladder")
             .unwrap()
             .arg("build")
@@ -408,7 +539,9 @@ fn a_failing_build_leaves_the_previous_site_intact() {
     let before = Site::read(out.path());
     // Break the ladder: a level without a band is an error.
     let tech = project.path().join("content/technical.md");
-    let text = std::fs::read_to_string(&tech).unwrap().replace("    band: 5\n", "");
+    let text = std::fs::read_to_string(&tech)
+        .unwrap()
+        .replace("    band: 5\n", "");
     std::fs::write(&tech, text).unwrap();
     Command::cargo_bin("ladder")
         .unwrap()
@@ -420,7 +553,11 @@ fn a_failing_build_leaves_the_previous_site_intact() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("no site was written"));
-    assert_eq!(Site::read(out.path()).files, before.files, "previous site untouched");
+    assert_eq!(
+        Site::read(out.path()).files,
+        before.files,
+        "previous site untouched"
+    );
 }
 
 #[test]
@@ -441,7 +578,9 @@ fn output_and_base_url_come_from_ladder_yaml_by_default() {
         .success()
         .stderr(predicate::str::contains("pages"));
     let site = Site::read(&project.path().join("public"));
-    assert!(site.page("index.html").contains("href=\"/eng/assets/style.css\""));
+    assert!(site
+        .page("index.html")
+        .contains("href=\"/eng/assets/style.css\""));
     site.check_links("/eng/");
 }
 
@@ -469,7 +608,11 @@ fn init_scaffolds_a_project_that_checks_clean_and_builds() {
         .success();
     let site = Site::read(&project.join("site"));
     let home = site.page("index.html");
-    assert_eq!(table_rows(&home, "matrix").len(), 4, "three bands and a header");
+    assert_eq!(
+        table_rows(&home, "matrix").len(),
+        4,
+        "three bands and a header"
+    );
     site.check_links("/");
     // A second init into the now non-empty folder is refused and changes nothing.
     let before = std::fs::read_to_string(project.join("ladder.yaml")).unwrap();
@@ -480,5 +623,8 @@ fn init_scaffolds_a_project_that_checks_clean_and_builds() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not empty"));
-    assert_eq!(std::fs::read_to_string(project.join("ladder.yaml")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(project.join("ladder.yaml")).unwrap(),
+        before
+    );
 }

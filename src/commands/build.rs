@@ -33,7 +33,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let diagnostics = crate::check::check_project(&project, false);
     let color = super::use_color_stderr();
     if !diagnostics.is_empty() {
-        eprint!("{}", diagnostic::render_human(&diagnostics, &project.sources, color));
+        eprint!(
+            "{}",
+            diagnostic::render_human(&diagnostics, &project.sources, color)
+        );
     }
     if diagnostic::has_errors(&diagnostics) {
         eprintln!("error: the ladder has errors; no site was written");
@@ -49,7 +52,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         Ok(theme) => theme,
         Err(diagnostics) => {
             let sources = with_files(&project.sources, root, &diagnostics);
-            eprint!("{}", diagnostic::render_human(&diagnostics, &sources, color));
+            eprint!(
+                "{}",
+                diagnostic::render_human(&diagnostics, &sources, color)
+            );
             eprintln!("error: the theme has errors; no site was written");
             return Ok(ExitCode::from(super::LADDER_ERRORS));
         }

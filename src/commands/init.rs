@@ -32,7 +32,8 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
     for (rel, text) in SCAFFOLD {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -56,7 +57,8 @@ fn check_empty(dir: &Path) -> anyhow::Result<()> {
         Err(e) => Err(e).with_context(|| format!("reading {}", dir.display())),
         Ok(meta) if !meta.is_dir() => bail!("{} exists and is not a folder", dir.display()),
         Ok(_) => {
-            let mut entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+            let mut entries =
+                std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
             if entries.next().is_some() {
                 bail!(
                     "{} is not empty; `ladder init` only writes into an empty or new folder \

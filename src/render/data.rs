@@ -43,11 +43,17 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
         });
         for (l, level) in track.levels.iter().enumerate() {
             let view = views.level(LevelRef { track: t, level: l });
-            let context = format!("{} · {} · {}", level.title.value, level.code.value, track.title.value);
+            let context = format!(
+                "{} · {} · {}",
+                level.title.value, level.code.value, track.title.value
+            );
             entries.push(Entry {
                 k: "level",
                 t: &level.title.value,
-                c: format!("{} · {} · band {}", level.code.value, track.title.value, level.band.value),
+                c: format!(
+                    "{} · {} · band {}",
+                    level.code.value, track.title.value, level.band.value
+                ),
                 u: view.url.clone(),
                 x: &level.summary.text,
             });
@@ -63,10 +69,10 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
             for (i, r) in level.responsibilities.iter().enumerate() {
                 entries.push(Entry {
                     k: "responsibility",
-                    t: "Responsibility",
+                    t: &r.body.text,
                     c: context.clone(),
                     u: format!("{}#responsibility-{}", view.url, i + 1),
-                    x: &r.body.text,
+                    x: "",
                 });
             }
         }
@@ -104,12 +110,18 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                 track: v.track.title,
                 url: &v.url,
                 summary: &v.summary,
-                competencies: v.competencies.iter().map(|c| (c.key, c.label, c.html.as_str())).collect(),
+                competencies: v
+                    .competencies
+                    .iter()
+                    .map(|c| (c.key, c.label, c.html.as_str()))
+                    .collect(),
                 responsibilities: responsibilities_html(v),
             }
         })
         .collect();
-    Ok(serde_json::to_vec(&serde_json::json!({ "levels": levels }))?)
+    Ok(serde_json::to_vec(
+        &serde_json::json!({ "levels": levels }),
+    )?)
 }
 
 /// `ladder.json`: the typed model with a `schema_version`.

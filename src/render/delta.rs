@@ -66,7 +66,7 @@ pub fn competency_delta(level: &Level, previous: &Level) -> Vec<CompetencyDelta>
             None => CompetencyDelta {
                 label: c.label.clone(),
                 key: c.key.clone(),
-                        anchor: anchor(&c.key),
+                anchor: anchor(&c.key),
                 change: Change::Added,
                 diff_html: text_html(&diff_text(&c.body.source)),
             },
@@ -98,11 +98,12 @@ pub fn diff_text(md: &str) -> String {
     let mut line = String::new();
     let flush = |line: &mut String, out: &mut String| {
         let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let collapsed = collapsed.trim_end_matches(['|', ' ']);
         if !collapsed.is_empty() && collapsed != "•" {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&collapsed);
+            out.push_str(collapsed);
         }
         line.clear();
     };
@@ -115,7 +116,11 @@ pub fn diff_text(md: &str) -> String {
                 line.push_str("• ");
             }
             Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableRow | TagEnd::TableHead,
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::Heading(_)
+                | TagEnd::TableRow
+                | TagEnd::TableHead,
             ) => flush(&mut line, &mut out),
             Event::End(TagEnd::TableCell) => line.push_str(" | "),
             _ => {}
@@ -223,7 +228,9 @@ fn merge_small_equal_runs(segments: Vec<Segment>) -> Vec<Segment> {
                     _ => false,
                 };
                 if fold {
-                    if let (Some(Segment::Changed(r, a)), Some(Segment::Changed(r2, a2))) = (out.last_mut(), iter.next()) {
+                    if let (Some(Segment::Changed(r, a)), Some(Segment::Changed(r2, a2))) =
+                        (out.last_mut(), iter.next())
+                    {
                         r.push_str(&text);
                         r.push_str(&r2);
                         a.push_str(&text);

@@ -145,7 +145,11 @@ impl<'a> LinkResolver<'a> {
             Some(a) => {
                 if let Some(&level) = self.levels[track].get(a) {
                     Some(LinkTarget::Level(LevelRef { track, level }))
-                } else if self.ladder.tracks[track].prose.iter().any(|p| p.anchor == a) {
+                } else if self.ladder.tracks[track]
+                    .prose
+                    .iter()
+                    .any(|p| p.anchor == a)
+                {
                     Some(LinkTarget::Anchor(track))
                 } else {
                     None
@@ -210,7 +214,9 @@ impl<'a> MarkdownRenderer<'a> {
                 .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
                 .count()
                 == 1
-            && !events.iter().any(|e| matches!(e, Event::Start(_)) && is_block_start(e));
+            && !events
+                .iter()
+                .any(|e| matches!(e, Event::Start(_)) && is_block_start(e));
         if single_paragraph {
             events.pop();
             events.remove(0);
@@ -278,11 +284,12 @@ impl<'a> MarkdownRenderer<'a> {
                     title,
                     id,
                 }) => {
-                    let dest_url = if is_dangerous(&dest_url) && !dest_url.starts_with("data:image/") {
-                        CowStr::from("")
-                    } else {
-                        dest_url
-                    };
+                    let dest_url =
+                        if is_dangerous(&dest_url) && !dest_url.starts_with("data:image/") {
+                            CowStr::from("")
+                        } else {
+                            dest_url
+                        };
                     events.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
@@ -440,7 +447,11 @@ mod tests {
         let l = ladder("title: x\n");
         let urls = Urls::new("/");
         let md = MarkdownRenderer::new(&l, &urls);
-        let html = md.render("[x](javascript:alert(1)) [y]( JavaScript:alert(1))", None, "");
+        let html = md.render(
+            "[x](javascript:alert(1)) [y]( JavaScript:alert(1))",
+            None,
+            "",
+        );
         assert!(!html.to_lowercase().contains("javascript"), "{html}");
     }
 
@@ -449,7 +460,11 @@ mod tests {
         let l = ladder("title: x\n");
         let urls = Urls::new("/");
         let md = MarkdownRenderer::new(&l, &urls);
-        let html = md.render("#### Deep dive\n\n#### Deep dive\n\n#### Own {#mine}\n\n|a|b|\n|-|-|\n|1|2|\n", None, "p-");
+        let html = md.render(
+            "#### Deep dive\n\n#### Deep dive\n\n#### Own {#mine}\n\n|a|b|\n|-|-|\n|1|2|\n",
+            None,
+            "p-",
+        );
         assert!(html.contains("id=\"p-deep-dive\""), "{html}");
         assert!(html.contains("id=\"p-deep-dive-2\""), "{html}");
         assert!(html.contains("id=\"mine\""), "{html}");
@@ -461,7 +476,10 @@ mod tests {
         let l = ladder("title: x\n");
         let urls = Urls::new("/");
         let md = MarkdownRenderer::new(&l, &urls);
-        assert_eq!(md.render_inline("~80% *direct* work", None, ""), "~80% <em>direct</em> work");
+        assert_eq!(
+            md.render_inline("~80% *direct* work", None, ""),
+            "~80% <em>direct</em> work"
+        );
         assert!(md.render_inline("a\n\nb", None, "").contains("<p>"));
     }
 }

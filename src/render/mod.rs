@@ -110,9 +110,16 @@ pub fn render_site(ladder: &Ladder, theme: &Theme) -> anyhow::Result<SiteFiles> 
     Ok(SiteFiles { files })
 }
 
-fn render_job(views: &views::Views<'_>, theme: &Theme, job: Job) -> anyhow::Result<(String, Vec<u8>)> {
+fn render_job(
+    views: &views::Views<'_>,
+    theme: &Theme,
+    job: Job,
+) -> anyhow::Result<(String, Vec<u8>)> {
     let ladder = views.ladder;
-    let page = |template: &str, dir: String, ctx: anyhow::Result<tera::Context>| -> anyhow::Result<(String, Vec<u8>)> {
+    let page = |template: &str,
+                dir: String,
+                ctx: anyhow::Result<tera::Context>|
+     -> anyhow::Result<(String, Vec<u8>)> {
         let ctx = ctx?;
         let html = theme.render(template, &ctx)?;
         let path = if dir.ends_with(".html") {
@@ -127,14 +134,42 @@ fn render_job(views: &views::Views<'_>, theme: &Theme, job: Job) -> anyhow::Resu
     }
     match job {
         Job::Home => page("home.html", String::new(), ctx(&pages::home(views))),
-        Job::Track(t) => page("track.html", urls::track_dir(ladder, t), ctx(&pages::track_page(views, t))),
-        Job::Level(r) => page("level.html", urls::level_dir(ladder, r), ctx(&pages::level_page(views, r)))
-            .with_context(|| format!("level {}", ladder.level(r).code.value)),
-        Job::Band(b) => page("compare.html", urls::band_dir(b), ctx(&pages::band_page(views, b))),
-        Job::Picker => page("picker.html", "compare/".into(), ctx(&pages::picker_page(views))),
-        Job::Search => page("search.html", "search/".into(), ctx(&pages::search_page(views))),
-        Job::Print => page("print.html", "print/".into(), ctx(&pages::print_page(views))),
-        Job::NotFound => page("404.html", "404.html".into(), ctx(&pages::not_found_page(views))),
+        Job::Track(t) => page(
+            "track.html",
+            urls::track_dir(ladder, t),
+            ctx(&pages::track_page(views, t)),
+        ),
+        Job::Level(r) => page(
+            "level.html",
+            urls::level_dir(ladder, r),
+            ctx(&pages::level_page(views, r)),
+        )
+        .with_context(|| format!("level {}", ladder.level(r).code.value)),
+        Job::Band(b) => page(
+            "compare.html",
+            urls::band_dir(b),
+            ctx(&pages::band_page(views, b)),
+        ),
+        Job::Picker => page(
+            "picker.html",
+            "compare/".into(),
+            ctx(&pages::picker_page(views)),
+        ),
+        Job::Search => page(
+            "search.html",
+            "search/".into(),
+            ctx(&pages::search_page(views)),
+        ),
+        Job::Print => page(
+            "print.html",
+            "print/".into(),
+            ctx(&pages::print_page(views)),
+        ),
+        Job::NotFound => page(
+            "404.html",
+            "404.html".into(),
+            ctx(&pages::not_found_page(views)),
+        ),
         Job::SearchIndex => Ok(("data/search.json".into(), data::search_index(views)?)),
         Job::PickerData => Ok(("data/levels.json".into(), data::picker_data(views)?)),
         Job::LadderJson => Ok(("ladder.json".into(), data::ladder_json(ladder)?)),

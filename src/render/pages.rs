@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::delta::{self, Change, CompetencyDelta};
 use super::views::{
-    level_link, responsibilities_html, track_link, LevelLink, LevelView, ResponsibilityView, SiteView,
-    TrackLink, Views,
+    level_link, responsibilities_html, track_link, LevelLink, LevelView, ResponsibilityView,
+    SiteView, TrackLink, Views,
 };
 use crate::model::{fold_label, slugify, LevelRef};
 
@@ -78,7 +78,10 @@ pub fn home<'v>(views: &'v Views<'v>) -> HomePage<'v> {
                 band,
                 name: ladder.band_name(band),
                 url: views.urls.band(band),
-                cells: cells.into_iter().map(|c| c.map(|r| views.link(r))).collect(),
+                cells: cells
+                    .into_iter()
+                    .map(|c| c.map(|r| views.link(r)))
+                    .collect(),
             })
             .collect(),
     };
@@ -169,14 +172,25 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
     for (i, p) in track.prose.iter().enumerate() {
         after.entry(p.after_level).or_default().push(i);
     }
-    let mut sections: Vec<SectionView<'v>> = after.get(&None).into_iter().flatten().map(|&i| prose(i)).collect();
+    let mut sections: Vec<SectionView<'v>> = after
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .map(|&i| prose(i))
+        .collect();
     for (li, level) in views.levels[t].iter().enumerate() {
         sections.push(SectionView {
             kind: "level",
             level: Some(level),
             prose: None,
         });
-        sections.extend(after.get(&Some(li)).into_iter().flatten().map(|&i| prose(i)));
+        sections.extend(
+            after
+                .get(&Some(li))
+                .into_iter()
+                .flatten()
+                .map(|&i| prose(i)),
+        );
     }
     let levels: Vec<&'v LevelView<'v>> = views.levels[t].iter().collect();
     TrackView {
@@ -192,7 +206,9 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
             .collect(),
         progression: label_table(
             views,
-            (0..track.levels.len()).map(|level| LevelRef { track: t, level }).collect(),
+            (0..track.levels.len())
+                .map(|level| LevelRef { track: t, level })
+                .collect(),
             &levels,
             track.dimensions.iter().map(|d| d.value.as_str()),
             false,
@@ -260,7 +276,9 @@ fn label_table<'v>(
             anchor: "row-responsibilities".into(),
             cells: levels
                 .iter()
-                .map(|l| (!l.responsibilities.is_empty()).then(|| Cow::Owned(responsibilities_html(l))))
+                .map(|l| {
+                    (!l.responsibilities.is_empty()).then(|| Cow::Owned(responsibilities_html(l)))
+                })
                 .collect(),
         });
     }
@@ -343,7 +361,10 @@ fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
 fn set_delta<'v>(
     now: &'v [ResponsibilityView<'v>],
     before: &'v [ResponsibilityView<'v>],
-) -> (Vec<&'v ResponsibilityView<'v>>, Vec<&'v ResponsibilityView<'v>>) {
+) -> (
+    Vec<&'v ResponsibilityView<'v>>,
+    Vec<&'v ResponsibilityView<'v>>,
+) {
     use std::collections::HashSet;
     let only = |a: &'v [ResponsibilityView<'v>], b: &'v [ResponsibilityView<'v>]| {
         let other: HashSet<&str> = b.iter().map(|r| r.text).collect();
@@ -396,7 +417,11 @@ pub fn band_page<'v>(views: &'v Views<'v>, band: i64) -> BandPage<'v> {
         band,
         band_name: ladder.band_name(band),
         // "Previous" is the band below, "next" the band above, as on a ladder.
-        prev: ladder.bands.range(..band).next_back().map(|(&b, _)| link(b)),
+        prev: ladder
+            .bands
+            .range(..band)
+            .next_back()
+            .map(|(&b, _)| link(b)),
         next: ladder.bands.range(band + 1..).next().map(|(&b, _)| link(b)),
         table: label_table(views, members, &levels, std::iter::empty(), true),
         missing: views.tracks_without(band),

@@ -18,23 +18,65 @@ use crate::model::Span;
 
 /// The built-in default theme: `themes/default/` of this repository.
 const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("home.html", include_str!("../../themes/default/templates/home.html")),
-    ("track.html", include_str!("../../themes/default/templates/track.html")),
-    ("level.html", include_str!("../../themes/default/templates/level.html")),
-    ("level_body.html", include_str!("../../themes/default/templates/level_body.html")),
-    ("label_table.html", include_str!("../../themes/default/templates/label_table.html")),
-    ("compare.html", include_str!("../../themes/default/templates/compare.html")),
-    ("picker.html", include_str!("../../themes/default/templates/picker.html")),
-    ("search.html", include_str!("../../themes/default/templates/search.html")),
-    ("print.html", include_str!("../../themes/default/templates/print.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../themes/default/templates/home.html"),
+    ),
+    (
+        "track.html",
+        include_str!("../../themes/default/templates/track.html"),
+    ),
+    (
+        "level.html",
+        include_str!("../../themes/default/templates/level.html"),
+    ),
+    (
+        "level_body.html",
+        include_str!("../../themes/default/templates/level_body.html"),
+    ),
+    (
+        "label_table.html",
+        include_str!("../../themes/default/templates/label_table.html"),
+    ),
+    (
+        "compare.html",
+        include_str!("../../themes/default/templates/compare.html"),
+    ),
+    (
+        "picker.html",
+        include_str!("../../themes/default/templates/picker.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "print.html",
+        include_str!("../../themes/default/templates/print.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
-    ("assets/style.css", include_bytes!("../../themes/default/static/assets/style.css")),
-    ("assets/ladder.js", include_bytes!("../../themes/default/static/assets/ladder.js")),
-    ("assets/favicon.svg", include_bytes!("../../themes/default/static/assets/favicon.svg")),
+    (
+        "assets/style.css",
+        include_bytes!("../../themes/default/static/assets/style.css"),
+    ),
+    (
+        "assets/ladder.js",
+        include_bytes!("../../themes/default/static/assets/ladder.js"),
+    ),
+    (
+        "assets/favicon.svg",
+        include_bytes!("../../themes/default/static/assets/favicon.svg"),
+    ),
 ];
 
 /// The templates every theme must provide (a custom theme falls back to the built-in
@@ -62,7 +104,10 @@ pub struct Theme {
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme")
-            .field("templates", &self.tera.get_template_names().collect::<Vec<_>>())
+            .field(
+                "templates",
+                &self.tera.get_template_names().collect::<Vec<_>>(),
+            )
             .field("statics", &self.statics.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -109,8 +154,18 @@ impl Theme {
                 "use the name of a folder in themes/, or `default`",
             ));
         } else if theme_dir.is_dir() {
-            read_templates(root, &theme_dir.join("templates"), &mut sources, &mut diagnostics);
-            read_statics(root, &theme_dir.join("static"), &mut statics, &mut diagnostics);
+            read_templates(
+                root,
+                &theme_dir.join("templates"),
+                &mut sources,
+                &mut diagnostics,
+            );
+            read_statics(
+                root,
+                &theme_dir.join("static"),
+                &mut statics,
+                &mut diagnostics,
+            );
         } else if name != "default" {
             diagnostics.push(config_diagnostic(
                 root,
@@ -118,7 +173,12 @@ impl Theme {
                 "create the folder, or remove `theme:` to use the built-in default theme",
             ));
         }
-        read_templates(root, &root.join("templates"), &mut sources, &mut diagnostics);
+        read_templates(
+            root,
+            &root.join("templates"),
+            &mut sources,
+            &mut diagnostics,
+        );
         read_statics(root, &root.join("static"), &mut statics, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
@@ -126,7 +186,8 @@ impl Theme {
 
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
-        let result = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())));
+        let result =
+            tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())));
         if let Err(e) = result {
             return Err(vec![template_diagnostic(&e, &sources)]);
         }
@@ -171,8 +232,12 @@ fn read_templates(
                 sources.insert(name, Source { text, path });
             }
             Err(_) => diagnostics.push(
-                Diagnostic::new(Lint::Io, Span::file_start(&path), format!("template {rel} is not valid UTF-8"))
-                    .with_help("save the file as UTF-8"),
+                Diagnostic::new(
+                    Lint::Io,
+                    Span::file_start(&path),
+                    format!("template {rel} is not valid UTF-8"),
+                )
+                .with_help("save the file as UTF-8"),
             ),
         }
     }
@@ -192,12 +257,19 @@ fn read_statics(
 /// Every regular file under `dir`: (path relative to `dir`, path relative to `root`,
 /// bytes), sorted. Symbolic links are followed once (a loop is a diagnostic); hidden
 /// files and editor backups are skipped.
-fn read_tree(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, String, Vec<u8>)> {
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, String, Vec<u8>)> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return out;
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -267,7 +339,11 @@ fn template_diagnostic(e: &tera::Error, sources: &BTreeMap<String, Source>) -> D
                 .find(|(name, _)| message.contains(&format!("'{name}'")))
                 .map(|(_, s)| s.path.clone())
                 .unwrap_or_else(|| Arc::from("templates"));
-            Diagnostic::new(Lint::Io, Span::file_start(&path), format!("template error: {message}"))
+            Diagnostic::new(
+                Lint::Io,
+                Span::file_start(&path),
+                format!("template error: {message}"),
+            )
         }
     }
 }

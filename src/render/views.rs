@@ -124,7 +124,11 @@ impl<'a> Views<'a> {
             .into_par_iter()
             .map(|t| {
                 let track = &ladder.tracks[t];
-                md.render(&track.intro.source, Some(t), &format!("{}-intro-", track.id.value))
+                md.render(
+                    &track.intro.source,
+                    Some(t),
+                    &format!("{}-intro-", track.id.value),
+                )
             })
             .collect();
         let prose: Vec<Vec<String>> = (0..ladder.tracks.len())
@@ -184,7 +188,11 @@ impl<'a> Views<'a> {
     pub fn peers(&self, r: LevelRef) -> (Vec<LevelLink<'a>>, usize) {
         let band = self.ladder.level(r).band.value;
         let total = self.ladder.bands.get(&band).map_or(0, Vec::len)
-            - self.band_track_counts.get(&(band, r.track)).copied().unwrap_or(0);
+            - self
+                .band_track_counts
+                .get(&(band, r.track))
+                .copied()
+                .unwrap_or(0);
         let shown: Vec<LevelLink<'a>> = self
             .ladder
             .band_peers(r)
@@ -236,7 +244,12 @@ fn id_prefix(track: &Track, level: &Level) -> String {
     format!("{}-{}-", track.id.value, level.id.value)
 }
 
-fn level_view<'a>(ladder: &'a Ladder, urls: &Urls, md: &MarkdownRenderer<'_>, r: LevelRef) -> LevelView<'a> {
+fn level_view<'a>(
+    ladder: &'a Ladder,
+    urls: &Urls,
+    md: &MarkdownRenderer<'_>,
+    r: LevelRef,
+) -> LevelView<'a> {
     let track = &ladder.tracks[r.track];
     let level = ladder.level(r);
     let prefix = id_prefix(track, level);
@@ -247,7 +260,11 @@ fn level_view<'a>(ladder: &'a Ladder, urls: &Urls, md: &MarkdownRenderer<'_>, r:
             label: &c.label,
             key: &c.key,
             anchor: &c.anchor,
-            html: md.render(&c.body.source, Some(r.track), &format!("{prefix}{}-", c.anchor)),
+            html: md.render(
+                &c.body.source,
+                Some(r.track),
+                &format!("{prefix}{}-", c.anchor),
+            ),
         })
         .collect();
     let mut responsibilities: Vec<ResponsibilityView<'a>> = level
@@ -290,7 +307,11 @@ fn level_view<'a>(ladder: &'a Ladder, urls: &Urls, md: &MarkdownRenderer<'_>, r:
         note: level.section.as_ref().and_then(|s| s.note.as_deref()),
         url: urls.level(ladder, r),
         track: track_link(ladder, urls, r.track),
-        summary: md.render(&level.summary.source, Some(r.track), &format!("{prefix}summary-")),
+        summary: md.render(
+            &level.summary.source,
+            Some(r.track),
+            &format!("{prefix}summary-"),
+        ),
         competencies,
         responsibilities,
         inherits: level.inherits_ref.map(|i| level_link(ladder, urls, i)),

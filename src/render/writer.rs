@@ -27,7 +27,10 @@ pub fn write_site(root: &Path, output: &Path, site: &SiteFiles) -> anyhow::Resul
     let root = absolute(root)?;
     let (parent, name) = match (output.parent(), output.file_name()) {
         (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
-        _ => bail!("cannot write the site to {}: choose a folder inside the project", output.display()),
+        _ => bail!(
+            "cannot write the site to {}: choose a folder inside the project",
+            output.display()
+        ),
     };
     std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
     let parent = parent
@@ -65,7 +68,10 @@ fn check_replaceable(root: &Path, output: &Path) -> anyhow::Result<()> {
         );
     }
     if !meta.is_dir() {
-        bail!("refusing to replace {}: it is a file, not a folder", output.display());
+        bail!(
+            "refusing to replace {}: it is a file, not a folder",
+            output.display()
+        );
     }
     if output.join("content").exists() {
         bail!(
@@ -115,13 +121,15 @@ fn swap_in(new: &Path, output: &Path) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let old = output.with_file_name(format!(".{name}.ladder-old-{}", unique()));
-    std::fs::rename(output, &old).with_context(|| format!("moving the previous site {} aside", output.display()))?;
+    std::fs::rename(output, &old)
+        .with_context(|| format!("moving the previous site {} aside", output.display()))?;
     if let Err(e) = std::fs::rename(new, output) {
         // Put the previous site back: a failed build must not lose it.
         let _ = std::fs::rename(&old, output);
         return Err(e).with_context(|| format!("moving the new site to {}", output.display()));
     }
-    std::fs::remove_dir_all(&old).with_context(|| format!("removing the previous site at {}", old.display()))
+    std::fs::remove_dir_all(&old)
+        .with_context(|| format!("removing the previous site at {}", old.display()))
 }
 
 /// A path inside the site: relative, `/`-separated, no `.`, `..` or empty parts.
@@ -130,7 +138,9 @@ fn check_relative(path: &str) -> anyhow::Result<()> {
         && !path.contains('\\')
         && !path.contains('\0')
         && path != MARKER
-        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
@@ -175,11 +185,22 @@ mod tests {
     fn writes_then_replaces_its_own_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        write_site(dir.path(), &out, &site(&[("index.html", "one"), ("a/b/index.html", "b")])).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/b/index.html")).unwrap(), "b");
+        write_site(
+            dir.path(),
+            &out,
+            &site(&[("index.html", "one"), ("a/b/index.html", "b")]),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "b"
+        );
         assert!(out.join(MARKER).is_file());
         write_site(dir.path(), &out, &site(&[("index.html", "two")])).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("a").exists(), "stale files are gone");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -196,8 +217,14 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let err = write_site(dir.path(), &out, &site(&[("index.html", "x")])).unwrap_err();
-        assert!(err.to_string().contains("not written by `ladder build`"), "{err}");
-        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+        assert!(
+            err.to_string().contains("not written by `ladder build`"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "mine"
+        );
 
         let err = write_site(dir.path(), dir.path(), &site(&[("index.html", "x")])).unwrap_err();
         assert!(err.to_string().contains("project folder"), "{err}");

@@ -22,7 +22,9 @@ impl Built {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Builds `tests/fixtures/NAME` into a fresh temporary folder.
@@ -110,7 +112,10 @@ impl Site {
         for (data, field) in [("data/search.json", "u"), ("data/levels.json", "url")] {
             let json: serde_json::Value =
                 serde_json::from_slice(&self.files[data]).expect("valid JSON data file");
-            let list = json.as_array().or_else(|| json["levels"].as_array()).expect("a list");
+            let list = json
+                .as_array()
+                .or_else(|| json["levels"].as_array())
+                .expect("a list");
             for entry in list {
                 let url = entry[field].as_str().expect("a URL field");
                 checked += 1;
@@ -119,8 +124,16 @@ impl Site {
                 }
             }
         }
-        assert!(checked > 20, "the link checker found almost no links ({checked})");
-        assert!(problems.is_empty(), "{} broken links:\n{}", problems.len(), problems.join("\n"));
+        assert!(
+            checked > 20,
+            "the link checker found almost no links ({checked})"
+        );
+        assert!(
+            problems.is_empty(),
+            "{} broken links:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
     }
 
     fn check_url(&self, base: &str, from: &str, from_html: &str, url: &str) -> Result<(), String> {
@@ -230,7 +243,10 @@ pub fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    decode_entities(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+    decode_entities(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The rows of the first `<table class="CLASS">`, each as the text of its cells.
@@ -245,14 +261,22 @@ pub fn table_rows(html: &str, class: &str) -> Vec<Vec<String>> {
     let mut flat = String::new();
     loop {
         let open = html[pos..].find("<table").map(|i| pos + i);
-        let close = html[pos..].find("</table>").map(|i| pos + i).expect("closed table");
+        let close = html[pos..]
+            .find("</table>")
+            .map(|i| pos + i)
+            .expect("closed table");
         let next = match open {
             Some(o) if o < close => o,
             _ => close,
         };
         let chunk = &html[pos..next];
         if depth > 1 {
-            flat.push_str(&chunk.replace("<tr", "<_r").replace("<td", "<_d").replace("<th", "<_h"));
+            flat.push_str(
+                &chunk
+                    .replace("<tr", "<_r")
+                    .replace("<td", "<_d")
+                    .replace("<th", "<_h"),
+            );
         } else {
             flat.push_str(chunk);
         }
@@ -293,7 +317,10 @@ pub fn section(html: &str, id: &str) -> String {
     let mut pos = start;
     loop {
         let open = html[pos..].find("<section").map(|i| pos + i);
-        let close = html[pos..].find("</section>").map(|i| pos + i).expect("closed section");
+        let close = html[pos..]
+            .find("</section>")
+            .map(|i| pos + i)
+            .expect("closed section");
         match open {
             Some(o) if o < close => {
                 depth += 1;
@@ -312,7 +339,9 @@ pub fn section(html: &str, id: &str) -> String {
 
 /// The text from `start` (included) to the next `end` after it.
 pub fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
-    let a = s.find(start).unwrap_or_else(|| panic!("`{start}` not found in {s}"));
+    let a = s
+        .find(start)
+        .unwrap_or_else(|| panic!("`{start}` not found in {s}"));
     let b = s[a..].find(end).map_or(s.len(), |i| a + i);
     &s[a..b]
 }
