@@ -51,9 +51,6 @@ struct RawLevel {
     inherits: Option<YSpanned<String>>,
 }
 
-/// The keys of a track's front matter and of a level entry (for the JSON Schema).
-pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
-pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
 
 /// `_index.md` front matter: only a title.
 #[derive(Debug, Deserialize, Default)]
@@ -336,19 +333,14 @@ fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
 
 fn markdown_at(path: &Arc<str>, text: &str, range: Range<usize>) -> Markdown {
     let raw = &text[range.clone()];
-    let trimmed_start = raw.len() - raw.trim_start_matches(['\n', '\r', ' ', '\t']).len();
-    // Keep leading spaces of the first line (indentation matters in Markdown) by
-    // trimming whole blank lines only.
-    let mut start = range.start;
-    for line in raw.split_inclusive('\n') {
-        if line.trim().is_empty() && start - range.start < trimmed_start {
-            start += line.len();
-        } else {
-            break;
-        }
-    }
-    let source = text[start..range.end].trim_end().to_string();
-    if source.is_empty() {
+    // Skip blank lines and the first line's leading blanks (the space after a label
+    // or a list marker); a leading indent would otherwise turn text into a code block.
+    let start = range.start + (raw.len() - raw.trim_start().len());
+    markdown_from(path, text, start, text[start..range.end].trim_end().to_string())
+}
+
+fn markdown_from(path: &Arc<str>, text: &str, start: usize, source: String) -> Markdown {
+    if source.trim().is_empty() {
         return Markdown::default();
     }
     Markdown {
@@ -356,6 +348,38 @@ fn markdown_at(path: &Arc<str>, text: &str, range: Range<usize>) -> Markdown {
         source,
         span: Some(Span::from_offsets(path, text, start, start)),
     }
+}
+
+/// A list item's Markdown: the marker removed and continuation lines dedented by the
+/// item's content column, so that nested lists and paragraphs keep their meaning.
+fn list_item_markdown(path: &Arc<str>, text: &str, item: Range<usize>) -> Markdown {
+    let s = &text[item.clone()];
+    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = s.len() - s.trim_start_matches([' ', '\t']).len();
+    let t = &s[lead..];
+    let marker_len = if t.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        t.find(['.', ')'])
+            .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()))
+            .map_or(0, |i| i + 1)
+    };
+    let after_marker = &t[marker_len..];
+    let first_line = after_marker.lines().next().unwrap_or("");
+    let gap = first_line.len() - first_line.trim_start_matches(' ').len();
+    let gap = if gap == 0 || gap > 4 { 1 } else { gap };
+    let column = (item.start - line_start) + lead + marker_len + gap;
+    let content_start = (item.start + lead + marker_len + gap.min(after_marker.len())).min(item.end);
+    let mut source = String::with_capacity(s.len());
+    for (i, line) in text[content_start..item.end].split_inclusive('\n').enumerate() {
+        if i == 0 {
+            source.push_str(line);
+        } else {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            source.push_str(&line[indent.min(column)..]);
+        }
+    }
+    markdown_from(path, text, content_start, source.trim().to_string())
 }
 
 /// Where a block of the body currently goes.
@@ -427,9 +451,8 @@ fn section_body(
                         level.responsibilities_span = Some(o.span.clone());
                         for (_, items) in resp_lists.drain(..) {
                             for item in items {
-                                let md = markdown_at(path, text, list_item_content(text, item.clone()));
                                 level.responsibilities.push(Responsibility {
-                                    body: md,
+                                    body: list_item_markdown(path, text, item.clone()),
                                     span: Span::from_offsets(path, text, item.start, item.start),
                                 });
                             }
@@ -652,21 +675,6 @@ fn trim_end_offset(text: &str, range: Range<usize>) -> usize {
     let s = &text[range.clone()];
     let line_end = s.find('\n').unwrap_or(s.len());
     range.start + s[..line_end].trim_end().len()
-}
-
-/// A list item's content without its marker (`- `, `1. `, `* [ ] `).
-fn list_item_content(text: &str, item: Range<usize>) -> Range<usize> {
-    let s = &text[item.clone()];
-    let t = s.trim_start();
-    let lead = s.len() - t.len();
-    let marker_len = if t.starts_with(['-', '*', '+']) {
-        1
-    } else {
-        t.find(['.', ')'])
-            .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()))
-            .map_or(0, |i| i + 1)
-    };
-    (item.start + lead + marker_len).min(item.end)..item.end
 }
 
 /// A link to another track file or a same-page anchor; web links are not tracked.
