@@ -29,9 +29,9 @@ pub struct ParsedTrack {
 }
 
 /// Track front matter as written. Required keys are `Option` so that every missing
-/// key is reported, not only the first.
+/// key is reported, not only the first; unknown keys are found by a separate scan
+/// ([`TRACK_KEYS`]) for the same reason.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawTrack {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
@@ -42,13 +42,43 @@ struct RawTrack {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawLevel {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
     code: Option<YSpanned<String>>,
     band: Option<YSpanned<i64>>,
     inherits: Option<YSpanned<String>>,
+}
+
+/// The keys of a track's front matter and of a level entry.
+pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
+pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
+
+/// Only the level entries' keys, for the unknown-key scan.
+#[derive(Debug, Deserialize)]
+struct LevelKeys {
+    levels: Option<Vec<yaml::Keys>>,
+}
+
+/// Reports every unknown key of a track's front matter (and of each level).
+fn scan_unknown_keys(
+    path: &Arc<str>,
+    text: &str,
+    yaml_range: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (start, end) = (yaml_range.start, yaml_range.end);
+    if let Ok(keys) = yaml::from_str_in::<yaml::Keys>(path, text, start, end) {
+        yaml::unknown_keys(path, text, start, &keys, &TRACK_KEYS, out);
+    }
+    if let Ok(LevelKeys {
+        levels: Some(levels),
+    }) = yaml::from_str_in::<LevelKeys>(path, text, start, end)
+    {
+        for keys in &levels {
+            yaml::unknown_keys(path, text, start, keys, &LEVEL_KEYS, out);
+        }
+    }
 }
 
 /// `_index.md` front matter: only a title.
@@ -146,6 +176,7 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
         Err(d) => return fail(d),
     };
     let fm_span = Span::from_offsets(path, text, 0, 3);
+    scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
             Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
@@ -154,7 +185,14 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
     } else {
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
-            Err(d) => return fail(d),
+            Err(d) => {
+                diagnostics.push(d);
+                return ParsedTrack {
+                    track: None,
+                    home: None,
+                    diagnostics,
+                };
+            }
         }
     };
     let sp = |loc: &serde_saphyr::Location| yaml::span_of(path, text, split.yaml.start, loc);
