@@ -121,8 +121,15 @@ pub fn to_csv(ladder: &Ladder) -> String {
     push_row(
         &mut out,
         &[
-            "track", "track_title", "level", "level_title", "code", "band", "band_name",
-            "competency", "text",
+            "track",
+            "track_title",
+            "level",
+            "level_title",
+            "code",
+            "band",
+            "band_name",
+            "competency",
+            "text",
         ],
     );
     for (r, level) in ladder.levels() {

@@ -365,14 +365,23 @@ mod tests {
 
     #[test]
     fn slugs_never_escape() {
-        for s in ["../etc", "a/b", " ", "..", "Ünïcode", "<script>", "Team Lead / Senior"] {
+        for s in [
+            "../etc",
+            "a/b",
+            " ",
+            "..",
+            "Ünïcode",
+            "<script>",
+            "Team Lead / Senior",
+        ] {
             let slug = slugify(s);
             assert!(!slug.is_empty());
-            assert!(slug
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            assert!(slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         }
-        assert_eq!(slugify("Team Lead / Senior Engineer"), "team-lead-senior-engineer");
+        assert_eq!(
+            slugify("Team Lead / Senior Engineer"),
+            "team-lead-senior-engineer"
+        );
     }
 
     #[test]

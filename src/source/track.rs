@@ -51,7 +51,6 @@ struct RawLevel {
     inherits: Option<YSpanned<String>>,
 }
 
-
 /// `_index.md` front matter: only a title.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -134,10 +133,14 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
                 "missing front matter"
             };
             return fail(
-                Diagnostic::new(Lint::FrontMatter, Span::from_offsets(path, text, 0, 0), what)
-                    .with_help(
-                        "start the file with `---`, then at least `title:` and `levels:`, then `---`",
-                    ),
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    Span::from_offsets(path, text, 0, 0),
+                    what,
+                )
+                .with_help(
+                    "start the file with `---`, then at least `title:` and `levels:`, then `---`",
+                ),
             );
         }
         Err(d) => return fail(d),
@@ -169,8 +172,12 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
         Some(t) => spanned(t),
         None => {
             diagnostics.push(
-                Diagnostic::new(Lint::FrontMatter, fm_span.clone(), "missing required key `title`")
-                    .with_help("add `title: <the track's name>` to the front matter"),
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    fm_span.clone(),
+                    "missing required key `title`",
+                )
+                .with_help("add `title: <the track's name>` to the front matter"),
             );
             Spanned {
                 value: stem.to_string(),
@@ -194,8 +201,14 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
     let mut levels: Vec<Level> = Vec::new();
     match &raw.levels {
         None => diagnostics.push(
-            Diagnostic::new(Lint::FrontMatter, fm_span.clone(), "missing required key `levels`")
-                .with_help("list the track's levels, lowest first, each with `title`, `code` and `band`"),
+            Diagnostic::new(
+                Lint::FrontMatter,
+                fm_span.clone(),
+                "missing required key `levels`",
+            )
+            .with_help(
+                "list the track's levels, lowest first, each with `title`, `code` and `band`",
+            ),
         ),
         Some(list) => {
             for entry in list {
@@ -221,7 +234,10 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
                         Diagnostic::new(
                             Lint::FrontMatter,
                             at.clone(),
-                            format!("level is missing required key{} {keys}", if missing.len() > 1 { "s" } else { "" }),
+                            format!(
+                                "level is missing required key{} {keys}",
+                                if missing.len() > 1 { "s" } else { "" }
+                            ),
                         )
                         .with_label("this level")
                         .with_help("every level needs `title`, `code` and `band`"),
@@ -293,7 +309,8 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
 fn check_id(id: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
     let v = &id.value;
     let ok = !v.is_empty()
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && !v.starts_with('-');
     if !ok {
         diagnostics.push(
@@ -326,7 +343,9 @@ fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
                 format!("level code `{v}` is not a valid code"),
             )
             .with_label("codes are short identifiers")
-            .with_help("use only ASCII letters, digits, `-`, `_` and `.`, for example `M4` or `IC5`"),
+            .with_help(
+                "use only ASCII letters, digits, `-`, `_` and `.`, for example `M4` or `IC5`",
+            ),
         );
     }
 }
@@ -336,7 +355,12 @@ fn markdown_at(path: &Arc<str>, text: &str, range: Range<usize>) -> Markdown {
     // Skip blank lines and the first line's leading blanks (the space after a label
     // or a list marker); a leading indent would otherwise turn text into a code block.
     let start = range.start + (raw.len() - raw.trim_start().len());
-    markdown_from(path, text, start, text[start..range.end].trim_end().to_string())
+    markdown_from(
+        path,
+        text,
+        start,
+        text[start..range.end].trim_end().to_string(),
+    )
 }
 
 fn markdown_from(path: &Arc<str>, text: &str, start: usize, source: String) -> Markdown {
@@ -369,9 +393,13 @@ fn list_item_markdown(path: &Arc<str>, text: &str, item: Range<usize>) -> Markdo
     let gap = first_line.len() - first_line.trim_start_matches(' ').len();
     let gap = if gap == 0 || gap > 4 { 1 } else { gap };
     let column = (item.start - line_start) + lead + marker_len + gap;
-    let content_start = (item.start + lead + marker_len + gap.min(after_marker.len())).min(item.end);
+    let content_start =
+        (item.start + lead + marker_len + gap.min(after_marker.len())).min(item.end);
     let mut source = String::with_capacity(s.len());
-    for (i, line) in text[content_start..item.end].split_inclusive('\n').enumerate() {
+    for (i, line) in text[content_start..item.end]
+        .split_inclusive('\n')
+        .enumerate()
+    {
         if i == 0 {
             source.push_str(line);
         } else {
@@ -503,7 +531,12 @@ fn section_body(
                 ..
             } => {
                 close!(range.start);
-                let hspan = Span::from_offsets(path, text, range.start, trim_end_offset(text, range.clone()));
+                let hspan = Span::from_offsets(
+                    path,
+                    text,
+                    range.start,
+                    trim_end_offset(text, range.clone()),
+                );
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
                         Some(&li) => Some((li, h.as_str(), None)),
@@ -598,7 +631,9 @@ fn section_body(
                     Target::Level(li) => li,
                     _ => unreachable!("guarded by matches! above"),
                 };
-                let hashes = text[range.clone()].find(|c: char| c != '#' && c != ' ').unwrap_or(0);
+                let hashes = text[range.clone()]
+                    .find(|c: char| c != '#' && c != ' ')
+                    .unwrap_or(0);
                 let label_span = Span::from_offsets(
                     path,
                     text,

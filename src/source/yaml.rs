@@ -87,7 +87,10 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("line ") {
         if let Some(i) = rest.find(": ") {
             let prefix = &rest[..i];
-            if prefix.split(" column ").all(|p| p.trim().chars().all(|c| c.is_ascii_digit())) {
+            if prefix
+                .split(" column ")
+                .all(|p| p.trim().chars().all(|c| c.is_ascii_digit()))
+            {
                 message = rest[i + 2..].trim();
             }
         }
@@ -102,9 +105,13 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys here: {}", expected.join(", ")),
         };
-        d = Diagnostic::new(Lint::FrontMatter, d.span, format!("unknown key `{unknown}`"))
-            .with_label("not a known key")
-            .with_help(help);
+        d = Diagnostic::new(
+            Lint::FrontMatter,
+            d.span,
+            format!("unknown key `{unknown}`"),
+        )
+        .with_label("not a known key")
+        .with_help(help);
     } else if message.starts_with("invalid i64") || message.contains("invalid type") {
         d = d.with_label("wrong type");
     }
@@ -166,7 +173,11 @@ mod tests {
     fn alias_bomb_and_depth_fail_cleanly() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
             bomb.push_str(&format!(
                 "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
