@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::delta::{self, Change, CompetencyDelta};
 use super::views::{
-    level_link, responsibilities_html, track_link, LevelLink, LevelView, ResponsibilityView,
-    SiteView, TrackLink, Views,
+    level_link, own_responsibilities_html, track_link, LevelLink, LevelView, ResponsibilityItem,
+    SiteView, TrackLink, Views, INHERITED_LIMIT,
 };
 use crate::model::{fold_label, slugify, LevelRef};
 
@@ -251,7 +251,7 @@ fn label_table<'v>(
             anchor: "row-summary".into(),
             cells: levels
                 .iter()
-                .map(|l| (!l.summary.is_empty()).then(|| Cow::Borrowed(l.summary.as_str())))
+                .map(|l| (!l.summary.is_empty()).then_some(Cow::Borrowed(l.summary.as_str())))
                 .collect(),
         });
     }
@@ -270,14 +270,18 @@ fn label_table<'v>(
                 .collect(),
         });
     }
-    if levels.iter().any(|l| !l.responsibilities.is_empty()) {
+    if levels
+        .iter()
+        .any(|l| !l.responsibilities.is_empty() || l.inherited_count > 0)
+    {
         rows.push(Row {
             label: Cow::Borrowed("Responsibilities"),
             anchor: "row-responsibilities".into(),
             cells: levels
                 .iter()
                 .map(|l| {
-                    (!l.responsibilities.is_empty()).then(|| Cow::Owned(responsibilities_html(l)))
+                    (!l.responsibilities.is_empty() || l.inherited_count > 0)
+                        .then(|| Cow::Owned(own_responsibilities_html(l)))
                 })
                 .collect(),
         });
@@ -293,6 +297,10 @@ pub struct LevelPage<'v> {
     pub site: SiteView<'v>,
     pub page_title: String,
     pub level: &'v LevelView<'v>,
+    /// Own responsibilities, then inherited ones (at most [`INHERITED_LIMIT`]).
+    pub responsibilities: Vec<ResponsibilityItem<'v>>,
+    /// Inherited responsibilities left out of `responsibilities`.
+    pub inherited_hidden: usize,
     pub peers: Vec<LevelLink<'v>>,
     pub peers_more: usize,
     pub prev: Option<LevelLink<'v>>,
@@ -304,8 +312,8 @@ pub struct LevelPage<'v> {
 #[derive(Serialize)]
 pub struct Changes<'v> {
     pub from: LevelLink<'v>,
-    pub added: Vec<&'v ResponsibilityView<'v>>,
-    pub removed: Vec<&'v ResponsibilityView<'v>>,
+    pub added: Vec<ResponsibilityItem<'v>>,
+    pub removed: Vec<ResponsibilityItem<'v>>,
     pub competencies: Vec<CompetencyDelta>,
     pub changed: usize,
     pub unchanged: usize,
@@ -325,7 +333,10 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
         level: r.level + 1,
     });
     let changes = prev.map(|p| changes(views, r, p));
+    let (responsibilities, inherited_hidden) = views.effective(r, INHERITED_LIMIT);
     LevelPage {
+        responsibilities,
+        inherited_hidden,
         site: views.site_in(Some(r.track)),
         page_title: format!("{} ({}) · {}", view.title, view.code, view.track.title),
         level: view,
@@ -338,9 +349,7 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
 }
 
 fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
-    let now = views.level(r);
-    let before = views.level(p);
-    let (added, removed) = set_delta(&now.responsibilities, &before.responsibilities);
+    let (added, removed) = responsibility_delta(views, r, p);
     let competencies = delta::competency_delta(views.ladder.level(r), views.ladder.level(p));
     let changed = competencies
         .iter()
@@ -356,24 +365,52 @@ fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
     }
 }
 
-/// Responsibilities in `now` and not in `before` (added) and the reverse (removed),
-/// matched on their text; each listed once.
-fn set_delta<'v>(
-    now: &'v [ResponsibilityView<'v>],
-    before: &'v [ResponsibilityView<'v>],
-) -> (
-    Vec<&'v ResponsibilityView<'v>>,
-    Vec<&'v ResponsibilityView<'v>>,
-) {
+/// A responsibility held by a level: (level that states it, index there).
+type Held = (LevelRef, usize);
+
+/// Everything `r` holds, own first, as references into the model.
+fn held(views: &Views<'_>, r: LevelRef) -> Vec<Held> {
+    let level = views.ladder.level(r);
+    (0..level.responsibilities.len())
+        .map(|i| (r, i))
+        .chain(level.inherited.iter().map(|i| (i.from, i.index)))
+        .collect()
+}
+
+/// Responsibilities `r` holds and `p` does not (added), and the reverse (removed),
+/// matched on their text and each listed once. Works on the model's text; only the
+/// few items that differ are turned into page items.
+fn responsibility_delta<'v>(
+    views: &'v Views<'v>,
+    r: LevelRef,
+    p: LevelRef,
+) -> (Vec<ResponsibilityItem<'v>>, Vec<ResponsibilityItem<'v>>) {
     use std::collections::HashSet;
-    let only = |a: &'v [ResponsibilityView<'v>], b: &'v [ResponsibilityView<'v>]| {
-        let other: HashSet<&str> = b.iter().map(|r| r.text).collect();
+    let text = |h: &Held| {
+        views.ladder.level(h.0).responsibilities[h.1]
+            .body
+            .text
+            .as_str()
+    };
+    let item = |h: &Held| {
+        let own = &views.level(h.0).responsibilities[h.1];
+        ResponsibilityItem {
+            html: &own.html,
+            anchor: None,
+            inherited_from: None,
+            origin_url: None,
+        }
+    };
+    let (now, before) = (held(views, r), held(views, p));
+    let only = |a: &[Held], b: &[Held]| {
+        let other: HashSet<&str> = b.iter().map(text).collect();
         let mut seen = HashSet::new();
         a.iter()
-            .filter(|r| !other.contains(r.text) && seen.insert(r.text))
+            .filter(|h| !other.contains(text(h)) && seen.insert(text(h)))
+            .map(item)
             .collect::<Vec<_>>()
     };
-    (only(now, before), only(before, now))
+    (only(&now, &before), only(&before, &now))
 }
 
 #[derive(Serialize)]
@@ -454,10 +491,10 @@ pub struct PickerOption<'v> {
     pub code: &'v str,
 }
 
-/// The key of a level in the picker data and the picker's URL query.
+/// The key of a level in the picker data and the picker's URL query: `track/level`,
+/// the same name the JSON export uses.
 pub fn level_key(views: &Views<'_>, r: LevelRef) -> String {
-    let t = &views.ladder.tracks[r.track];
-    format!("{}/{}", t.id.value, t.levels[r.level].id.value)
+    crate::export::level_key(views.ladder, r)
 }
 
 pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
