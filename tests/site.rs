@@ -697,3 +697,25 @@ fn long_inherits_chains_are_summarised_not_repeated() {
     );
     site.check_links("/");
 }
+
+#[test]
+fn an_id_that_collides_with_a_site_page_is_refused_not_overwritten() {
+    let project = copy_fixture("site-basic");
+    let tech = project.path().join("content/technical.md");
+    let text = std::fs::read_to_string(&tech)
+        .unwrap()
+        .replace("id: technical", "id: search");
+    std::fs::write(&tech, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("ladder")
+        .unwrap()
+        .arg("build")
+        .arg("--root")
+        .arg(project.path())
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("search/index.html"));
+    assert!(!out.path().join("site").exists(), "nothing written");
+}

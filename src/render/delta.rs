@@ -10,7 +10,8 @@ use serde::Serialize;
 use similar::{DiffOp, TextDiff};
 use std::fmt::Write as _;
 
-use crate::model::{slugify, Level};
+use super::views::{ResponsibilityItem, Views};
+use crate::model::{slugify, Level, LevelRef};
 
 /// How one competency label changed between two levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,6 +35,54 @@ pub struct CompetencyDelta {
     pub anchor: String,
     pub change: Change,
     pub diff_html: String,
+}
+
+/// A responsibility held by a level: (level that states it, index there).
+type Held = (LevelRef, usize);
+
+/// Everything `r` holds, own first, as references into the model.
+fn held(views: &Views<'_>, r: LevelRef) -> Vec<Held> {
+    let level = views.ladder.level(r);
+    (0..level.responsibilities.len())
+        .map(|i| (r, i))
+        .chain(level.inherited.iter().map(|i| (i.from, i.index)))
+        .collect()
+}
+
+/// Responsibilities `r` holds and `p` does not (added), and the reverse (removed),
+/// matched on their text and each listed once. Works on the model's text; only the
+/// few items that differ are turned into page items.
+pub fn responsibility_delta<'v>(
+    views: &'v Views<'v>,
+    r: LevelRef,
+    p: LevelRef,
+) -> (Vec<ResponsibilityItem<'v>>, Vec<ResponsibilityItem<'v>>) {
+    use std::collections::HashSet;
+    let text = |h: &Held| {
+        views.ladder.level(h.0).responsibilities[h.1]
+            .body
+            .text
+            .as_str()
+    };
+    let item = |h: &Held| {
+        let own = &views.level(h.0).responsibilities[h.1];
+        ResponsibilityItem {
+            html: &own.html,
+            anchor: None,
+            inherited_from: None,
+            origin_url: None,
+        }
+    };
+    let (now, before) = (held(views, r), held(views, p));
+    let only = |a: &[Held], b: &[Held]| {
+        let other: HashSet<&str> = b.iter().map(text).collect();
+        let mut seen = HashSet::new();
+        a.iter()
+            .filter(|h| !other.contains(text(h)) && seen.insert(text(h)))
+            .map(item)
+            .collect::<Vec<_>>()
+    };
+    (only(&now, &before), only(&before, &now))
 }
 
 /// Every competency of either level, in the new level's order followed by the labels

@@ -349,7 +349,7 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
 }
 
 fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
-    let (added, removed) = responsibility_delta(views, r, p);
+    let (added, removed) = delta::responsibility_delta(views, r, p);
     let competencies = delta::competency_delta(views.ladder.level(r), views.ladder.level(p));
     let changed = competencies
         .iter()
@@ -363,54 +363,6 @@ fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
         removed,
         competencies,
     }
-}
-
-/// A responsibility held by a level: (level that states it, index there).
-type Held = (LevelRef, usize);
-
-/// Everything `r` holds, own first, as references into the model.
-fn held(views: &Views<'_>, r: LevelRef) -> Vec<Held> {
-    let level = views.ladder.level(r);
-    (0..level.responsibilities.len())
-        .map(|i| (r, i))
-        .chain(level.inherited.iter().map(|i| (i.from, i.index)))
-        .collect()
-}
-
-/// Responsibilities `r` holds and `p` does not (added), and the reverse (removed),
-/// matched on their text and each listed once. Works on the model's text; only the
-/// few items that differ are turned into page items.
-fn responsibility_delta<'v>(
-    views: &'v Views<'v>,
-    r: LevelRef,
-    p: LevelRef,
-) -> (Vec<ResponsibilityItem<'v>>, Vec<ResponsibilityItem<'v>>) {
-    use std::collections::HashSet;
-    let text = |h: &Held| {
-        views.ladder.level(h.0).responsibilities[h.1]
-            .body
-            .text
-            .as_str()
-    };
-    let item = |h: &Held| {
-        let own = &views.level(h.0).responsibilities[h.1];
-        ResponsibilityItem {
-            html: &own.html,
-            anchor: None,
-            inherited_from: None,
-            origin_url: None,
-        }
-    };
-    let (now, before) = (held(views, r), held(views, p));
-    let only = |a: &[Held], b: &[Held]| {
-        let other: HashSet<&str> = b.iter().map(text).collect();
-        let mut seen = HashSet::new();
-        a.iter()
-            .filter(|h| !other.contains(text(h)) && seen.insert(text(h)))
-            .map(item)
-            .collect::<Vec<_>>()
-    };
-    (only(&now, &before), only(&before, &now))
 }
 
 #[derive(Serialize)]
