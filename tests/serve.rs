@@ -290,3 +290,41 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     out.sort();
     out
 }
+
+#[test]
+fn tracks_added_and_removed_and_ladder_yaml_edits_are_seen() {
+    let project = Project::new();
+    let server = Server::start(&project);
+    let third = serve_support::MANAGING
+        .replace("Managing Track", "Design Track")
+        .replace("code: M", "code: D")
+        .replace("Leads a small team.", "Designs a small product.");
+    project.atomic_save("content/design.md", &third);
+    assert!(
+        eventually(|| page_with(
+            &server,
+            "/careers/ladder/design/",
+            "Designs a small product."
+        ))
+        .is_some(),
+        "a new track file is picked up: {:?}",
+        server.stdout_lines()
+    );
+    std::fs::remove_file(project.path("content/design.md")).expect("remove");
+    assert!(
+        eventually(|| (server.get("/careers/ladder/design/").status == 404).then_some(()))
+            .is_some()
+    );
+
+    // ladder.yaml is replaced by a rename, as editors do; the base path follows it.
+    project.atomic_save("ladder.yaml", "title: Test Ladder\nbase_url: /eng/\n");
+    assert!(
+        eventually(|| page_with(&server, "/eng/technical/", "Writes code with help.")).is_some()
+    );
+    assert!(server.stdout_lines().iter().any(|l| l
+        == &format!(
+            "The base path changed: now serving http://127.0.0.1:{}/eng/",
+            server.port
+        )));
+    assert_eq!(server.get("/").header("location"), Some("/eng/"));
+}

@@ -84,6 +84,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
         .map_or(0, |d| d.as_millis());
     let (tx, rx) = channel::channel(Arc::new(Served {
         token: format!("{instance}.0"),
+        base: Arc::from("/"),
         ..Served::default()
     }));
 
@@ -95,9 +96,12 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
         instance,
         generation: 0,
         last_warnings: Vec::new(),
+        addr: None,
     };
-    publisher.first(session.build_all());
+    let first = session.build_all();
+    publisher.first(first, &session.config().base_url);
     let base: Arc<str> = Arc::from(session.config().base_url.as_str());
+    publisher.addr = Some(addr);
     watcher.set_output(&root.join(&session.config().output));
     let closing = publisher.tx.clone();
 
@@ -110,7 +114,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
                 }
                 let build = session.rebuild(&changes);
                 watcher.set_output(&root.join(&session.config().output));
-                publisher.rebuilt(build);
+                publisher.rebuilt(build, &session.config().base_url);
             }
         })
         .context("starting the rebuild thread")?;
@@ -131,10 +135,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
         if options.open {
             open_browser(&url);
         }
-        let app = server::App {
-            base: base.clone(),
-            state: rx,
-        };
+        let app = server::App { state: rx };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let serve = axum::serve(listener, server::router(app)).with_graceful_shutdown(async {
             let _ = stopped.await;
@@ -278,10 +279,12 @@ struct Publisher {
     generation: u64,
     /// Warnings of the last good build, printed again only when they change.
     last_warnings: Vec<Diagnostic>,
+    /// The server's address, to print the new URL when the base path changes.
+    addr: Option<SocketAddr>,
 }
 
 impl Publisher {
-    fn first(&mut self, build: Build) {
+    fn first(&mut self, build: Build, base: &str) {
         let ms = build.stats.duration.as_millis();
         if build.failed() {
             self.report_failure(&build);
@@ -292,13 +295,13 @@ impl Publisher {
             self.print_warnings(&build);
             println!("Built in {ms} ms.");
         }
-        self.publish(build);
+        self.publish(build, base);
     }
 
-    fn rebuilt(&mut self, build: Build) {
+    fn rebuilt(&mut self, build: Build, base: &str) {
         let ms = build.stats.duration.as_millis();
         if build.unchanged {
-            println!("Rebuilt in {ms} ms: nothing changed.");
+            println!("Nothing to rebuild: the saved files did not change ({ms} ms).");
             return;
         }
         let what = describe(&build);
@@ -309,22 +312,35 @@ impl Publisher {
             self.print_warnings(&build);
             println!("Rebuilt in {ms} ms ({what}).");
         }
-        self.publish(build);
+        self.publish(build, base);
     }
 
-    fn publish(&mut self, build: Build) {
+    fn publish(&mut self, build: Build, base: &str) {
         self.generation += 1;
         let token = format!("{}.{}", self.instance, self.generation);
         let previous = self.tx.borrow().clone();
+        let base: Arc<str> = Arc::from(base);
+        if let Some(addr) = self.addr {
+            if base != previous.base && build.site.is_some() && previous.site.is_some() {
+                println!("The base path changed: now serving {}", url(addr, &base));
+            }
+        }
         let served = match build.site {
             Some(site) => Served {
                 token,
+                base,
                 site: Some(Arc::new(site)),
                 overlay: None,
                 closing: false,
             },
+            // The last good site stays where it was served.
             None => Served {
                 token,
+                base: if previous.site.is_some() {
+                    previous.base.clone()
+                } else {
+                    base
+                },
                 site: previous.site.clone(),
                 overlay: Some(Arc::from(overlay::overlay_html(
                     &build.diagnostics,

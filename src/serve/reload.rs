@@ -37,6 +37,8 @@ use crate::render::SiteFiles;
 pub struct Served {
     /// Changes with every published build.
     pub token: String,
+    /// The site's base path, starting and ending with `/`.
+    pub base: Arc<str>,
     /// The last good site; `None` until a build has succeeded.
     pub site: Option<Arc<SiteFiles>>,
     /// The overlay's HTML while the latest build has failed.

@@ -32,13 +32,11 @@ use crate::render::SiteFiles;
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct App {
-    /// The site's base path, starting and ending with `/`.
-    pub base: Arc<str>,
     pub state: watch::Receiver<Arc<Served>>,
 }
 
 /// The server's routes: everything goes through one handler, because the base path
-/// comes from the ladder's settings and is not known when the code is compiled.
+/// comes from the ladder's settings (and changes when ladder.yaml does).
 pub fn router(app: App) -> Router {
     Router::new().fallback(handle).with_state(app)
 }
@@ -132,7 +130,8 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         return r;
     }
     let served = app.state.borrow().clone();
-    match route(&app.base, req.uri().path()) {
+    let base = &*served.base;
+    match route(base, req.uri().path()) {
         Route::Redirect(to) => redirect(&to),
         Route::Events => {
             let since = req.uri().query().and_then(|q| {
@@ -144,21 +143,21 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         }
         Route::File { key, folder } => {
             let Some(site) = &served.site else {
-                return no_site(&app.base, &served);
+                return no_site(base, &served);
             };
             if let Some(bytes) = site.files.get(&key) {
-                return file(&app.base, &served, &key, bytes, StatusCode::OK);
+                return file(base, &served, &key, bytes, StatusCode::OK);
             }
             if let Some(folder) = folder {
                 if site.files.contains_key(&folder) {
                     return redirect(&format!("{}/", req.uri().path()));
                 }
             }
-            not_found(&app.base, &served, site)
+            not_found(base, &served, site)
         }
         Route::NotFound => match &served.site {
-            Some(site) => not_found(&app.base, &served, site),
-            None => no_site(&app.base, &served),
+            Some(site) => not_found(base, &served, site),
+            None => no_site(base, &served),
         },
     }
 }
