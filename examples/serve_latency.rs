@@ -286,7 +286,7 @@ fn run() -> Result<(), String> {
     let build_median = percentile(&builds, 0.5);
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     println!(
-        "{}: {} edits of {} ({} KiB): edit to reload median {median:.1} ms, p90 {p90:.1} ms, min {min:.1} ms, max {max:.1} ms; rebuild (server-reported) median {build_median:.0} ms; first build {} ms",
+        "{}: {} edits of {} ({} KiB): edit to reload median {median:.1} ms, p90 {p90:.1} ms, min {min:.1} ms, max {max:.1} ms; rebuild (server-reported) median {build_median:.1} ms; first build {} ms",
         args.root.display(),
         latencies.len(),
         file.strip_prefix(&args.root).unwrap_or(&file).display(),

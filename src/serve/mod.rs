@@ -285,7 +285,7 @@ struct Publisher {
 
 impl Publisher {
     fn first(&mut self, build: Build, base: &str) {
-        let ms = build.stats.duration.as_millis();
+        let ms = millis(build.stats.duration);
         if build.failed() {
             self.report_failure(&build);
             eprintln!(
@@ -299,7 +299,7 @@ impl Publisher {
     }
 
     fn rebuilt(&mut self, build: Build, base: &str) {
-        let ms = build.stats.duration.as_millis();
+        let ms = millis(build.stats.duration);
         if build.unchanged {
             println!("Nothing to rebuild: the saved files did not change ({ms} ms).");
             return;
@@ -378,6 +378,16 @@ impl Publisher {
             eprint!("{text}");
             self.last_warnings = build.diagnostics.clone();
         }
+    }
+}
+
+/// A duration in milliseconds, with a decimal when it is short.
+fn millis(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1}")
+    } else {
+        format!("{ms:.0}")
     }
 }
 

@@ -40,8 +40,10 @@ use super::incremental::Changes;
 
 /// How long notify-debouncer-full holds each event before handing it on.
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How long no new batch must arrive before a rebuild starts.
-pub const QUIET: Duration = Duration::from_millis(20);
+/// How long no new batch must arrive before a rebuild starts: a few of the
+/// debouncer's ticks (a quarter of [`DEBOUNCE`]), so that the events of one save are
+/// never split, and short enough that a save reaches the page in well under 50 ms.
+pub const QUIET: Duration = Duration::from_millis(12);
 /// The quiet time while a file is half written or missing.
 pub const UNSETTLED: Duration = Duration::from_millis(120);
 /// The longest a rebuild waits for events to settle.
@@ -172,10 +174,8 @@ impl Pending {
                 continue;
             };
             match &event.kind {
-                EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_)) => {
-                    if path.is_file() {
-                        self.writing.insert(path.clone());
-                    }
+                EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_)) if path.is_file() => {
+                    self.writing.insert(path.clone());
                 }
                 EventKind::Access(_)
                 | EventKind::Remove(_)
