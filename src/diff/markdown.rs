@@ -10,8 +10,9 @@
 
 use std::fmt::Write as _;
 
+use super::inline::{code_text, esc, esc_block, render_words};
 use super::report::*;
-use super::words::{WordOp, WordOpKind};
+use super::words::WordOpKind;
 
 /// Words of unchanged text kept on each side of a change in a shortened diff.
 const CONTEXT_WORDS: usize = 8;
@@ -77,7 +78,7 @@ pub fn summary_line(report: &Report) -> String {
         return "**No changes to the ladder.**".to_string();
     }
     let c = &report.counts;
-    let items: [(usize, &str, &str); 19] = [
+    let items: [(usize, &str, &str); 22] = [
         (c.tracks_added, "track added", "tracks added"),
         (c.tracks_removed, "track removed", "tracks removed"),
         (c.tracks_changed, "track changed", "tracks changed"),
@@ -89,7 +90,18 @@ pub fn summary_line(report: &Report) -> String {
         (c.levels_added, "level added", "levels added"),
         (c.levels_removed, "level removed", "levels removed"),
         (c.levels_renamed, "level renamed", "levels renamed"),
-        (c.levels_changed, "level changed", "levels changed"),
+        (
+            c.levels_rebanded,
+            "level moved to another band",
+            "levels moved to another band",
+        ),
+        (
+            c.levels_recoded,
+            "level code changed",
+            "level codes changed",
+        ),
+        (c.ids_changed, "id changed", "ids changed"),
+        (c.inherits_changed, "inherits changed", "inherits changed"),
         (
             c.competencies_reworded,
             "competency reworded",
@@ -607,48 +619,6 @@ fn details(out: &mut String, folded: &[(String, String)]) {
     out.push_str("</details>\n\n");
 }
 
-/// A word diff as Markdown: ~~removed~~ **added**. With `context`, unchanged runs are
-/// cut to that many words next to each change.
-pub fn render_words(ops: &[WordOp], context: Option<usize>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let last = ops.len().saturating_sub(1);
-    for (i, op) in ops.iter().enumerate() {
-        match op.op {
-            WordOpKind::Equal => {
-                let words: Vec<&str> = op.text.split(' ').collect();
-                let text = match context {
-                    Some(k)
-                        if words.len() > 2 * k + 1
-                            || (words.len() > k && (i == 0 || i == last)) =>
-                    {
-                        let head = if i == 0 {
-                            None
-                        } else {
-                            Some(words[..k.min(words.len())].join(" "))
-                        };
-                        let tail = if i == last {
-                            None
-                        } else {
-                            Some(words[words.len().saturating_sub(k)..].join(" "))
-                        };
-                        match (head, tail) {
-                            (Some(h), Some(t)) => format!("{} … {}", esc(&h), esc(&t)),
-                            (Some(h), None) => format!("{} …", esc(&h)),
-                            (None, Some(t)) => format!("… {}", esc(&t)),
-                            (None, None) => esc(&op.text),
-                        }
-                    }
-                    _ => esc(&op.text),
-                };
-                parts.push(text);
-            }
-            WordOpKind::Delete => parts.push(format!("~~{}~~", esc(&op.text))),
-            WordOpKind::Insert => parts.push(format!("**{}**", esc(&op.text))),
-        }
-    }
-    parts.join(" ")
-}
-
 fn lints(out: &mut String, lints: &LintChanges) {
     out.push_str("### Lint results\n\n| | severity | lint | where | message |\n| --- | --- | --- | --- | --- |\n");
     for (what, list) in [
@@ -668,74 +638,4 @@ fn lints(out: &mut String, lints: &LintChanges) {
         }
     }
     out.push('\n');
-}
-
-/// Escapes text from the ladder for Markdown (and for table cells): markup
-/// characters get a backslash, `<` and `&` become entities so no HTML gets through.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '#' | '|' | '!' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes a text that starts a line, where `-`, `+`, `=` or `1.` would open a block.
-fn esc_block(s: &str) -> String {
-    let e = esc(s);
-    if e.starts_with(['-', '+', '=']) {
-        return format!("\\{e}");
-    }
-    let digits = e.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && e[digits..].starts_with(['.', ')']) {
-        return format!("{}\\{}", &e[..digits], &e[digits..]);
-    }
-    e
-}
-
-/// Text inside a code span: backticks cannot be escaped there, so they are replaced.
-fn code_text(s: &str) -> String {
-    s.replace('`', "'")
-        .replace(['\n', '\r'], " ")
-        .replace('|', "\\|")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_html() {
-        assert_eq!(
-            esc("<script>*x*</script>"),
-            "&lt;script&gt;\\*x\\*&lt;/script&gt;"
-        );
-        assert_eq!(esc("a | b ~~c~~"), "a \\| b \\~\\~c\\~\\~");
-    }
-
-    #[test]
-    fn long_unchanged_runs_are_cut_to_context() {
-        let ops = super::super::words::word_diff(
-            "one two three four five six seven eight nine ten",
-            "one two three four five SIX seven eight nine ten",
-        );
-        assert_eq!(
-            render_words(&ops, Some(2)),
-            "… four five ~~six~~ **SIX** seven eight …"
-        );
-        assert_eq!(
-            render_words(&ops, None),
-            "one two three four five ~~six~~ **SIX** seven eight nine ten"
-        );
-    }
 }

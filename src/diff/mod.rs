@@ -11,10 +11,14 @@
 //! removed, and everything else is still compared. Only a side that cannot be found
 //! (an unknown revision, a folder that is not a ladder project) stops the command.
 
+mod alignment;
 pub mod git;
+mod inline;
 pub mod json;
 pub mod markdown;
+mod project;
 pub mod report;
+mod responsibilities;
 pub mod semantic;
 pub mod words;
 

@@ -96,6 +96,14 @@ pub struct Counts {
     pub levels_renamed: usize,
     /// Levels on both sides with a change other than the title.
     pub levels_changed: usize,
+    /// Levels that moved to another band.
+    pub levels_rebanded: usize,
+    /// Levels whose code changed.
+    pub levels_recoded: usize,
+    /// Tracks and levels whose id changed (their page URLs change).
+    pub ids_changed: usize,
+    /// Levels whose `inherits` changed.
+    pub inherits_changed: usize,
     pub competencies_added: usize,
     pub competencies_removed: usize,
     pub competencies_reworded: usize,
@@ -105,7 +113,7 @@ pub struct Counts {
     pub responsibilities_reworded: usize,
     pub bands_realigned: usize,
     pub settings_changed: usize,
-    /// Introductions, summaries, prose sections and the home page.
+    /// Introductions, summaries, heading notes, prose sections and the home page.
     pub prose_changed: usize,
     pub lints_appeared: usize,
     pub lints_resolved: usize,

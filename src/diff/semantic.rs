@@ -7,21 +7,19 @@
 //! addition); levels pair by id, then by code (codes are unique in a ladder, so a
 //! level whose id changed with its title is still found). Every pairing goes through
 //! hash maps, so the cost grows with the number of levels, never with its square.
-//! This module only computes [`Report`]; writing it is `markdown` and `json`'s job.
+//! Responsibilities, alignment, settings and lint results have modules of their own;
+//! this one pairs things up and compares tracks and levels. It only computes
+//! [`Report`]; writing it is `markdown` and `json`'s job.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
+use super::alignment::alignment_changes;
+use super::project::{lint_changes, settings_changes};
 use super::report::*;
-use super::words::{has_changes, similarity, word_diff, WordOp, WordOpKind};
+use super::responsibilities::{effective, responsibility_changes};
+use super::words::{has_changes, word_diff, WordOp, WordOpKind};
 use super::Side;
-use crate::config::Config;
 use crate::model::{fold_label, Ladder, Level, LevelRef, Markdown, Track};
-
-/// Responsibilities of one level are paired up as rewordings only below this many
-/// removed × added candidates (a bound on the one quadratic step, per level).
-const MAX_REWORD_PAIRS: usize = 400;
-/// How alike two responsibilities must be to read as one reworded.
-const REWORD_SIMILARITY: f32 = 0.5;
 
 /// Compares two loaded sides.
 pub fn compare(old: &Side, new: &Side) -> Report {
@@ -175,11 +173,6 @@ fn pair_by_keys<T>(
 /// A track that is only on one side, with all of its levels.
 fn whole_track(ladder: &Ladder, ti: usize, status: Status) -> TrackDiff {
     let t = &ladder.tracks[ti];
-    let level_status = match status {
-        Status::Added => Status::Added,
-        Status::Removed => Status::Removed,
-        other => other,
-    };
     let levels = t
         .levels
         .iter()
@@ -192,7 +185,7 @@ fn whole_track(ladder: &Ladder, ti: usize, status: Status) -> TrackDiff {
                     level: li,
                 },
                 l,
-                level_status,
+                status,
             )
         })
         .collect();
@@ -447,6 +440,7 @@ fn track_diff(
         || !d.dimensions_added.is_empty()
         || !d.dimensions_removed.is_empty();
     counts.tracks_changed += usize::from(own);
+    counts.ids_changed += usize::from(d.id_change.is_some());
     let changed = own || d.intro.is_some() || !d.prose.is_empty() || !d.levels.is_empty();
     (changed.then_some(d), map)
 }
@@ -480,7 +474,11 @@ fn level_diff(
         competencies: Vec::new(),
         responsibilities: Vec::new(),
     };
-    counts.prose_changed += usize::from(d.summary.is_some());
+    counts.prose_changed += usize::from(d.summary.is_some()) + usize::from(d.note_change.is_some());
+    counts.levels_rebanded += usize::from(d.band_change.is_some());
+    counts.levels_recoded += usize::from(d.code_change.is_some());
+    counts.ids_changed += usize::from(d.id_change.is_some());
+    counts.inherits_changed += usize::from(d.inherits_change.is_some());
 
     for (co, cn) in pair_by_keys(
         &ol.competencies,
@@ -551,143 +549,6 @@ fn level_diff(
     (renamed || other).then_some(d)
 }
 
-/// One responsibility a level holds, stated or inherited.
-struct Held {
-    /// Folded plain text: the identity of a responsibility.
-    key: String,
-    text: String,
-    /// The level that states it, when inherited.
-    origin: Option<LevelRef>,
-}
-
-/// The level's effective responsibilities: its own, then inherited, nearest first.
-fn effective(ladder: &Ladder, r: LevelRef) -> Vec<Held> {
-    let level = ladder.level(r);
-    let own = level.responsibilities.iter().map(|x| (x, None));
-    let inherited = level.inherited.iter().filter_map(|i| {
-        let from = ladder.tracks.get(i.from.track)?.levels.get(i.from.level)?;
-        Some((from.responsibilities.get(i.index)?, Some(i.from)))
-    });
-    own.chain(inherited)
-        .map(|(resp, origin)| {
-            let text = if resp.body.text.trim().is_empty() {
-                resp.body.source.clone()
-            } else {
-                resp.body.text.clone()
-            };
-            Held {
-                key: text.split_whitespace().collect::<Vec<_>>().join(" "),
-                text,
-                origin,
-            }
-        })
-        .collect()
-}
-
-/// Effective responsibilities added and removed (as multisets of their text), with
-/// similar removed/added pairs of the same origin read as one reworded.
-fn responsibility_changes(
-    o: &Ladder,
-    n: &Ladder,
-    oref: LevelRef,
-    nref: LevelRef,
-    counts: &mut Counts,
-) -> Vec<ResponsibilityDiff> {
-    let old_items = effective(o, oref);
-    let new_items = effective(n, nref);
-    let mut old_by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, h) in old_items.iter().enumerate().rev() {
-        old_by_key.entry(h.key.as_str()).or_default().push(i);
-    }
-    let mut added: Vec<&Held> = Vec::new();
-    for h in &new_items {
-        let matched = old_by_key.get_mut(h.key.as_str()).and_then(Vec::pop);
-        if matched.is_none() {
-            added.push(h);
-        }
-    }
-    let mut still_old: Vec<usize> = old_by_key.into_values().flatten().collect();
-    still_old.sort_unstable();
-    let removed: Vec<&Held> = still_old.iter().map(|&i| &old_items[i]).collect();
-
-    // Origins are compared by track and level id, which survive a rename.
-    let origin_id = |ladder: &Ladder, h: &Held| {
-        h.origin.map(|r| {
-            let l = ladder.level(r);
-            (ladder.tracks[r.track].id.value.clone(), l.id.value.clone())
-        })
-    };
-    let mut reworded: Vec<(usize, usize)> = Vec::new();
-    if removed.len() * added.len() <= MAX_REWORD_PAIRS {
-        let mut added_taken = vec![false; added.len()];
-        for (ri, r) in removed.iter().enumerate() {
-            let best = added
-                .iter()
-                .enumerate()
-                .filter(|(ai, a)| !added_taken[*ai] && origin_id(o, r) == origin_id(n, a))
-                .map(|(ai, a)| (ai, similarity(&r.text, &a.text)))
-                .filter(|(_, s)| *s >= REWORD_SIMILARITY)
-                .max_by(|x, y| x.1.total_cmp(&y.1));
-            if let Some((ai, _)) = best {
-                added_taken[ai] = true;
-                reworded.push((ri, ai));
-            }
-        }
-    }
-    let paired_removed: BTreeSet<usize> = reworded.iter().map(|p| p.0).collect();
-    let paired_added: BTreeSet<usize> = reworded.iter().map(|p| p.1).collect();
-
-    let mut out = Vec::new();
-    for (ri, ai) in &reworded {
-        let (r, a) = (removed[*ri], added[*ai]);
-        if a.origin.is_none() {
-            counts.responsibilities_reworded += 1;
-        }
-        out.push(ResponsibilityDiff {
-            status: Status::Changed,
-            text: a.text.clone(),
-            old_text: Some(r.text.clone()),
-            words: Some(word_diff(&r.text, &a.text)),
-            inherited_from: a.origin.map(|x| level_name(n, x)),
-        });
-    }
-    for (ai, a) in added
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !paired_added.contains(i))
-    {
-        let _ = ai;
-        if a.origin.is_none() {
-            counts.responsibilities_added += 1;
-        }
-        out.push(ResponsibilityDiff {
-            status: Status::Added,
-            text: a.text.clone(),
-            old_text: None,
-            words: None,
-            inherited_from: a.origin.map(|x| level_name(n, x)),
-        });
-    }
-    for (ri, r) in removed
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !paired_removed.contains(i))
-    {
-        let _ = ri;
-        if r.origin.is_none() {
-            counts.responsibilities_removed += 1;
-        }
-        out.push(ResponsibilityDiff {
-            status: Status::Removed,
-            text: r.text.clone(),
-            old_text: None,
-            words: None,
-            inherited_from: r.origin.map(|x| level_name(o, x)),
-        });
-    }
-    out
-}
-
 pub(super) fn level_name(ladder: &Ladder, r: LevelRef) -> LevelName {
     let l = ladder.level(r);
     LevelName {
@@ -696,177 +557,4 @@ pub(super) fn level_name(ladder: &Ladder, r: LevelRef) -> LevelName {
         code: l.code.value.clone(),
         title: l.title.value.clone(),
     }
-}
-
-/// Bands whose levels line up differently, looking only at tracks on both sides
-/// (a track added or removed is reported as such, not as a change at every band).
-fn alignment_changes(
-    o: &Ladder,
-    n: &Ladder,
-    level_maps: &[(usize, usize, Vec<Option<usize>>)],
-) -> Vec<BandRow> {
-    // Old track index → (new track index, old level → new level).
-    let by_old: HashMap<usize, (usize, &Vec<Option<usize>>)> = level_maps
-        .iter()
-        .map(|(oi, ni, map)| (*oi, (*ni, map)))
-        .collect();
-    let paired_new: HashMap<usize, usize> =
-        level_maps.iter().map(|(oi, ni, _)| (*ni, *oi)).collect();
-    // Paired tracks in the new side's order: the columns.
-    let mut columns: Vec<(usize, usize)> =
-        level_maps.iter().map(|(oi, ni, _)| (*oi, *ni)).collect();
-    columns.sort_by_key(|c| c.1);
-
-    let bands: BTreeSet<i64> = o.bands.keys().chain(n.bands.keys()).copied().collect();
-    let mut rows = Vec::new();
-    for band in bands {
-        // Per new track index: levels before (as identities in new terms) and after.
-        // An old level without a new counterpart is identified by its old index,
-        // offset so that it cannot equal a new index.
-        let mut before: HashMap<usize, Vec<(usize, LevelRef)>> = HashMap::new();
-        for r in o.bands.get(&band).into_iter().flatten() {
-            if let Some((ni, map)) = by_old.get(&r.track) {
-                let identity = map
-                    .get(r.level)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(usize::MAX / 2 + r.level);
-                before.entry(*ni).or_default().push((identity, *r));
-            }
-        }
-        let mut after: HashMap<usize, Vec<(usize, LevelRef)>> = HashMap::new();
-        for r in n.bands.get(&band).into_iter().flatten() {
-            if paired_new.contains_key(&r.track) {
-                after.entry(r.track).or_default().push((r.level, *r));
-            }
-        }
-        let ids = |v: Option<&Vec<(usize, LevelRef)>>| -> BTreeSet<usize> {
-            v.into_iter().flatten().map(|x| x.0).collect()
-        };
-        let changed_tracks: BTreeSet<usize> = before
-            .keys()
-            .chain(after.keys())
-            .copied()
-            .filter(|ni| ids(before.get(ni)) != ids(after.get(ni)))
-            .collect();
-        if changed_tracks.is_empty() {
-            continue;
-        }
-        let names = |ladder: &Ladder, v: Option<&Vec<(usize, LevelRef)>>| -> Vec<LevelName> {
-            v.into_iter()
-                .flatten()
-                .map(|x| level_name(ladder, x.1))
-                .collect()
-        };
-        let cells = columns
-            .iter()
-            .map(|&(_, ni)| BandCell {
-                track: n.tracks[ni].id.value.clone(),
-                track_title: n.tracks[ni].title.value.clone(),
-                before: names(o, before.get(&ni)),
-                after: names(n, after.get(&ni)),
-                changed: changed_tracks.contains(&ni),
-            })
-            .collect();
-        rows.push(BandRow {
-            band,
-            name: n
-                .band_name(band)
-                .or_else(|| o.band_name(band))
-                .map(str::to_string),
-            cells,
-        });
-    }
-    rows
-}
-
-/// Lint results that appeared or went away, compared by lint, severity, file and
-/// message (not by line: lines move when text above them changes). Diagnostics that
-/// explain why a side does not parse are reported with that side, not here.
-fn lint_changes(old: &Side, new: &Side, moved: &HashMap<String, String>) -> LintChanges {
-    let skip_file = |file: &str| {
-        let rel = file.strip_prefix("content/").unwrap_or(file);
-        old.unparsed.contains(rel) || new.unparsed.contains(rel)
-    };
-    type Key = (String, crate::diagnostic::Severity, String, String);
-    let key = |d: &DiagnosticSummary, map: bool| -> Key {
-        let file = if map {
-            moved
-                .get(&d.file)
-                .cloned()
-                .unwrap_or_else(|| d.file.clone())
-        } else {
-            d.file.clone()
-        };
-        (d.lint.clone(), d.severity, file, d.message.clone())
-    };
-    let mut old_counts: HashMap<Key, usize> = HashMap::new();
-    for d in old.lints.iter().filter(|d| !skip_file(&d.file)) {
-        *old_counts.entry(key(d, true)).or_default() += 1;
-    }
-    let mut appeared = Vec::new();
-    for d in new.lints.iter().filter(|d| !skip_file(&d.file)) {
-        match old_counts.get_mut(&key(d, false)) {
-            Some(c) if *c > 0 => *c -= 1,
-            _ => appeared.push(d.clone()),
-        }
-    }
-    let mut resolved = Vec::new();
-    for d in old.lints.iter().filter(|d| !skip_file(&d.file)) {
-        if let Some(c) = old_counts.get_mut(&key(d, true)) {
-            if *c > 0 {
-                *c -= 1;
-                resolved.push(d.clone());
-            }
-        }
-    }
-    LintChanges { appeared, resolved }
-}
-
-/// ladder.yaml settings that differ, as displayed values.
-fn settings_changes(o: &Config, n: &Config) -> Vec<SettingChange> {
-    let mut out = Vec::new();
-    let mut push = |key: String, old: Option<String>, new: Option<String>| {
-        if old != new {
-            out.push(SettingChange { key, old, new });
-        }
-    };
-    push("title".into(), Some(o.title.clone()), Some(n.title.clone()));
-    push(
-        "base_url".into(),
-        Some(o.base_url.clone()),
-        Some(n.base_url.clone()),
-    );
-    push(
-        "output".into(),
-        Some(o.output.clone()),
-        Some(n.output.clone()),
-    );
-    push("theme".into(), Some(o.theme.clone()), Some(n.theme.clone()));
-    let bands: BTreeSet<i64> = o.bands.keys().chain(n.bands.keys()).copied().collect();
-    for b in bands {
-        push(
-            format!("bands.{b}"),
-            o.bands.get(&b).cloned(),
-            n.bands.get(&b).cloned(),
-        );
-    }
-    let lints: BTreeSet<_> = o.lints.keys().chain(n.lints.keys()).copied().collect();
-    let sev = |s: Option<&crate::diagnostic::Severity>| {
-        s.and_then(|s| serde_json::to_value(s).ok())
-            .and_then(|v| v.as_str().map(str::to_string))
-    };
-    for l in lints {
-        push(
-            format!("lints.{}", l.id()),
-            sev(o.lints.get(&l)),
-            sev(n.lints.get(&l)),
-        );
-    }
-    push(
-        "markdown.raw_html".into(),
-        Some(o.markdown.raw_html.to_string()),
-        Some(n.markdown.raw_html.to_string()),
-    );
-    out
 }

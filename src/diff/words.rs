@@ -2,8 +2,8 @@
 //!
 //! Texts are compared as sequences of whitespace-separated words (the model's plain
 //! text already has its whitespace collapsed, so joining words with one space loses
-//! nothing). Short unchanged runs squeezed between two changes are folded into the
-//! change, so that a reworded sentence reads as one replacement rather than a
+//! nothing). Short unchanged runs squeezed between two replacements are folded into
+//! them, so that a reworded sentence reads as one replacement rather than a
 //! checkerboard of struck and inserted words.
 
 use serde::Serialize;
@@ -25,7 +25,7 @@ pub struct WordOp {
     pub text: String,
 }
 
-/// An unchanged run of at most this many words between two changes joins them.
+/// An unchanged run of at most this many words between two replacements joins them.
 const GLUE_WORDS: usize = 2;
 
 /// The word-level diff of `old` and `new`.
@@ -66,30 +66,27 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordOp> {
 
     // Fold short equal runs between two changes into one change.
     let mut merged: Vec<(WordOpKind, Vec<&str>, Vec<&str>)> = Vec::new();
-    let mut i = 0;
-    while i < hunks.len() {
-        let (kind, old_w, new_w) = hunks[i].clone();
-        let glue = kind == WordOpKind::Equal
+    // Only between two replacements: next to a pure insertion or deletion the
+    // unchanged words read better left alone.
+    let is_replacement = |h: &(WordOpKind, Vec<&str>, Vec<&str>)| {
+        h.0 != WordOpKind::Equal && !h.1.is_empty() && !h.2.is_empty()
+    };
+    for (i, (kind, old_w, new_w)) in hunks.iter().enumerate() {
+        let glue = *kind == WordOpKind::Equal
             && old_w.len() <= GLUE_WORDS
-            && i > 0
-            && i + 1 < hunks.len()
-            && merged.last().is_some_and(|h| h.0 != WordOpKind::Equal);
-        if glue {
-            if let Some(last) = merged.last_mut() {
-                last.1.extend(&old_w);
-                last.2.extend(&new_w);
+            && merged.last().is_some_and(is_replacement)
+            && hunks.get(i + 1).is_some_and(is_replacement);
+        // A glued run, or a change right after a change, extends the last change.
+        let extend = glue
+            || (*kind != WordOpKind::Equal
+                && merged.last().is_some_and(|h| h.0 != WordOpKind::Equal));
+        match merged.last_mut() {
+            Some(last) if extend => {
+                last.1.extend(old_w);
+                last.2.extend(new_w);
             }
-        } else if kind != WordOpKind::Equal
-            && merged.last().is_some_and(|h| h.0 != WordOpKind::Equal)
-        {
-            if let Some(last) = merged.last_mut() {
-                last.1.extend(&old_w);
-                last.2.extend(&new_w);
-            }
-        } else {
-            merged.push((kind, old_w, new_w));
+            _ => merged.push((*kind, old_w.clone(), new_w.clone())),
         }
-        i += 1;
     }
 
     let mut out = Vec::new();
