@@ -16,9 +16,30 @@ use super::markdown::{self, Block};
 use super::yaml;
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
 use crate::model::{
-    fold_label, slugify, Competency, Home, Level, Link, Markdown, ProseSection, Responsibility,
-    Section, Span, Spanned, Track,
+    fold_label, slugify, Competency, Home, Level, LineIndex, Link, Markdown, ProseSection,
+    Responsibility, Section, Span, Spanned, Track,
 };
+
+/// One file being parsed: its path, text and line index (for cheap spans).
+pub(crate) struct Src<'a> {
+    pub path: &'a Arc<str>,
+    pub text: &'a str,
+    lines: LineIndex,
+}
+
+impl<'a> Src<'a> {
+    pub fn new(path: &'a Arc<str>, text: &'a str) -> Self {
+        Src {
+            path,
+            text,
+            lines: LineIndex::new(text),
+        }
+    }
+
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        self.lines.span(self.path, self.text, start, end)
+    }
+}
 
 /// What parsing one file produced.
 #[derive(Debug, Clone)]
@@ -94,7 +115,8 @@ struct Split {
     body_start: usize,
 }
 
-fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diagnostic> {
+fn split_front_matter(src: &Src) -> Result<Option<Split>, Diagnostic> {
+    let text = src.text;
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         return Ok(None);
@@ -113,7 +135,7 @@ fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diag
     }
     Err(Diagnostic::new(
         Lint::FrontMatter,
-        Span::from_offsets(path, text, 0, 3),
+        src.span(0, 3),
         "front matter is not closed",
     )
     .with_label("opened here")
@@ -122,9 +144,14 @@ fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diag
 
 /// Parses `content/_index.md`: optional front matter with a title, then prose.
 pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
+    home_from(&Src::new(path, text))
+}
+
+fn home_from(src: &Src) -> ParsedTrack {
+    let (path, text) = (src.path, src.text);
     let mut diagnostics = Vec::new();
     let mut home = Home::default();
-    let body_start = match split_front_matter(path, text) {
+    let body_start = match split_front_matter(src) {
         Ok(Some(split)) => {
             match yaml::from_str_in::<RawHome>(path, text, split.yaml.start, split.yaml.end) {
                 Ok(raw) => home.title = raw.title,
@@ -138,7 +165,7 @@ pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
             text.len()
         }
     };
-    home.body = markdown_at(path, text, body_start..text.len());
+    home.body = markdown_at(src, body_start..text.len());
     ParsedTrack {
         track: None,
         home: Some(home),
@@ -148,13 +175,18 @@ pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
 
 /// Parses one track file. Returns no track when the front matter is unusable.
 pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
+    track_from(&Src::new(path, text))
+}
+
+fn track_from(src: &Src) -> ParsedTrack {
+    let (path, text) = (src.path, src.text);
     let mut diagnostics = Vec::new();
     let fail = |d: Diagnostic| ParsedTrack {
         track: None,
         home: None,
         diagnostics: vec![d],
     };
-    let split = match split_front_matter(path, text) {
+    let split = match split_front_matter(src) {
         Ok(Some(s)) => s,
         Ok(None) => {
             let what = if text.trim().is_empty() {
@@ -163,19 +195,14 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
                 "missing front matter"
             };
             return fail(
-                Diagnostic::new(
-                    Lint::FrontMatter,
-                    Span::from_offsets(path, text, 0, 0),
-                    what,
-                )
-                .with_help(
+                Diagnostic::new(Lint::FrontMatter, src.span(0, 0), what).with_help(
                     "start the file with `---`, then at least `title:` and `levels:`, then `---`",
                 ),
             );
         }
         Err(d) => return fail(d),
     };
-    let fm_span = Span::from_offsets(path, text, 0, 3);
+    let fm_span = src.span(0, 3);
     scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
@@ -335,7 +362,7 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
         links: Vec::new(),
         span: fm_span,
     };
-    section_body(path, text, split.body_start, &mut track, &mut diagnostics);
+    section_body(src, split.body_start, &mut track, &mut diagnostics);
     ParsedTrack {
         track: Some(track),
         home: None,
@@ -388,33 +415,30 @@ fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn markdown_at(path: &Arc<str>, text: &str, range: Range<usize>) -> Markdown {
+fn markdown_at(src: &Src, range: Range<usize>) -> Markdown {
+    let text = src.text;
     let raw = &text[range.clone()];
     // Skip blank lines and the first line's leading blanks (the space after a label
     // or a list marker); a leading indent would otherwise turn text into a code block.
     let start = range.start + (raw.len() - raw.trim_start().len());
-    markdown_from(
-        path,
-        text,
-        start,
-        text[start..range.end].trim_end().to_string(),
-    )
+    markdown_from(src, start, text[start..range.end].trim_end().to_string())
 }
 
-fn markdown_from(path: &Arc<str>, text: &str, start: usize, source: String) -> Markdown {
+fn markdown_from(src: &Src, start: usize, source: String) -> Markdown {
     if source.trim().is_empty() {
         return Markdown::default();
     }
     Markdown {
         text: markdown::plain_text(&source),
         source,
-        span: Some(Span::from_offsets(path, text, start, start)),
+        span: Some(src.span(start, start)),
     }
 }
 
 /// A list item's Markdown: the marker removed and continuation lines dedented by the
 /// item's content column, so that nested lists and paragraphs keep their meaning.
-fn list_item_markdown(path: &Arc<str>, text: &str, item: Range<usize>) -> Markdown {
+fn list_item_markdown(src: &Src, item: Range<usize>) -> Markdown {
+    let text = src.text;
     let s = &text[item.clone()];
     let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
     let lead = s.len() - s.trim_start_matches([' ', '\t']).len();
@@ -445,7 +469,7 @@ fn list_item_markdown(path: &Arc<str>, text: &str, item: Range<usize>) -> Markdo
             source.push_str(&line[indent.min(column)..]);
         }
     }
-    markdown_from(path, text, content_start, source.trim().to_string())
+    markdown_from(src, content_start, source.trim().to_string())
 }
 
 /// Where a block of the body currently goes.
@@ -464,18 +488,18 @@ struct OpenLabel {
 }
 
 fn section_body(
-    path: &Arc<str>,
-    text: &str,
+    src: &Src,
     body_start: usize,
     track: &mut Track,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let (path, text) = (src.path, src.text);
     let body = &text[body_start..];
     let (blocks, raw_links) = markdown::blocks(body);
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
 
     for l in raw_links {
-        if let Some(link) = link_of(path, text, &l.dest, abs(&l.range)) {
+        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
             track.links.push(link);
         }
     }
@@ -518,8 +542,8 @@ fn section_body(
                         for (_, items) in resp_lists.drain(..) {
                             for item in items {
                                 level.responsibilities.push(Responsibility {
-                                    body: list_item_markdown(path, text, item.clone()),
-                                    span: Span::from_offsets(path, text, item.start, item.start),
+                                    body: list_item_markdown(src, item.clone()),
+                                    span: src.span(item.start, item.start),
                                 });
                             }
                         }
@@ -533,17 +557,17 @@ fn section_body(
                             label: o.label,
                             key,
                             anchor,
-                            body: markdown_at(path, text, o.body_start..end),
+                            body: markdown_at(src, o.body_start..end),
                             span: o.span,
                         });
                     }
                 }
                 (Target::Level(li), None) => {
-                    track.levels[*li].summary = markdown_at(path, text, chunk_start..end);
+                    track.levels[*li].summary = markdown_at(src, chunk_start..end);
                 }
-                (Target::Intro, _) => track.intro = markdown_at(path, text, chunk_start..end),
+                (Target::Intro, _) => track.intro = markdown_at(src, chunk_start..end),
                 (Target::Prose(pi), _) => {
-                    track.prose[*pi].body = markdown_at(path, text, chunk_start..end)
+                    track.prose[*pi].body = markdown_at(src, chunk_start..end)
                 }
             }
             resp_lists.clear();
@@ -577,7 +601,10 @@ fn section_body(
                 );
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
-                        Some(&li) => Some((li, h.as_str(), None)),
+                        Some(&li) => {
+                            let (head, note) = markdown::split_note(h);
+                            Some((li, head, note))
+                        }
                         None => {
                             let mut d = Diagnostic::new(
                                 Lint::DanglingReference,
@@ -692,7 +719,7 @@ fn section_body(
                     _ => unreachable!("guarded by matches! above"),
                 };
                 let lr = abs(label_range);
-                let label_span = Span::from_offsets(path, text, lr.start, lr.end);
+                let label_span = src.span(lr.start, lr.end);
                 let mut o = open_label(label, label_span, abs(rest).start, &mut labels_seen[li]);
                 if o.is_responsibilities && !body[rest.clone()].trim().is_empty() {
                     // "**Responsibilities:** text" keeps the text as the first item.
@@ -751,7 +778,7 @@ fn trim_end_offset(text: &str, range: Range<usize>) -> usize {
 }
 
 /// A link to another track file or a same-page anchor; web links are not tracked.
-fn link_of(path: &Arc<str>, text: &str, dest: &str, range: Range<usize>) -> Option<Link> {
+fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link> {
     if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("//") {
         return None;
     }
@@ -774,6 +801,6 @@ fn link_of(path: &Arc<str>, text: &str, dest: &str, range: Range<usize>) -> Opti
         file,
         anchor,
         target: None,
-        span: Span::from_offsets(path, text, range.start, range.end),
+        span: src.span(range.start, range.end),
     })
 }
