@@ -422,6 +422,35 @@ fn a_project_in_a_subfolder_of_the_repository() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_a_revision_are_followed_like_on_disk() {
+    let repo = Repo::new();
+    // A track file and a folder of tracks, both linked into content/.
+    std::fs::create_dir_all(repo.path("shared/more")).expect("mkdir");
+    std::fs::rename(
+        repo.path("content/managing.md"),
+        repo.path("shared/managing.md"),
+    )
+    .expect("move");
+    std::os::unix::fs::symlink("../shared/managing.md", repo.path("content/managing.md"))
+        .expect("link");
+    repo.write(
+        "shared/more/product.md",
+        "---\ntitle: Product Path\nlevels:\n  - title: Product Lead\n    code: P5\n    band: 5\n---\n\n## Product Lead\n\nLeads product.\n",
+    );
+    std::os::unix::fs::symlink("../shared/more", repo.path("content/more")).expect("link");
+    repo.commit("links");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["new"]["parses"], true, "{:#}", report["new"]);
+    // The linked track is the same track; the folder link brings a new one.
+    assert_eq!(count(&report, "tracks_removed"), 0);
+    assert_eq!(track(&report, "product")["status"], "added");
+    // The revision reads exactly what the working tree reads.
+    let same = repo.json(&["HEAD"]);
+    assert_eq!(same["changed"], false, "{same:#}");
+}
+
 // ---------------------------------------------------------------- tracks
 
 #[test]
@@ -1001,6 +1030,7 @@ fn an_old_revision_that_does_not_parse_is_reported_and_the_rest_compared() {
     assert_eq!(report["old"]["errors"][0]["file"], "content/technical.md");
     assert_eq!(track(&report, "technical")["status"], "old_unparsed");
     assert_eq!(count(&report, "tracks_added"), 0);
+    assert_eq!(count(&report, "parse_errors_fixed"), 1);
     // The parse error is reported with its side, not again as a lint result.
     assert_eq!(report["lints"]["resolved"], serde_json::json!([]));
 }
@@ -1014,6 +1044,16 @@ fn a_new_side_that_does_not_parse_is_not_a_removal() {
     assert_eq!(track(&report, "managing")["status"], "new_unparsed");
     assert_eq!(count(&report, "tracks_removed"), 0);
     assert_eq!(count(&report, "levels_removed"), 0);
+    // A file that stops parsing is a change: --exit-code says so.
+    assert_eq!(count(&report, "parse_errors_appeared"), 1);
+    let run = repo.diff(&["HEAD", "--exit-code"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("**1 track not compared · 1 new parse error**"),
+        "{}",
+        run.stdout
+    );
 }
 
 // ---------------------------------------------------------------- the reviewer's view

@@ -34,8 +34,12 @@ pub struct DiffArgs {
 
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let root = &args.common.root;
-    let old = diff::load_side(Some(&args.old), root, "OLD")?;
-    let new = diff::load_side(args.new.as_deref(), root, "NEW")?;
+    // The two sides are independent: read and check them at the same time.
+    let (old, new) = rayon::join(
+        || diff::load_side(Some(&args.old), root, "OLD"),
+        || diff::load_side(args.new.as_deref(), root, "NEW"),
+    );
+    let (old, new) = (old?, new?);
     let report = diff::diff(&old, &new);
     match args.format {
         DiffFormat::Markdown => println!("{}", diff::markdown::render(&report)),

@@ -9,6 +9,7 @@
 //! [`InputFiles`] so that parsing does not know where the bytes came from.
 
 use anyhow::{anyhow, bail, Context as _};
+use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -119,9 +120,8 @@ impl Repo {
                 rev.short()
             );
         }
-        let mut files = InputFiles::default();
-        let mut wanted: Vec<(Arc<str>, String)> = Vec::new();
-        let mut has_content = false;
+        // Every blob of the project's tree: path → (object id, is a symbolic link).
+        let mut blobs: BTreeMap<String, (String, bool)> = BTreeMap::new();
         for entry in out.stdout.split(|&b| b == 0).filter(|e| !e.is_empty()) {
             let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
                 continue;
@@ -129,32 +129,11 @@ impl Repo {
             let meta = String::from_utf8_lossy(&entry[..tab]);
             let path = String::from_utf8_lossy(&entry[tab + 1..]).into_owned();
             let mut meta = meta.split(' ');
-            let (Some(mode), Some(kind), Some(oid)) = (meta.next(), meta.next(), meta.next())
-            else {
-                continue;
-            };
-            if path.starts_with("content/") {
-                has_content = true;
+            if let (Some(mode), Some("blob"), Some(oid)) = (meta.next(), meta.next(), meta.next()) {
+                blobs.insert(path, (oid.to_string(), mode == "120000"));
             }
-            let is_input =
-                path == "ladder.yaml" || (path.starts_with("content/") && is_markdown(&path));
-            if !is_input || kind != "blob" {
-                continue;
-            }
-            let path: Arc<str> = Arc::from(path.as_str());
-            if mode == "120000" {
-                // A symbolic link's blob is its target path, not the file; following
-                // it inside a tree is not worth the surprise, so say it is skipped.
-                files.diagnostics.push(Diagnostic::new(
-                    Lint::Io,
-                    Span::file_start(&path),
-                    format!("{path} is a symbolic link in {}; it is skipped", rev.name),
-                ));
-                continue;
-            }
-            wanted.push((path, oid.to_string()));
         }
-        if !has_content {
+        if !blobs.keys().any(|p| p.starts_with("content/")) {
             let place = if self.prefix.is_empty() {
                 String::new()
             } else {
@@ -166,14 +145,51 @@ impl Repo {
                 rev.short()
             );
         }
+
+        // A symbolic link's blob is its target path; resolve every link once.
+        let links: Vec<(&String, &String)> = blobs
+            .iter()
+            .filter(|(_, (_, link))| *link)
+            .map(|(p, (oid, _))| (p, oid))
+            .collect();
+        let link_oids: Vec<&str> = links.iter().map(|(_, o)| o.as_str()).collect();
+        let targets = self.cat_blobs(&link_oids)?;
+        let link_targets: BTreeMap<&str, Option<String>> = links
+            .iter()
+            .zip(targets)
+            .map(|((p, _), t)| (p.as_str(), resolve_link(p, &String::from_utf8_lossy(&t))))
+            .collect();
+
+        let mut files = InputFiles::default();
+        let mut wanted: Vec<(String, String)> = blobs
+            .iter()
+            .filter(|(p, (_, link))| !*link && is_input(p))
+            .map(|(p, (oid, _))| (p.clone(), oid.clone()))
+            .collect();
+        // Follow links under content/ (and a linked ladder.yaml) as the disk reader does.
+        let mut walk = LinkWalk {
+            blobs: &blobs,
+            link_targets: &link_targets,
+            wanted: &mut wanted,
+            diagnostics: &mut files.diagnostics,
+            rev: &rev.name,
+        };
+        for (link, target) in &link_targets {
+            if *link == "ladder.yaml" || link.starts_with("content/") {
+                walk.follow(link, link, target.as_deref(), 0);
+            }
+        }
+
+        wanted.sort();
+        wanted.dedup_by(|a, b| a.0 == b.0);
         let oids: Vec<&str> = wanted.iter().map(|(_, o)| o.as_str()).collect();
-        let blobs = self.cat_blobs(&oids)?;
-        for ((path, _), bytes) in wanted.into_iter().zip(blobs) {
+        let contents = self.cat_blobs(&oids)?;
+        for ((path, _), bytes) in wanted.into_iter().zip(contents) {
             let file = InputFile {
-                path: path.clone(),
+                path: Arc::from(path.as_str()),
                 bytes: Arc::from(bytes),
             };
-            if &*path == "ladder.yaml" {
+            if path == "ladder.yaml" {
                 files.config = Some(file);
             } else {
                 files.content.push(file);
@@ -222,6 +238,112 @@ impl Repo {
         }
         parse_batch(&output, oids.len())
     }
+}
+
+/// Follows symbolic links inside a revision's tree, adding the files they stand for.
+struct LinkWalk<'a> {
+    blobs: &'a BTreeMap<String, (String, bool)>,
+    link_targets: &'a BTreeMap<&'a str, Option<String>>,
+    wanted: &'a mut Vec<(String, String)>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    rev: &'a str,
+}
+
+/// Links followed in a chain before giving up (a loop the other checks missed).
+const MAX_LINK_DEPTH: usize = 8;
+
+impl LinkWalk<'_> {
+    /// `name` is the path the files get (under the link), `real` the link's own path
+    /// in the tree, `target` where it points (`None`: outside the project).
+    fn follow(&mut self, name: &str, real: &str, target: Option<&str>, depth: usize) {
+        let span_file: Arc<str> = Arc::from(name);
+        let problem = |this: &mut Self, message: String| {
+            this.diagnostics.push(Diagnostic::new(
+                Lint::Io,
+                Span::file_start(&span_file),
+                message,
+            ));
+        };
+        let Some(target) = target else {
+            return problem(
+                self,
+                format!(
+                    "symbolic link {name} points outside the project in {}; it is skipped",
+                    self.rev
+                ),
+            );
+        };
+        if depth > MAX_LINK_DEPTH || real.starts_with(&format!("{target}/")) {
+            return problem(
+                self,
+                format!("symbolic link loop at {name}; the link is skipped"),
+            );
+        }
+        match self.blobs.get(target) {
+            Some((oid, false)) => {
+                if is_input(name) {
+                    self.wanted.push((name.to_string(), oid.clone()));
+                }
+            }
+            Some((_, true)) => {
+                let next = self.link_targets.get(target).cloned().flatten();
+                self.follow(name, target, next.as_deref(), depth + 1);
+            }
+            None => {
+                // A folder: every file under it, under the link's name.
+                let dir = format!("{target}/");
+                let under: Vec<(String, String, bool)> = self
+                    .blobs
+                    .range(dir.clone()..)
+                    .take_while(|(p, _)| p.starts_with(&dir))
+                    .map(|(p, (oid, link))| (p.clone(), oid.clone(), *link))
+                    .collect();
+                if under.is_empty() {
+                    return problem(
+                        self,
+                        format!(
+                            "symbolic link {name} points to {target}, which does not exist in {}",
+                            self.rev
+                        ),
+                    );
+                }
+                for (p, oid, link) in under {
+                    let virtual_name = format!("{name}/{}", &p[dir.len()..]);
+                    if link {
+                        let next = self.link_targets.get(p.as_str()).cloned().flatten();
+                        self.follow(&virtual_name, &p, next.as_deref(), depth + 1);
+                    } else if is_input(&virtual_name) {
+                        self.wanted.push((virtual_name, oid));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where a link at `link` (a path in the project tree) points, as a path in the same
+/// tree; `None` when it leaves the project (absolute, or `..` above its top).
+fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// ladder.yaml and content/**/*.md: what the project's reader takes.
+fn is_input(path: &str) -> bool {
+    path == "ladder.yaml" || (path.starts_with("content/") && is_markdown(path))
 }
 
 /// Splits `git cat-file --batch` output: per object a header `<oid> <type> <size>\n`,
@@ -286,6 +408,20 @@ mod tests {
     #[test]
     fn missing_object_is_an_error() {
         assert!(parse_batch(b"abc missing\n", 1).is_err());
+    }
+
+    #[test]
+    fn links_resolve_inside_the_project_only() {
+        assert_eq!(
+            resolve_link("content/a.md", "b.md").as_deref(),
+            Some("content/b.md")
+        );
+        assert_eq!(
+            resolve_link("content/x/a.md", "../../shared/a.md").as_deref(),
+            Some("shared/a.md")
+        );
+        assert_eq!(resolve_link("content/a.md", "../../a.md"), None);
+        assert_eq!(resolve_link("content/a.md", "/etc/passwd"), None);
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn summary_line(report: &Report) -> String {
         return "**No changes to the ladder.**".to_string();
     }
     let c = &report.counts;
-    let items: [(usize, &str, &str); 22] = [
+    let items: [(usize, &str, &str); 24] = [
         (c.tracks_added, "track added", "tracks added"),
         (c.tracks_removed, "track removed", "tracks removed"),
         (c.tracks_changed, "track changed", "tracks changed"),
@@ -144,6 +144,16 @@ pub fn summary_line(report: &Report) -> String {
             c.lints_resolved,
             "lint result went away",
             "lint results went away",
+        ),
+        (
+            c.parse_errors_appeared,
+            "new parse error",
+            "new parse errors",
+        ),
+        (
+            c.parse_errors_fixed,
+            "parse error fixed",
+            "parse errors fixed",
         ),
     ];
     let parts: Vec<String> = items

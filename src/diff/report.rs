@@ -117,6 +117,10 @@ pub struct Counts {
     pub prose_changed: usize,
     pub lints_appeared: usize,
     pub lints_resolved: usize,
+    /// Errors that keep a file from being read (see `old.errors`, `new.errors`):
+    /// on the new side only, and on the old side only.
+    pub parse_errors_appeared: usize,
+    pub parse_errors_fixed: usize,
 }
 
 /// A value before and after.
@@ -288,6 +292,8 @@ impl Report {
             && self.alignment.is_empty()
             && self.tracks.is_empty()
             && self.lints.appeared.is_empty()
-            && self.lints.resolved.is_empty())
+            && self.lints.resolved.is_empty()
+            && self.counts.parse_errors_appeared == 0
+            && self.counts.parse_errors_fixed == 0)
     }
 }

@@ -98,6 +98,26 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     counts.lints_appeared = lints.appeared.len();
     counts.lints_resolved = lints.resolved.len();
 
+    // Parse errors match like lint results: by lint, file and message, not line.
+    let parse_key = |d: &DiagnosticSummary| (d.lint.clone(), d.file.clone(), d.message.clone());
+    let old_errors: HashMap<_, usize> =
+        old.summary.errors.iter().fold(HashMap::new(), |mut m, d| {
+            *m.entry(parse_key(d)).or_default() += 1;
+            m
+        });
+    let new_errors: HashMap<_, usize> =
+        new.summary.errors.iter().fold(HashMap::new(), |mut m, d| {
+            *m.entry(parse_key(d)).or_default() += 1;
+            m
+        });
+    let excess = |a: &HashMap<_, usize>, b: &HashMap<_, usize>| -> usize {
+        a.iter()
+            .map(|(k, n)| n.saturating_sub(b.get(k).copied().unwrap_or(0)))
+            .sum()
+    };
+    counts.parse_errors_appeared = excess(&new_errors, &old_errors);
+    counts.parse_errors_fixed = excess(&old_errors, &new_errors);
+
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         old: old.summary.clone(),
