@@ -404,7 +404,7 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Track>) -> Ladder {
 
 /// Joins a relative link onto the linking file's folder (`eng` + `../x.md`),
 /// refusing to climb above content/.
-fn normalize_join(dir: &str, rel: &str) -> Option<String> {
+pub fn normalize_join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         vec![]
     } else {
