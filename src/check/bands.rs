@@ -126,7 +126,7 @@ fn band_gap(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                     .with_help(format!(
                         "`{}` spans bands {min} to {max}; add a level at band {band} to {}, \
                          or set `band-gap: allow` under `lints:` in ladder.yaml if the gap is intended",
-                        other.id.value, other.path
+                        other.id.value, other.span.file
                     )),
                 );
             }

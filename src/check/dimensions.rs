@@ -80,7 +80,7 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                     None => format!(
                         "add `{}` to `dimensions` in the front matter of {}, or use one of {}",
                         c.label,
-                        track.path,
+                        track.span.file,
                         quoted_list(
                             &track
                                 .dimensions

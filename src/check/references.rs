@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
-use crate::model::{Ladder, LevelRef, Link, Track};
+use crate::diagnostic::{did_you_mean, edit_distance, Diagnostic, Lint};
+use crate::model::{fold_label, Ladder, LevelRef, Link, ProseSection, Track};
 use crate::source::normalize_join;
 
 /// Above this many (missing level × prose heading) comparisons the "did you mean" for a
@@ -37,18 +37,12 @@ fn missing_sections(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
             .with_label("declared here, but no `##` heading has this title");
             // A prose H2 close to the title is most likely the level's own heading
             // with a typo; name it rather than ask for a new one.
-            let near = hint
-                .then(|| {
-                    let heads = track.prose.iter().map(|p| heading_without_note(&p.title));
-                    did_you_mean(&level.title.value, heads)
-                })
-                .flatten();
-            d = match near.and_then(|h| {
-                track
-                    .prose
-                    .iter()
-                    .find(|p| heading_without_note(&p.title) == h)
-            }) {
+            let near = if hint {
+                close_heading(&level.title.value, track)
+            } else {
+                None
+            };
+            d = match near {
                 Some(p) => d
                     .with_related(p.span.clone(), "this heading is close")
                     .with_help(format!(
@@ -57,12 +51,32 @@ fn missing_sections(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                     )),
                 None => d.with_help(format!(
                     "add the heading `## {}` to the body of {}",
-                    level.title.value, track.path
+                    level.title.value, level.title.span.file
                 )),
             };
             out.push(d);
         }
     }
+}
+
+/// The prose heading that looks like `title` with a typo: a few edits apart at most
+/// (stricter than the usual "did you mean", since a wrong guess here points the author
+/// at an unrelated section).
+fn close_heading<'a>(title: &str, track: &'a Track) -> Option<&'a ProseSection> {
+    let want = fold_label(title);
+    let limit = (want.chars().count() / 5).max(2);
+    track
+        .prose
+        .iter()
+        .map(|p| {
+            (
+                edit_distance(&want, &fold_label(heading_without_note(&p.title))),
+                p,
+            )
+        })
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, p)| p)
 }
 
 /// "Lead (Manager 4)" → "Lead": level headings may carry a trailing note.
