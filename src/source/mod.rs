@@ -158,27 +158,29 @@ pub fn decode(file: &InputFile) -> Result<Arc<str>, Diagnostic> {
     match std::str::from_utf8(&file.bytes) {
         Ok(s) => Ok(Arc::from(s.strip_prefix('\u{feff}').unwrap_or(s))),
         Err(e) => {
-            let valid = &file.bytes[..e.valid_up_to()];
-            let lossy = String::from_utf8_lossy(&file.bytes);
+            let at = e.valid_up_to();
+            let valid = &file.bytes[..at];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let col = String::from_utf8_lossy(&valid[line_start..])
                 .chars()
                 .count() as u32
                 + 1;
-            let byte = file.bytes[e.valid_up_to()];
-            let _ = lossy;
+            let byte = file.bytes[at];
+            // The span is in the lossy text that `load_files` keeps for rendering: the
+            // same bytes up to `at`, then U+FFFD where the bad bytes were.
             Err(Diagnostic::new(
                 Lint::Io,
                 Span {
                     file: file.path.clone(),
                     line,
                     col,
-                    start: 0,
-                    end: 0,
+                    start: at,
+                    end: at + char::REPLACEMENT_CHARACTER.len_utf8(),
                 },
                 format!("file is not valid UTF-8 (byte 0x{byte:02x} at line {line}, column {col})"),
             )
+            .with_label("not UTF-8")
             .with_help("save the file as UTF-8"))
         }
     }
@@ -200,6 +202,10 @@ pub fn load_files(files: &InputFiles) -> Project {
                 config
             }
             Err(d) => {
+                sources.insert(
+                    f.path.clone(),
+                    Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()),
+                );
                 diagnostics.push(d);
                 Config::default()
             }
