@@ -86,11 +86,33 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
             bytes: Arc::from(bytes),
         });
     }
-    let walker = walkdir::WalkDir::new(&content_dir)
+    // walkdir only sees a loop when a link points back inside the walk; a link to
+    // content/'s parent (or higher) would walk the project again, once per level.
+    let content_real = std::fs::canonicalize(&content_dir).ok();
+    let mut walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker {
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
+            Ok(e) if e.path_is_symlink() && e.file_type().is_dir() => {
+                let target = std::fs::canonicalize(e.path()).ok();
+                match (&content_real, target) {
+                    (Some(real), Some(target)) if real.starts_with(&target) => {
+                        let rel = relative_path(root, e.path());
+                        files.diagnostics.push(Diagnostic::new(
+                            Lint::Io,
+                            Span::file_start(&Arc::from(rel.as_str())),
+                            format!(
+                                "symbolic link loop at {rel}: it points to a folder that holds content/; the link is skipped"
+                            ),
+                        ));
+                        walker.skip_current_dir();
+                        continue;
+                    }
+                    _ => e,
+                }
+            }
             Ok(e) => e,
             Err(e) => {
                 let where_ = e
