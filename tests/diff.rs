@@ -958,8 +958,8 @@ fn lint_results_that_appeared_and_went_away() {
     let repo = Repo::new();
     repo.edit(
         "content/managing.md",
-        "## Director",
-        "## Director\n\n## Budget {#budgets}",
+        "- Sets the budget\n",
+        "- Sets the budget\n\n## Budget {#budgets}\n\nHow money is planned.\n",
     );
     repo.commit("bad anchor");
     let report = repo.json(&["HEAD~1", "HEAD"]);
@@ -1048,12 +1048,9 @@ fn a_new_side_that_does_not_parse_is_not_a_removal() {
     assert_eq!(count(&report, "parse_errors_appeared"), 1);
     let run = repo.diff(&["HEAD", "--exit-code"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .contains("**1 track not compared · 1 new parse error**"),
-        "{}",
-        run.stdout
-    );
+    let summary = run.stdout.lines().nth(2).unwrap_or("");
+    assert!(summary.contains("1 track not compared"), "{summary}");
+    assert!(summary.contains("1 new parse error"), "{summary}");
 }
 
 // ---------------------------------------------------------------- the reviewer's view

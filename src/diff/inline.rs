@@ -66,6 +66,26 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// Escapes a diagnostic message, keeping its `code` spans (ids, keys) as code.
+/// Unbalanced backticks fall back to escaping everything.
+pub fn esc_message(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return esc(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 && !p.is_empty() {
+                format!("`{}`", code_text(p))
+            } else {
+                esc(p)
+            }
+        })
+        .collect()
+}
+
 /// Escapes a text that starts a line, where `-`, `+`, `=` or `1.` would open a block.
 pub fn esc_block(s: &str) -> String {
     let e = esc(s);
@@ -97,6 +117,15 @@ mod tests {
             "&lt;script&gt;\\*x\\*&lt;/script&gt;"
         );
         assert_eq!(esc("a | b ~~c~~"), "a \\| b \\~\\~c\\~\\~");
+    }
+
+    #[test]
+    fn messages_keep_their_code_spans() {
+        assert_eq!(
+            esc_message("track `managing` has no *level* `<b>`"),
+            "track `managing` has no \\*level\\* `<b>`"
+        );
+        assert_eq!(esc_message("odd ` tick"), "odd \\` tick");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::inline::{code_text, esc, esc_block, render_words};
+use super::inline::{code_text, esc, esc_block, esc_message, render_words};
 use super::report::*;
 use super::words::WordOpKind;
 
@@ -48,7 +48,11 @@ pub fn render(report: &Report) -> String {
         track(&mut out, t, report);
     }
     if !report.lints.appeared.is_empty() || !report.lints.resolved.is_empty() {
-        lints(&mut out, &report.lints);
+        lints(
+            &mut out,
+            &report.lints,
+            !report.old.parses || !report.new.parses,
+        );
     }
     while out.ends_with("\n\n") {
         out.pop();
@@ -184,7 +188,7 @@ fn parse_errors(out: &mut String, side: &SideSummary, which: &str) {
             e.column,
             severity(e.severity),
             e.lint,
-            esc(&e.message)
+            esc_message(&e.message)
         );
     }
     out.push('\n');
@@ -629,8 +633,15 @@ fn details(out: &mut String, folded: &[(String, String)]) {
     out.push_str("</details>\n\n");
 }
 
-fn lints(out: &mut String, lints: &LintChanges) {
-    out.push_str("### Lint results\n\n| | severity | lint | where | message |\n| --- | --- | --- | --- | --- |\n");
+fn lints(out: &mut String, lints: &LintChanges, partial: bool) {
+    out.push_str("### Lint results\n\n");
+    if partial {
+        out.push_str(
+            "A side does not parse, so results that involve its unreadable files may be \
+             missing from it.\n\n",
+        );
+    }
+    out.push_str("| | severity | lint | where | message |\n| --- | --- | --- | --- | --- |\n");
     for (what, list) in [
         ("appeared", &lints.appeared),
         ("went away", &lints.resolved),
@@ -643,7 +654,7 @@ fn lints(out: &mut String, lints: &LintChanges) {
                 code_text(&d.lint),
                 code_text(&d.file),
                 d.line,
-                esc(&d.message)
+                esc_message(&d.message)
             );
         }
     }
