@@ -542,15 +542,33 @@ fn whole_level(out: &mut String, l: &LevelDiff) {
         };
         let _ = writeln!(body, "**{}:** {}\n", esc(&c.label), esc(text));
     }
+    // Its own responsibilities in full; inherited ones are known already, so they
+    // are counted by the level that states them.
+    let mut inherited_from: Vec<(&LevelName, usize)> = Vec::new();
+    let mut own_lines = String::new();
+    for r in &l.responsibilities {
+        match &r.inherited_from {
+            None => {
+                let _ = writeln!(own_lines, "- {}", esc(&r.text));
+            }
+            Some(f) => match inherited_from.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, n)) => *n += 1,
+                None => inherited_from.push((f, 1)),
+            },
+        }
+    }
     if !l.responsibilities.is_empty() {
         body.push_str("**Responsibilities:**\n\n");
-        for r in &l.responsibilities {
-            let from = r
-                .inherited_from
-                .as_ref()
-                .map(|f| format!(" *(inherited from {} {})*", esc(&f.code), esc(&f.title)))
-                .unwrap_or_default();
-            let _ = writeln!(body, "- {}{from}", esc(&r.text));
+        body.push_str(&own_lines);
+        if !inherited_from.is_empty() {
+            let list: Vec<String> = inherited_from
+                .iter()
+                .map(|(f, n)| format!("{n} from {} {}", esc(&f.code), esc(&f.title)))
+                .collect();
+            if !own_lines.is_empty() {
+                body.push('\n');
+            }
+            let _ = writeln!(body, "*Inherited: {}.*", list.join(", "));
         }
         body.push('\n');
     }
