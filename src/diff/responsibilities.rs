@@ -117,12 +117,11 @@ pub(super) fn responsibility_changes(
             inherited_from: a.origin.map(|x| level_name(n, x)),
         });
     }
-    for (ai, a) in added
+    for (_, a) in added
         .iter()
         .enumerate()
         .filter(|(i, _)| !paired_added.contains(i))
     {
-        let _ = ai;
         if a.origin.is_none() {
             counts.responsibilities_added += 1;
         }
@@ -134,12 +133,11 @@ pub(super) fn responsibility_changes(
             inherited_from: a.origin.map(|x| level_name(n, x)),
         });
     }
-    for (ri, r) in removed
+    for (_, r) in removed
         .iter()
         .enumerate()
         .filter(|(i, _)| !paired_removed.contains(i))
     {
-        let _ = ri;
         if r.origin.is_none() {
             counts.responsibilities_removed += 1;
         }
