@@ -21,6 +21,9 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     dangling_links(ladder, &mut hints, out);
 }
 
+/// Names longer than this get no "did you mean".
+const MAX_GUESS_LEN: usize = 200;
+
 /// "Did you mean" costs one comparison per candidate. A ladder-wide allowance keeps a
 /// pathological project (thousands of broken references into a huge track) linear:
 /// once it is spent, diagnostics come without the guess.
@@ -43,7 +46,8 @@ impl Hints {
         count: usize,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Option<&'a str> {
-        if self.afford(count) {
+        // Edit distance is quadratic in length; nobody mistypes a paragraph.
+        if word.len() <= MAX_GUESS_LEN && self.afford(count) {
             did_you_mean(word, candidates)
         } else {
             None
@@ -88,11 +92,15 @@ fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic
 /// (stricter than the usual "did you mean", since a wrong guess here points the author
 /// at an unrelated section).
 fn close_heading<'a>(title: &str, track: &'a Track) -> Option<&'a ProseSection> {
+    if title.len() > MAX_GUESS_LEN {
+        return None;
+    }
     let want = fold_label(title);
     let limit = (want.chars().count() / 5).max(2);
     track
         .prose
         .iter()
+        .filter(|p| p.title.len() <= 2 * MAX_GUESS_LEN)
         .map(|p| {
             (
                 edit_distance(&want, &fold_label(heading_without_note(&p.title))),
