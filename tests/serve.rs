@@ -328,3 +328,69 @@ fn tracks_added_and_removed_and_ladder_yaml_edits_are_seen() {
         )));
     assert_eq!(server.get("/").header("location"), Some("/eng/"));
 }
+
+#[test]
+fn templates_and_static_files_are_watched_even_when_their_folders_come_later() {
+    let project = Project::new();
+    let server = Server::start(&project);
+    assert!(!project.path("templates").exists());
+
+    // A templates/ folder that did not exist when serve started.
+    std::fs::create_dir(project.path("templates")).expect("mkdir");
+    project.atomic_save(
+        "templates/track.html",
+        "<!doctype html><html><body><p>Custom track page</p></body></html>",
+    );
+    assert!(
+        eventually(|| page_with(&server, PAGE, "Custom track page")).is_some(),
+        "{:?}",
+        server.stdout_lines()
+    );
+    // Another edit of the template, now inside a watched folder: re-rendered without
+    // parsing any content.
+    let before = server.rebuilds();
+    project.atomic_save(
+        "templates/track.html",
+        "<!doctype html><html><body><p>Custom track page, take two</p></body></html>",
+    );
+    assert!(eventually(|| page_with(&server, PAGE, "take two")).is_some());
+    let line = eventually(|| {
+        (server.rebuilds() > before).then(|| {
+            server
+                .stdout_lines()
+                .into_iter()
+                .rfind(|l| l.starts_with("Rebuilt in"))
+                .unwrap_or_default()
+        })
+    })
+    .unwrap_or_default();
+    assert!(
+        line.contains("0 files parsed, templates reloaded"),
+        "{line}"
+    );
+
+    // A broken template: the last good page stays, with the overlay naming the file.
+    project.atomic_save("templates/track.html", "<p>{% if %}</p>");
+    let body = eventually(|| page_with(&server, PAGE, "id=\"ladder-overlay\""))
+        .expect("the overlay should appear");
+    assert!(body.contains("take two"));
+    assert!(body.contains("templates/track.html"), "{body}");
+    std::fs::remove_file(project.path("templates/track.html")).expect("remove");
+    assert!(
+        eventually(|| page_with(&server, PAGE, "Writes code with help.")
+            .filter(|b| !b.contains("id=\"ladder-overlay\"")))
+        .is_some()
+    );
+
+    // static/ is copied into the site as is.
+    project.write("static/notes.txt", "served as is");
+    let r = eventually(|| {
+        let r = server.get("/careers/ladder/notes.txt");
+        (r.status == 200).then_some(r)
+    })
+    .expect("a new static file is served");
+    assert_eq!(r.body, "served as is");
+    assert!(r
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/plain")));
+}

@@ -40,45 +40,17 @@ pub trait SiteBuilder {
 }
 
 /// The real renderer of `crate::render`, the one `ladder build` uses.
-///
-/// PLACEHOLDER until `render::Theme` and `render::render_site` land on main: renders
-/// one bare page per track so that the server can be exercised end to end.
 pub struct Renderer;
 
 impl SiteBuilder for Renderer {
-    type Theme = ();
+    type Theme = crate::render::Theme;
 
-    fn load_theme(&self, _root: &Path, _config: &Config) -> Result<(), Vec<Diagnostic>> {
-        Ok(())
+    fn load_theme(&self, root: &Path, config: &Config) -> Result<Self::Theme, Vec<Diagnostic>> {
+        crate::render::Theme::load(root, config)
     }
 
-    fn render(&self, ladder: &Ladder, _theme: &()) -> anyhow::Result<SiteFiles> {
-        let esc = super::overlay::escape;
-        let mut site = SiteFiles::default();
-        let base = &ladder.config.base_url;
-        let mut home = String::from("<!doctype html><html><head><meta charset=\"utf-8\"><title>Home</title></head><body><ul>");
-        for t in &ladder.tracks {
-            home.push_str(&format!(
-                "<li><a href=\"{base}{}/\">{}</a></li>",
-                esc(&t.id.value),
-                esc(&t.title.value)
-            ));
-            let mut page = format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body><h1>{}</h1>", esc(&t.title.value), esc(&t.title.value));
-            for l in &t.levels {
-                page.push_str(&format!(
-                    "<h2>{}</h2><p>{}</p>",
-                    esc(&l.title.value),
-                    esc(&l.summary.text)
-                ));
-            }
-            page.push_str("</body></html>");
-            site.files
-                .insert(format!("{}/index.html", t.id.value), page.into_bytes());
-        }
-        home.push_str("</ul></body></html>");
-        site.files.insert("index.html".into(), home.into_bytes());
-        site.files.insert("404.html".into(), b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Page not found</h1></body></html>".to_vec());
-        Ok(site)
+    fn render(&self, ladder: &Ladder, theme: &Self::Theme) -> anyhow::Result<SiteFiles> {
+        crate::render::render_site(ladder, theme)
     }
 }
 
@@ -258,9 +230,18 @@ impl<B: SiteBuilder> Session<B> {
         }
         self.built = true;
 
-        let project = self.project();
+        let mut project = self.project();
         let mut diagnostics = crate::check::check_project(&project, false);
         if let Some(Err(theme_diagnostics)) = &self.theme {
+            for d in theme_diagnostics {
+                // Templates are not in the project's sources; read the ones that
+                // are files of the project so that the overlay can show the line.
+                if project.sources.get(&d.span.file).is_none() {
+                    if let Ok(text) = std::fs::read_to_string(self.root.join(&*d.span.file)) {
+                        project.sources.insert(d.span.file.clone(), Arc::from(text));
+                    }
+                }
+            }
             diagnostics.extend(theme_diagnostics.iter().cloned());
         }
         if matches!(&self.theme, Some(Err(d)) if !diagnostic::has_errors(d)) {

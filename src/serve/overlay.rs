@@ -29,21 +29,21 @@ pub fn overlay_html(
     let mut html = String::new();
     let _ = write!(
         html,
-        r#"<div id="{OVERLAY_ID}" role="alertdialog" aria-modal="false" aria-labelledby="{OVERLAY_ID}-title" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#f5f5f5;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:2rem;box-sizing:border-box;text-align:left">"#
+        r#"<div id="{OVERLAY_ID}" role="alertdialog" aria-modal="false" aria-labelledby="{OVERLAY_ID}-title" style="{RESET}display:block;position:fixed;top:0;right:0;bottom:0;left:0;z-index:2147483647;overflow:auto;background:rgba(22,22,26,.97);color:#ececec;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',monospace;padding:24px;box-sizing:border-box;text-align:left">"#
     );
     let _ = write!(
         html,
-        r#"<button type="button" onclick="this.parentNode.remove()" aria-label="Hide until the next rebuild" style="float:right;font:inherit;background:#333;color:#f5f5f5;border:1px solid #888;border-radius:4px;padding:.25rem .75rem;cursor:pointer">Hide</button>"#
+        r#"<button type="button" onclick="this.parentNode.remove()" title="Hide until the next rebuild" style="{RESET}float:right;font:inherit;background:#2f2f36;color:#ececec;border:1px solid #8a8a94;border-radius:4px;padding:2px 12px;cursor:pointer">Hide</button>"#
     );
     let _ = write!(
         html,
-        r#"<h2 id="{OVERLAY_ID}-title" style="margin:0 0 1rem;font-size:1.25rem;color:#ff8a80">The last rebuild failed: {}. The page shows the last good build.</h2>"#,
+        r#"<h2 id="{OVERLAY_ID}-title" style="{RESET}display:block;font-size:18px;font-weight:bold;margin:0 0 16px;color:#ff8a80">The last rebuild failed: {}. The page shows the last good build.</h2>"#,
         escape(&summary(errors, warnings, failure.is_some()))
     );
     if let Some(f) = failure {
         let _ = write!(
             html,
-            r#"<p style="margin:0 0 1rem;color:#ff8a80">{}</p>"#,
+            r#"<p style="{RESET}display:block;margin:0 0 16px;color:#ff8a80">{}</p>"#,
             escape(f)
         );
     }
@@ -52,7 +52,10 @@ pub fn overlay_html(
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .chain(diagnostics.iter().filter(|d| d.severity != Severity::Error));
-    html.push_str(r#"<ol style="list-style:none;margin:0;padding:0">"#);
+    let _ = write!(
+        html,
+        r#"<ol style="{RESET}display:block;list-style:none;margin:0;padding:0">"#
+    );
     for d in ordered {
         let (word, colour) = match d.severity {
             Severity::Error => ("error", "#ff8a80"),
@@ -60,25 +63,50 @@ pub fn overlay_html(
         };
         let _ = write!(
             html,
-            r#"<li style="margin:0 0 1.25rem"><div><strong style="color:{colour}">{word}[{}]</strong>: {}</div><div style="color:#80d8ff">{}:{}:{}</div>"#,
+            r#"<li style="{RESET}display:block;margin:0 0 20px"><div style="{RESET}display:block"><strong style="{RESET}font-weight:bold;color:{colour}">{word}[{}]</strong>: {}</div><div style="{RESET}display:block;color:#80d8ff">{}:{}:{}</div>"#,
             escape(d.lint.id()),
             escape(&d.message),
             escape(&d.span.file),
             d.span.line,
             d.span.col,
         );
-        let snippet = diagnostic::render_human(std::slice::from_ref(d), sources, false);
-        let snippet = snippet.trim_end();
-        // The last line of a rendering is the "1 error emitted" summary.
-        let snippet = snippet.rsplit_once('\n').map_or(snippet, |(body, _)| body);
-        let _ = write!(
-            html,
-            r#"<pre style="margin:.25rem 0 0;white-space:pre-wrap;color:#e0e0e0">{}</pre></li>"#,
-            escape(snippet.trim_end())
-        );
+        let snippet = snippet(d, sources);
+        if !snippet.is_empty() {
+            let _ = write!(
+                html,
+                r#"<pre style="{RESET}display:block;white-space:pre-wrap;color:#d8d8d8;background:#0f0f12;border-radius:4px;padding:8px 12px;margin:6px 0 0;overflow-x:auto">{}</pre>"#,
+                escape(&snippet)
+            );
+        }
+        html.push_str("</li>");
     }
     html.push_str("</ol></div>");
     html
+}
+
+/// Every element of the overlay starts from `all: initial` (then inherits its font
+/// and colour from the overlay), so that the page's own stylesheet (which styles
+/// `pre`, `h2`, lists…) cannot make it unreadable.
+const RESET: &str = "all:initial;font:inherit;color:inherit;";
+
+/// The source lines with the caret and the help, as `ladder check` prints them,
+/// without the title and location lines (the overlay shows those itself) and the
+/// closing "1 error emitted".
+fn snippet(d: &Diagnostic, sources: &Sources) -> String {
+    let text = diagnostic::render_human(std::slice::from_ref(d), sources, false);
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let body_start = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("-->"))
+        .map_or(1, |i| i + 1);
+    let body_end = lines.len().saturating_sub(1).max(body_start);
+    let body = lines.get(body_start..body_end).unwrap_or_default();
+    let body = body.join("\n");
+    // Nothing but gutter lines when the source text is not at hand.
+    if body.chars().all(|c| c == '|' || c.is_whitespace()) {
+        return String::new();
+    }
+    body.trim_end().to_string()
 }
 
 fn summary(errors: usize, warnings: usize, failure: bool) -> String {
