@@ -222,9 +222,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             Severity::Error => SnippetLevel::ERROR,
             _ => SnippetLevel::WARNING,
         };
-        let title = level
-            .primary_title(d.message.as_str())
-            .id(d.lint.id());
+        let title = level.primary_title(d.message.as_str()).id(d.lint.id());
         let mut group = Group::with_title(title);
         match sources.get(&d.span.file) {
             Some(text) => {
@@ -255,11 +253,14 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             if span.file != d.span.file {
                 if let Some(text) = sources.get(&span.file) {
                     group = group.element(
-                        Snippet::source(text).path(&*span.file).fold(true).annotation(
-                            AnnotationKind::Context
-                                .span(caret_range(text, span.start, span.end))
-                                .label(note.as_str()),
-                        ),
+                        Snippet::source(text)
+                            .path(&*span.file)
+                            .fold(true)
+                            .annotation(
+                                AnnotationKind::Context
+                                    .span(caret_range(text, span.start, span.end))
+                                    .label(note.as_str()),
+                            ),
                     );
                 }
             }
@@ -275,11 +276,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
         .count();
     let warnings = diagnostics.len() - errors;
     if !diagnostics.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            summary_line(errors, warnings)
-        );
+        let _ = writeln!(out, "{}", summary_line(errors, warnings));
     }
     out
 }
@@ -289,7 +286,11 @@ fn summary_line(errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
         (0, w) => format!("{} emitted", plural(w, "warning")),
         (e, 0) => format!("{} emitted", plural(e, "error")),
-        (e, w) => format!("{} and {} emitted", plural(e, "error"), plural(w, "warning")),
+        (e, w) => format!(
+            "{} and {} emitted",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
     }
 }
 
@@ -388,7 +389,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let folded = word.to_lowercase();
     candidates
         .into_iter()

@@ -1,1 +1,274 @@
-//! The model as JSON (with `schema_version`) or CSV, and JSON Schemas of the inputs.
+//! The model for other tools: JSON (a stable, documented shape with `schema_version`),
+//! CSV (one row per level × competency, for spreadsheets), and JSON Schemas of the
+//! inputs (track front matter, ladder.yaml) for editors such as yaml-language-server.
+//!
+//! The JSON shape is written out explicitly rather than derived from the model's
+//! internals, so that refactoring the model does not silently change the export.
+//! Bump [`SCHEMA_VERSION`] when a field changes meaning or disappears.
+
+use serde_json::{json, Value};
+
+use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
+
+/// Version of the JSON export's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn markdown(md: &Markdown) -> Value {
+    json!({ "markdown": md.source, "text": md.text })
+}
+
+fn source(span: &Span) -> Value {
+    json!({ "file": &*span.file, "line": span.line, "column": span.col })
+}
+
+/// `track/level`, the ladder-wide name of a level.
+pub fn level_key(ladder: &Ladder, r: LevelRef) -> String {
+    format!(
+        "{}/{}",
+        ladder.tracks[r.track].id.value,
+        ladder.level(r).id.value
+    )
+}
+
+fn level_json(ladder: &Ladder, ti: usize, li: usize, level: &Level) -> Value {
+    let r = LevelRef {
+        track: ti,
+        level: li,
+    };
+    let responsibilities: Vec<Value> = level
+        .responsibilities
+        .iter()
+        .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text, "inherited_from": Value::Null }))
+        .chain(level.inherited.iter().map(|i| {
+            let resp = &ladder.level(i.from).responsibilities[i.index];
+            json!({
+                "markdown": resp.body.source,
+                "text": resp.body.text,
+                "inherited_from": level_key(ladder, i.from),
+            })
+        }))
+        .collect();
+    json!({
+        "id": level.id.value,
+        "title": level.title.value,
+        "code": level.code.value,
+        "band": level.band.value,
+        "band_name": ladder.band_name(level.band.value),
+        "note": level.section.as_ref().and_then(|s| s.note.clone()),
+        "url": format!("{}/{}/", ladder.tracks[ti].id.value, level.id.value),
+        "inherits": level.inherits_ref.map(|i| level_key(ladder, i)),
+        "band_peers": ladder.band_peers(r).map(|p| level_key(ladder, p)).collect::<Vec<_>>(),
+        "summary": markdown(&level.summary),
+        "competencies": level.competencies.iter().map(|c| json!({
+            "label": c.label,
+            "key": c.key,
+            "anchor": c.anchor,
+            "markdown": c.body.source,
+            "text": c.body.text,
+        })).collect::<Vec<_>>(),
+        "responsibilities": responsibilities,
+        "source": source(&level.span),
+    })
+}
+
+fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
+    json!({
+        "id": track.id.value,
+        "title": track.title.value,
+        "summary": track.summary,
+        "order": track.order,
+        "path": track.path,
+        "url": format!("{}/", track.id.value),
+        "dimensions": track.dimensions.iter().map(|d| &d.value).collect::<Vec<_>>(),
+        "intro": markdown(&track.intro),
+        "prose": track.prose.iter().map(|p| json!({
+            "title": p.title,
+            "anchor": p.anchor,
+            "markdown": p.body.source,
+            "text": p.body.text,
+        })).collect::<Vec<_>>(),
+        "levels": track.levels.iter().enumerate().map(|(li, l)| level_json(ladder, ti, li, l)).collect::<Vec<_>>(),
+        "source": source(&track.span),
+    })
+}
+
+/// The export as a JSON value.
+pub fn to_json_value(ladder: &Ladder) -> Value {
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "title": ladder.config.title,
+        "home": { "title": ladder.home.title, "markdown": ladder.home.body.source },
+        "bands": ladder.bands.iter().rev().map(|(band, refs)| json!({
+            "band": band,
+            "name": ladder.band_name(*band),
+            "levels": refs.iter().map(|r| level_key(ladder, *r)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "tracks": ladder.tracks.iter().enumerate().map(|(ti, t)| track_json(ladder, ti, t)).collect::<Vec<_>>(),
+    })
+}
+
+/// The export as pretty-printed JSON text (deterministic: maps are ordered).
+pub fn to_json(ladder: &Ladder) -> String {
+    let mut s = serde_json::to_string_pretty(&to_json_value(ladder)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// One row per level × competency, plus one row per level for its responsibilities
+/// (inherited ones included, one per line), so that every level appears.
+pub fn to_csv(ladder: &Ladder) -> String {
+    let mut out = String::new();
+    push_row(
+        &mut out,
+        &[
+            "track",
+            "track_title",
+            "level",
+            "level_title",
+            "code",
+            "band",
+            "band_name",
+            "competency",
+            "text",
+        ],
+    );
+    for (r, level) in ladder.levels() {
+        let track = &ladder.tracks[r.track];
+        let band = level.band.value.to_string();
+        let band_name = ladder.band_name(level.band.value).unwrap_or("");
+        let base = [
+            track.id.value.as_str(),
+            track.title.value.as_str(),
+            level.id.value.as_str(),
+            level.title.value.as_str(),
+            level.code.value.as_str(),
+            band.as_str(),
+            band_name,
+        ];
+        let mut row = |label: &str, text: &str| {
+            let mut cells: Vec<&str> = base.to_vec();
+            cells.push(label);
+            cells.push(text);
+            push_row(&mut out, &cells);
+        };
+        if !level.summary.is_empty() {
+            row("Summary", &level.summary.text);
+        }
+        for c in &level.competencies {
+            row(&c.label, &c.body.text);
+        }
+        let responsibilities: Vec<&str> = level
+            .effective_responsibilities(ladder)
+            .map(|r| r.body.text.as_str())
+            .collect();
+        if !responsibilities.is_empty() || level.competencies.is_empty() {
+            row("Responsibilities", &responsibilities.join("\n"));
+        }
+    }
+    out
+}
+
+/// RFC 4180: quote cells holding a comma, quote or line break; double inner quotes.
+fn push_row(out: &mut String, cells: &[&str]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if cell.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// JSON Schema (draft-07, which yaml-language-server supports) of a track's front matter.
+pub fn front_matter_schema() -> Value {
+    let id = json!({ "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_-]*$" });
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://ladder.invalid/schema/track.json",
+        "title": "ladder track front matter",
+        "description": "The YAML front matter of one track file in content/.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["title", "levels"],
+        "properties": {
+            "title": { "type": "string", "description": "The track's name, e.g. Managing Engineer Path." },
+            "id": { "allOf": [id], "description": "Track id used in URLs; default: the file's stem." },
+            "summary": { "type": "string", "description": "One line for the home page." },
+            "order": { "type": "integer", "description": "Column order in comparisons; default: by file name." },
+            "dimensions": {
+                "type": "array",
+                "items": { "type": "string" },
+                "description": "Labels every level of this track should carry."
+            },
+            "levels": {
+                "type": "array",
+                "description": "The track's levels, lowest first.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["title", "code", "band"],
+                    "properties": {
+                        "title": { "type": "string", "description": "Must match the level's H2 heading (a trailing parenthetical note is ignored)." },
+                        "id": { "allOf": [id], "description": "Level id used in URLs and anchors; default: slug of the title." },
+                        "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Unique in the whole ladder, e.g. M4." },
+                        "band": { "type": "integer", "description": "The shared grade that lines tracks up; strictly increasing down the list." },
+                        "inherits": { "type": "string", "description": "A level id of this track (or track/level) whose responsibilities this level also holds." }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// JSON Schema (draft-07) of ladder.yaml.
+pub fn config_schema() -> Value {
+    let lint_ids: Vec<&str> = crate::diagnostic::Lint::ALL
+        .iter()
+        .filter(|l| **l != crate::diagnostic::Lint::Io)
+        .map(|l| l.id())
+        .collect();
+    let lint_props: serde_json::Map<String, Value> = lint_ids
+        .iter()
+        .map(|id| {
+            (
+                id.to_string(),
+                json!({ "enum": ["error", "warning", "allow"] }),
+            )
+        })
+        .collect();
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://ladder.invalid/schema/ladder.json",
+        "title": "ladder.yaml",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "title": { "type": "string", "default": "Career Ladder" },
+            "base_url": { "type": "string", "default": "/", "description": "Path (or URL) the site is served under, e.g. /eng/ladder/." },
+            "output": { "type": "string", "default": "site" },
+            "theme": { "type": "string", "default": "default" },
+            "bands": {
+                "type": "object",
+                "description": "Display names of bands, e.g. 5: Senior.",
+                "patternProperties": { "^-?[0-9]+$": { "type": "string" } },
+                "additionalProperties": false
+            },
+            "lints": {
+                "type": "object",
+                "properties": lint_props,
+                "additionalProperties": false
+            },
+            "markdown": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": { "raw_html": { "type": "boolean", "default": false } }
+            }
+        }
+    })
+}

@@ -57,6 +57,37 @@ impl Span {
     }
 }
 
+/// Start offsets of every line of a text, so that spans cost O(log lines) instead of
+/// a scan from the start of the file (which made many spans in a large file quadratic).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Like [`Span::from_offsets`], using the index.
+    pub fn span(&self, file: &Arc<str>, text: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let line = self.starts.partition_point(|&s| s <= start);
+        let line_start = self.starts[line - 1];
+        let col = text[line_start..start].chars().count() as u32 + 1;
+        Span {
+            file: file.clone(),
+            line: line as u32,
+            col,
+            start,
+            end,
+        }
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -365,20 +396,37 @@ mod tests {
 
     #[test]
     fn slugs_never_escape() {
-        for s in ["../etc", "a/b", " ", "..", "Ünïcode", "<script>", "Team Lead / Senior"] {
+        for s in [
+            "../etc",
+            "a/b",
+            " ",
+            "..",
+            "Ünïcode",
+            "<script>",
+            "Team Lead / Senior",
+        ] {
             let slug = slugify(s);
             assert!(!slug.is_empty());
-            assert!(slug
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            assert!(slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         }
-        assert_eq!(slugify("Team Lead / Senior Engineer"), "team-lead-senior-engineer");
+        assert_eq!(
+            slugify("Team Lead / Senior Engineer"),
+            "team-lead-senior-engineer"
+        );
     }
 
     #[test]
     fn span_line_col() {
         let f: Arc<str> = Arc::from("a.md");
-        let s = Span::from_offsets(&f, "ab\ncdé\nx", 7, 8);
+        let text = "ab\ncdé\nx";
+        let s = Span::from_offsets(&f, text, 7, 8);
         assert_eq!((s.line, s.col), (2, 4));
+        let index = LineIndex::new(text);
+        for i in 0..=text.len() {
+            assert_eq!(
+                index.span(&f, text, i, i),
+                Span::from_offsets(&f, text, i, i)
+            );
+        }
     }
 }

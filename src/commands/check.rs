@@ -24,7 +24,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let format = super::default_format(args.format);
     match format {
         Format::Human => {
-            let text = diagnostic::render_human(&diagnostics, &project.sources, super::use_color_stderr());
+            let text =
+                diagnostic::render_human(&diagnostics, &project.sources, super::use_color_stderr());
             eprint!("{text}");
             if diagnostics.is_empty() {
                 let levels: usize = project.ladder.tracks.iter().map(|t| t.levels.len()).sum();

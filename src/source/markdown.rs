@@ -100,7 +100,6 @@ pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
                 } else if let Some(p) = para.as_mut() {
                     p.on_start(&tag, depth, range.clone());
                 }
-
             }
             Event::End(end) => {
                 if let TagEnd::List(_) = end {
@@ -327,7 +326,9 @@ mod tests {
         let labels: Vec<_> = b
             .iter()
             .filter_map(|b| match b {
-                Block::Label { label, rest, .. } => Some((label.clone(), body[rest.clone()].trim().to_string())),
+                Block::Label { label, rest, .. } => {
+                    Some((label.clone(), body[rest.clone()].trim().to_string()))
+                }
                 _ => None,
             })
             .collect();

@@ -161,11 +161,11 @@ pub fn decode(file: &InputFile) -> Result<Arc<str>, Diagnostic> {
             let valid = &file.bytes[..e.valid_up_to()];
             let lossy = String::from_utf8_lossy(&file.bytes);
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let line_start = valid
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let col = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count() as u32
+                + 1;
             let byte = file.bytes[e.valid_up_to()];
             let _ = lossy;
             Err(Diagnostic::new(

@@ -16,9 +16,30 @@ use super::markdown::{self, Block};
 use super::yaml;
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
 use crate::model::{
-    fold_label, slugify, Competency, Home, Level, Link, Markdown, ProseSection, Responsibility,
-    Section, Span, Spanned, Track,
+    fold_label, slugify, Competency, Home, Level, LineIndex, Link, Markdown, ProseSection,
+    Responsibility, Section, Span, Spanned, Track,
 };
+
+/// One file being parsed: its path, text and line index (for cheap spans).
+pub(crate) struct Src<'a> {
+    pub path: &'a Arc<str>,
+    pub text: &'a str,
+    lines: LineIndex,
+}
+
+impl<'a> Src<'a> {
+    pub fn new(path: &'a Arc<str>, text: &'a str) -> Self {
+        Src {
+            path,
+            text,
+            lines: LineIndex::new(text),
+        }
+    }
+
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        self.lines.span(self.path, self.text, start, end)
+    }
+}
 
 /// What parsing one file produced.
 #[derive(Debug, Clone)]
@@ -29,9 +50,9 @@ pub struct ParsedTrack {
 }
 
 /// Track front matter as written. Required keys are `Option` so that every missing
-/// key is reported, not only the first.
+/// key is reported, not only the first; unknown keys are found by a separate scan
+/// ([`TRACK_KEYS`]) for the same reason.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawTrack {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
@@ -42,7 +63,6 @@ struct RawTrack {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawLevel {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
@@ -51,9 +71,36 @@ struct RawLevel {
     inherits: Option<YSpanned<String>>,
 }
 
-/// The keys of a track's front matter and of a level entry (for the JSON Schema).
+/// The keys of a track's front matter and of a level entry.
 pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
 pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
+
+/// Only the level entries' keys, for the unknown-key scan.
+#[derive(Debug, Deserialize)]
+struct LevelKeys {
+    levels: Option<Vec<yaml::Keys>>,
+}
+
+/// Reports every unknown key of a track's front matter (and of each level).
+fn scan_unknown_keys(
+    path: &Arc<str>,
+    text: &str,
+    yaml_range: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (start, end) = (yaml_range.start, yaml_range.end);
+    if let Ok(keys) = yaml::from_str_in::<yaml::Keys>(path, text, start, end) {
+        yaml::unknown_keys(path, text, start, &keys, &TRACK_KEYS, out);
+    }
+    if let Ok(LevelKeys {
+        levels: Some(levels),
+    }) = yaml::from_str_in::<LevelKeys>(path, text, start, end)
+    {
+        for keys in &levels {
+            yaml::unknown_keys(path, text, start, keys, &LEVEL_KEYS, out);
+        }
+    }
+}
 
 /// `_index.md` front matter: only a title.
 #[derive(Debug, Deserialize, Default)]
@@ -68,7 +115,8 @@ struct Split {
     body_start: usize,
 }
 
-fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diagnostic> {
+fn split_front_matter(src: &Src) -> Result<Option<Split>, Diagnostic> {
+    let text = src.text;
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         return Ok(None);
@@ -87,7 +135,7 @@ fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diag
     }
     Err(Diagnostic::new(
         Lint::FrontMatter,
-        Span::from_offsets(path, text, 0, 3),
+        src.span(0, 3),
         "front matter is not closed",
     )
     .with_label("opened here")
@@ -96,9 +144,14 @@ fn split_front_matter(path: &Arc<str>, text: &str) -> Result<Option<Split>, Diag
 
 /// Parses `content/_index.md`: optional front matter with a title, then prose.
 pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
+    home_from(&Src::new(path, text))
+}
+
+fn home_from(src: &Src) -> ParsedTrack {
+    let (path, text) = (src.path, src.text);
     let mut diagnostics = Vec::new();
     let mut home = Home::default();
-    let body_start = match split_front_matter(path, text) {
+    let body_start = match split_front_matter(src) {
         Ok(Some(split)) => {
             match yaml::from_str_in::<RawHome>(path, text, split.yaml.start, split.yaml.end) {
                 Ok(raw) => home.title = raw.title,
@@ -112,7 +165,7 @@ pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
             text.len()
         }
     };
-    home.body = markdown_at(path, text, body_start..text.len());
+    home.body = markdown_at(src, body_start..text.len());
     ParsedTrack {
         track: None,
         home: Some(home),
@@ -122,13 +175,18 @@ pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
 
 /// Parses one track file. Returns no track when the front matter is unusable.
 pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
+    track_from(&Src::new(path, text))
+}
+
+fn track_from(src: &Src) -> ParsedTrack {
+    let (path, text) = (src.path, src.text);
     let mut diagnostics = Vec::new();
     let fail = |d: Diagnostic| ParsedTrack {
         track: None,
         home: None,
         diagnostics: vec![d],
     };
-    let split = match split_front_matter(path, text) {
+    let split = match split_front_matter(src) {
         Ok(Some(s)) => s,
         Ok(None) => {
             let what = if text.trim().is_empty() {
@@ -137,15 +195,15 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
                 "missing front matter"
             };
             return fail(
-                Diagnostic::new(Lint::FrontMatter, Span::from_offsets(path, text, 0, 0), what)
-                    .with_help(
-                        "start the file with `---`, then at least `title:` and `levels:`, then `---`",
-                    ),
+                Diagnostic::new(Lint::FrontMatter, src.span(0, 0), what).with_help(
+                    "start the file with `---`, then at least `title:` and `levels:`, then `---`",
+                ),
             );
         }
         Err(d) => return fail(d),
     };
-    let fm_span = Span::from_offsets(path, text, 0, 3);
+    let fm_span = src.span(0, 3);
+    scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
             Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
@@ -154,7 +212,14 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
     } else {
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
-            Err(d) => return fail(d),
+            Err(d) => {
+                diagnostics.push(d);
+                return ParsedTrack {
+                    track: None,
+                    home: None,
+                    diagnostics,
+                };
+            }
         }
     };
     let sp = |loc: &serde_saphyr::Location| yaml::span_of(path, text, split.yaml.start, loc);
@@ -172,8 +237,12 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
         Some(t) => spanned(t),
         None => {
             diagnostics.push(
-                Diagnostic::new(Lint::FrontMatter, fm_span.clone(), "missing required key `title`")
-                    .with_help("add `title: <the track's name>` to the front matter"),
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    fm_span.clone(),
+                    "missing required key `title`",
+                )
+                .with_help("add `title: <the track's name>` to the front matter"),
             );
             Spanned {
                 value: stem.to_string(),
@@ -197,8 +266,14 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
     let mut levels: Vec<Level> = Vec::new();
     match &raw.levels {
         None => diagnostics.push(
-            Diagnostic::new(Lint::FrontMatter, fm_span.clone(), "missing required key `levels`")
-                .with_help("list the track's levels, lowest first, each with `title`, `code` and `band`"),
+            Diagnostic::new(
+                Lint::FrontMatter,
+                fm_span.clone(),
+                "missing required key `levels`",
+            )
+            .with_help(
+                "list the track's levels, lowest first, each with `title`, `code` and `band`",
+            ),
         ),
         Some(list) => {
             for entry in list {
@@ -224,7 +299,10 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
                         Diagnostic::new(
                             Lint::FrontMatter,
                             at.clone(),
-                            format!("level is missing required key{} {keys}", if missing.len() > 1 { "s" } else { "" }),
+                            format!(
+                                "level is missing required key{} {keys}",
+                                if missing.len() > 1 { "s" } else { "" }
+                            ),
                         )
                         .with_label("this level")
                         .with_help("every level needs `title`, `code` and `band`"),
@@ -284,7 +362,7 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
         links: Vec::new(),
         span: fm_span,
     };
-    section_body(path, text, split.body_start, &mut track, &mut diagnostics);
+    section_body(src, split.body_start, &mut track, &mut diagnostics);
     ParsedTrack {
         track: Some(track),
         home: None,
@@ -296,7 +374,8 @@ pub fn parse_track(path: &Arc<str>, text: &str) -> ParsedTrack {
 fn check_id(id: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
     let v = &id.value;
     let ok = !v.is_empty()
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && !v.starts_with('-');
     if !ok {
         diagnostics.push(
@@ -329,33 +408,68 @@ fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
                 format!("level code `{v}` is not a valid code"),
             )
             .with_label("codes are short identifiers")
-            .with_help("use only ASCII letters, digits, `-`, `_` and `.`, for example `M4` or `IC5`"),
+            .with_help(
+                "use only ASCII letters, digits, `-`, `_` and `.`, for example `M4` or `IC5`",
+            ),
         );
     }
 }
 
-fn markdown_at(path: &Arc<str>, text: &str, range: Range<usize>) -> Markdown {
+fn markdown_at(src: &Src, range: Range<usize>) -> Markdown {
+    let text = src.text;
     let raw = &text[range.clone()];
-    let trimmed_start = raw.len() - raw.trim_start_matches(['\n', '\r', ' ', '\t']).len();
-    // Keep leading spaces of the first line (indentation matters in Markdown) by
-    // trimming whole blank lines only.
-    let mut start = range.start;
-    for line in raw.split_inclusive('\n') {
-        if line.trim().is_empty() && start - range.start < trimmed_start {
-            start += line.len();
-        } else {
-            break;
-        }
-    }
-    let source = text[start..range.end].trim_end().to_string();
-    if source.is_empty() {
+    // Skip blank lines and the first line's leading blanks (the space after a label
+    // or a list marker); a leading indent would otherwise turn text into a code block.
+    let start = range.start + (raw.len() - raw.trim_start().len());
+    markdown_from(src, start, text[start..range.end].trim_end().to_string())
+}
+
+fn markdown_from(src: &Src, start: usize, source: String) -> Markdown {
+    if source.trim().is_empty() {
         return Markdown::default();
     }
     Markdown {
         text: markdown::plain_text(&source),
         source,
-        span: Some(Span::from_offsets(path, text, start, start)),
+        span: Some(src.span(start, start)),
     }
+}
+
+/// A list item's Markdown: the marker removed and continuation lines dedented by the
+/// item's content column, so that nested lists and paragraphs keep their meaning.
+fn list_item_markdown(src: &Src, item: Range<usize>) -> Markdown {
+    let text = src.text;
+    let s = &text[item.clone()];
+    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = s.len() - s.trim_start_matches([' ', '\t']).len();
+    let t = &s[lead..];
+    let marker_len = if t.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        t.find(['.', ')'])
+            .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()))
+            .map_or(0, |i| i + 1)
+    };
+    let after_marker = &t[marker_len..];
+    let first_line = after_marker.lines().next().unwrap_or("");
+    let gap = first_line.len() - first_line.trim_start_matches(' ').len();
+    let gap = if gap == 0 || gap > 4 { 1 } else { gap };
+    let column = (item.start - line_start) + lead + marker_len + gap;
+    let content_start =
+        (item.start + lead + marker_len + gap.min(after_marker.len())).min(item.end);
+    let mut source = String::with_capacity(s.len());
+    for (i, line) in text[content_start..item.end]
+        .split_inclusive('\n')
+        .enumerate()
+    {
+        if i == 0 {
+            source.push_str(line);
+        } else {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            source.push_str(&line[indent.min(column)..]);
+        }
+    }
+    markdown_from(src, content_start, source.trim().to_string())
 }
 
 /// Where a block of the body currently goes.
@@ -374,18 +488,18 @@ struct OpenLabel {
 }
 
 fn section_body(
-    path: &Arc<str>,
-    text: &str,
+    src: &Src,
     body_start: usize,
     track: &mut Track,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let (path, text) = (src.path, src.text);
     let body = &text[body_start..];
     let (blocks, raw_links) = markdown::blocks(body);
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
 
     for l in raw_links {
-        if let Some(link) = link_of(path, text, &l.dest, abs(&l.range)) {
+        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
             track.links.push(link);
         }
     }
@@ -427,10 +541,9 @@ fn section_body(
                         level.responsibilities_span = Some(o.span.clone());
                         for (_, items) in resp_lists.drain(..) {
                             for item in items {
-                                let md = markdown_at(path, text, list_item_content(text, item.clone()));
                                 level.responsibilities.push(Responsibility {
-                                    body: md,
-                                    span: Span::from_offsets(path, text, item.start, item.start),
+                                    body: list_item_markdown(src, item.clone()),
+                                    span: src.span(item.start, item.start),
                                 });
                             }
                         }
@@ -444,17 +557,17 @@ fn section_body(
                             label: o.label,
                             key,
                             anchor,
-                            body: markdown_at(path, text, o.body_start..end),
+                            body: markdown_at(src, o.body_start..end),
                             span: o.span,
                         });
                     }
                 }
                 (Target::Level(li), None) => {
-                    track.levels[*li].summary = markdown_at(path, text, chunk_start..end);
+                    track.levels[*li].summary = markdown_at(src, chunk_start..end);
                 }
-                (Target::Intro, _) => track.intro = markdown_at(path, text, chunk_start..end),
+                (Target::Intro, _) => track.intro = markdown_at(src, chunk_start..end),
                 (Target::Prose(pi), _) => {
-                    track.prose[*pi].body = markdown_at(path, text, chunk_start..end)
+                    track.prose[*pi].body = markdown_at(src, chunk_start..end)
                 }
             }
             resp_lists.clear();
@@ -480,7 +593,12 @@ fn section_body(
                 ..
             } => {
                 close!(range.start);
-                let hspan = Span::from_offsets(path, text, range.start, trim_end_offset(text, range.clone()));
+                let hspan = Span::from_offsets(
+                    path,
+                    text,
+                    range.start,
+                    trim_end_offset(text, range.clone()),
+                );
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
                         Some(&li) => Some((li, h.as_str(), None)),
@@ -575,7 +693,9 @@ fn section_body(
                     Target::Level(li) => li,
                     _ => unreachable!("guarded by matches! above"),
                 };
-                let hashes = text[range.clone()].find(|c: char| c != '#' && c != ' ').unwrap_or(0);
+                let hashes = text[range.clone()]
+                    .find(|c: char| c != '#' && c != ' ')
+                    .unwrap_or(0);
                 let label_span = Span::from_offsets(
                     path,
                     text,
@@ -596,7 +716,7 @@ fn section_body(
                     _ => unreachable!("guarded by matches! above"),
                 };
                 let lr = abs(label_range);
-                let label_span = Span::from_offsets(path, text, lr.start, lr.end);
+                let label_span = src.span(lr.start, lr.end);
                 let mut o = open_label(label, label_span, abs(rest).start, &mut labels_seen[li]);
                 if o.is_responsibilities && !body[rest.clone()].trim().is_empty() {
                     // "**Responsibilities:** text" keeps the text as the first item.
@@ -654,23 +774,8 @@ fn trim_end_offset(text: &str, range: Range<usize>) -> usize {
     range.start + s[..line_end].trim_end().len()
 }
 
-/// A list item's content without its marker (`- `, `1. `, `* [ ] `).
-fn list_item_content(text: &str, item: Range<usize>) -> Range<usize> {
-    let s = &text[item.clone()];
-    let t = s.trim_start();
-    let lead = s.len() - t.len();
-    let marker_len = if t.starts_with(['-', '*', '+']) {
-        1
-    } else {
-        t.find(['.', ')'])
-            .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()))
-            .map_or(0, |i| i + 1)
-    };
-    (item.start + lead + marker_len).min(item.end)..item.end
-}
-
 /// A link to another track file or a same-page anchor; web links are not tracked.
-fn link_of(path: &Arc<str>, text: &str, dest: &str, range: Range<usize>) -> Option<Link> {
+fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link> {
     if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("//") {
         return None;
     }
@@ -693,6 +798,6 @@ fn link_of(path: &Arc<str>, text: &str, dest: &str, range: Range<usize>) -> Opti
         file,
         anchor,
         target: None,
-        span: Span::from_offsets(path, text, range.start, range.end),
+        span: src.span(range.start, range.end),
     })
 }

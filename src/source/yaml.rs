@@ -87,14 +87,29 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("line ") {
         if let Some(i) = rest.find(": ") {
             let prefix = &rest[..i];
-            if prefix.split(" column ").all(|p| p.trim().chars().all(|c| c.is_ascii_digit())) {
+            if prefix
+                .split(" column ")
+                .all(|p| p.trim().chars().all(|c| c.is_ascii_digit()))
+            {
                 message = rest[i + 2..].trim();
             }
+        }
+    }
+    // Without snippets, serde-saphyr appends a location relative to the YAML block;
+    // the span already says where, in file coordinates.
+    if let Some(i) = message.rfind(" at line ") {
+        if message[i..].contains(", column ") {
+            message = &message[..i];
         }
     }
     let message = message
         .replace(", set DuplicateKeyPolicy in Options if acceptable", "")
         .replace("duplicate mapping key", "duplicate key");
+    let message = match message.as_str() {
+        "invalid i64" | "invalid u64" => "expected an integer".to_string(),
+        "expected string scalar" => "expected a string".to_string(),
+        _ => message,
+    };
     let mut d = Diagnostic::new(Lint::FrontMatter, span, message.clone());
     if let Some((unknown, expected)) = parse_unknown_field(&message) {
         let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -102,13 +117,73 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys here: {}", expected.join(", ")),
         };
-        d = Diagnostic::new(Lint::FrontMatter, d.span, format!("unknown key `{unknown}`"))
-            .with_label("not a known key")
-            .with_help(help);
+        d = Diagnostic::new(
+            Lint::FrontMatter,
+            d.span,
+            format!("unknown key `{unknown}`"),
+        )
+        .with_label("not a known key")
+        .with_help(help);
     } else if message.starts_with("invalid i64") || message.contains("invalid type") {
         d = d.with_label("wrong type");
     }
     d
+}
+
+/// The keys of a YAML mapping with their spans, values skipped: used to report every
+/// unknown key of a document in one run (serde stops at the first).
+#[derive(Debug, Default)]
+pub struct Keys(pub Vec<serde_saphyr::Spanned<String>>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = m.next_key::<serde_saphyr::Spanned<String>>()? {
+                    let _: serde::de::IgnoredAny = m.next_value()?;
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// An `unknown key` diagnostic for every key of `keys` not in `known`.
+pub fn unknown_keys(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    keys: &Keys,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for k in &keys.0 {
+        if known.contains(&k.value.as_str()) {
+            continue;
+        }
+        let span = span_of(path, file_text, offset, &k.referenced);
+        let help = match did_you_mean(&k.value, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("known keys here: {}", known.join(", ")),
+        };
+        out.push(
+            Diagnostic::new(
+                Lint::FrontMatter,
+                span,
+                format!("unknown key `{}`", k.value),
+            )
+            .with_label("not a known key")
+            .with_help(help),
+        );
+    }
 }
 
 /// `unknown field `x`, expected one of a, b` → ("x", ["a", "b"]).
@@ -166,7 +241,11 @@ mod tests {
     fn alias_bomb_and_depth_fail_cleanly() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
             bomb.push_str(&format!(
                 "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));

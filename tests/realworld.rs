@@ -1,0 +1,296 @@
+//! A page in the shape real ladders are written in (one H2 per level with a
+//! parenthetical note, bold labels whose content is a bullet list, a "summary of senior
+//! levels" H2 that is not a level, a responsibilities list that opens with "Everything a
+//! team lead does plus...") must parse into exactly the expected model.
+
+use ladder::source::{load_files, InputFile, InputFiles};
+use std::sync::Arc;
+
+const MANAGING: &str = r#"---
+title: Managing Engineer Path
+summary: Leads teams and organisations.
+order: 2
+dimensions: [Technical Ability, Technical Scope, Communication, People]
+levels:
+  - title: Team Lead / Senior Engineer
+    id: team-lead
+    code: M4
+    band: 5
+  - title: Engineering Manager
+    code: M5
+    band: 6
+    inherits: team-lead
+  - title: Director
+    code: M7
+    band: 8
+    inherits: engineering-manager
+---
+
+# Managing Engineer Path
+
+Managers grow people and teams. This path starts where the technical path's
+senior level does.
+
+## Team Lead / Senior Engineer (Manager 4 / IC 5)
+
+Leads a small team while still writing code most days.
+
+**Technical Ability:** Strong in the team's stack; reviews the hardest changes.
+
+**Technical Scope:**
+
+- Owns the team's systems end to end
+- Plans work a quarter ahead
+
+**Communication**: Writes clearly for the team and its neighbours.
+
+### People
+
+Runs one-to-ones and gives direct, kind feedback.
+
+**Responsibilities:**
+
+- ~80% direct contributorship
+- Runs the team's rituals
+- Grows one engineer towards senior
+
+## Engineering Manager (Manager 5)
+
+Manages a team of five to eight through other people's work.
+
+**Technical Ability:** Fluent in the team's stack; rarely on the critical path.
+
+**Technical Scope:**
+
+- Owns a product area across two teams
+
+**Communication:** Represents the team to the wider organisation.
+
+**People:** Hires, coaches and manages performance.
+
+**Responsibilities:**
+
+- Everything a team lead does plus...
+- Hiring for the team
+  - runs the interview loop
+- ~20% direct contributorship
+
+## Summary of senior levels
+
+Senior levels trade personal output for the output of others; see
+[the staff engineer](technical.md#staff) for the parallel technical step.
+
+## Director {#director}
+
+Leads several teams through their managers.
+
+**Technical Ability:** Sets technical direction with staff engineers.
+
+**Technical Scope:** An engineering group.
+
+**Communication:** Speaks for engineering to the company.
+
+**People:** Manages managers.
+"#;
+
+const TECHNICAL: &str = r#"---
+title: Technical Path
+order: 1
+levels:
+  - title: Senior Engineer
+    code: IC5
+    band: 5
+  - title: Staff Engineer
+    id: staff
+    code: IC6
+    band: 6
+---
+
+## Senior Engineer
+
+Delivers hard things. Leads by example, not by title: see
+[team lead](managing.md#team-lead).
+
+## Staff Engineer
+
+Leads technical work across teams.
+"#;
+
+fn load() -> ladder::Project {
+    let file = |path: &str, text: &str| InputFile {
+        path: Arc::from(path),
+        bytes: Arc::from(text.as_bytes()),
+    };
+    load_files(&InputFiles {
+        config: None,
+        content: vec![
+            file("content/managing.md", MANAGING),
+            file("content/technical.md", TECHNICAL),
+        ],
+        diagnostics: vec![],
+    })
+}
+
+#[test]
+fn real_world_page_parses_into_the_expected_model() {
+    let project = load();
+    assert!(
+        project.diagnostics.is_empty(),
+        "front end complained: {:#?}",
+        project.diagnostics
+    );
+    let ladder = &project.ladder;
+    // `order` puts the technical track first even though its file sorts second.
+    let ids: Vec<&str> = ladder.tracks.iter().map(|t| t.id.value.as_str()).collect();
+    assert_eq!(ids, ["technical", "managing"]);
+
+    let m = &ladder.tracks[1];
+    assert_eq!(m.title.value, "Managing Engineer Path");
+    assert_eq!(m.heading.as_deref(), Some("Managing Engineer Path"));
+    assert!(m.intro.text.starts_with("Managers grow people and teams."));
+    assert_eq!(m.dimensions.len(), 4);
+
+    // Levels: ids, codes, bands, headings and notes.
+    let levels: Vec<(&str, &str, i64, Option<&str>)> = m
+        .levels
+        .iter()
+        .map(|l| {
+            (
+                l.id.value.as_str(),
+                l.code.value.as_str(),
+                l.band.value,
+                l.section.as_ref().and_then(|s| s.note.as_deref()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("team-lead", "M4", 5, Some("Manager 4 / IC 5")),
+            ("engineering-manager", "M5", 6, Some("Manager 5")),
+            ("director", "M7", 8, None),
+        ]
+    );
+    let lead = &m.levels[0];
+    let section = lead.section.as_ref().expect("team lead has a section");
+    assert_eq!(section.heading, "Team Lead / Senior Engineer");
+    assert_eq!(section.span.line, 26);
+
+    // Summary, then the four labelled blocks in all three forms, in source order.
+    assert_eq!(
+        lead.summary.text,
+        "Leads a small team while still writing code most days."
+    );
+    let labels: Vec<(&str, &str)> = lead
+        .competencies
+        .iter()
+        .map(|c| (c.label.as_str(), c.body.text.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (
+                "Technical Ability",
+                "Strong in the team's stack; reviews the hardest changes."
+            ),
+            (
+                "Technical Scope",
+                "Owns the team's systems end to end Plans work a quarter ahead"
+            ),
+            (
+                "Communication",
+                "Writes clearly for the team and its neighbours."
+            ),
+            (
+                "People",
+                "Runs one-to-ones and gives direct, kind feedback."
+            ),
+        ]
+    );
+    // The bullet list under a lone bold label stays a list.
+    assert_eq!(
+        lead.competencies[1].body.source,
+        "- Owns the team's systems end to end\n- Plans work a quarter ahead"
+    );
+    // Label spans point at the label itself.
+    assert_eq!(
+        (
+            lead.competencies[0].span.line,
+            lead.competencies[0].span.col
+        ),
+        (30, 1)
+    );
+    assert_eq!(lead.competencies[3].span.line, 39);
+    let own: Vec<&str> = lead
+        .responsibilities
+        .iter()
+        .map(|r| r.body.text.as_str())
+        .collect();
+    assert_eq!(
+        own,
+        [
+            "~80% direct contributorship",
+            "Runs the team's rituals",
+            "Grows one engineer towards senior"
+        ]
+    );
+
+    // The engineering manager's list opens with the "Everything ... plus" line, which
+    // stays an item of its own; nested items belong to their parent item.
+    let em = &m.levels[1];
+    let own: Vec<&str> = em
+        .responsibilities
+        .iter()
+        .map(|r| r.body.source.as_str())
+        .collect();
+    assert_eq!(
+        own,
+        [
+            "Everything a team lead does plus...",
+            "Hiring for the team\n- runs the interview loop",
+            "~20% direct contributorship"
+        ]
+    );
+    // Inherited responsibilities come through `inherits`, transitively.
+    let effective: Vec<&str> = m.levels[2]
+        .effective_responsibilities(ladder)
+        .map(|r| r.body.text.as_str())
+        .collect();
+    assert_eq!(effective.len(), 6);
+    assert_eq!(effective[0], "Everything a team lead does plus...");
+    assert_eq!(effective[3], "~80% direct contributorship");
+
+    // The summary H2 is prose, placed after the engineering manager, not a level.
+    assert_eq!(m.prose.len(), 1);
+    assert_eq!(m.prose[0].title, "Summary of senior levels");
+    assert_eq!(m.prose[0].anchor, "summary-of-senior-levels");
+    assert_eq!(m.prose[0].after_level, Some(1));
+    // `{#director}` matched the director, whose last label runs to the end of file.
+    assert_eq!(m.levels[2].competencies.len(), 4);
+    assert_eq!(m.levels[2].competencies[3].body.text, "Manages managers.");
+
+    // Links between tracks are resolved to levels.
+    let link = m
+        .links
+        .iter()
+        .find(|l| l.dest == "technical.md#staff")
+        .expect("link kept");
+    assert_eq!(
+        link.target,
+        Some(ladder::model::LinkTarget::Level(ladder::model::LevelRef {
+            track: 0,
+            level: 1
+        }))
+    );
+
+    // Band alignment: team lead sits beside the senior engineer.
+    let peers: Vec<&str> = ladder
+        .band_peers(ladder::model::LevelRef { track: 1, level: 0 })
+        .map(|r| ladder.level(r).id.value.as_str())
+        .collect();
+    assert_eq!(peers, ["senior-engineer"]);
+    let matrix = ladder.band_matrix();
+    let bands: Vec<i64> = matrix.iter().map(|(b, _)| *b).collect();
+    assert_eq!(bands, [8, 6, 5]);
+    assert_eq!(matrix[0].1[0], None, "no technical level at band 8: a gap");
+}
