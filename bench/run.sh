@@ -102,6 +102,8 @@ echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo "ladder: $("$LADDER" --version)   hugo: $("$HUGO" version | awk '{ print $2 }')"
 echo "work folder (tmpfs): $WORK; $PAIRS pairs per size after one warm-up"
+# Other work on the machine inflates wall times (both tools alike); say how busy it was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 declare -a SUMMARY
 for n in $SIZES; do
@@ -133,6 +135,8 @@ for n in $SIZES; do
     "$(echo "$lw $n" | awk '{ print $1 * 1e6 / $2 }')" "$(echo "$hw $n" | awk '{ print $1 * 1e6 / $2 }')" "$rw" "$rc" "$rr")")
 done
 
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Markdown table (medians; ratios are medians of the pairwise ratios):"
 echo
