@@ -84,6 +84,7 @@ fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
         "prose": track.prose.iter().map(|p| json!({
             "title": p.title,
             "anchor": p.anchor,
+            "after_level": p.after_level.map(|i| &track.levels[i].id.value),
             "markdown": p.body.source,
             "text": p.body.text,
         })).collect::<Vec<_>>(),

@@ -80,7 +80,7 @@ Manages a team of five to eight through other people's work.
 Senior levels trade personal output for the output of others; see
 [the staff engineer](technical.md#staff) for the parallel technical step.
 
-## Director {#director}
+## Director (Manager 7) {#director}
 
 Leads several teams through their managers.
 
@@ -168,7 +168,7 @@ fn real_world_page_parses_into_the_expected_model() {
         [
             ("team-lead", "M4", 5, Some("Manager 4 / IC 5")),
             ("engineering-manager", "M5", 6, Some("Manager 5")),
-            ("director", "M7", 8, None),
+            ("director", "M7", 8, Some("Manager 7")),
         ]
     );
     let lead = &m.levels[0];

@@ -601,7 +601,10 @@ fn section_body(
                 );
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
-                        Some(&li) => Some((li, h.as_str(), None)),
+                        Some(&li) => {
+                            let (head, note) = markdown::split_note(h);
+                            Some((li, head, note))
+                        }
                         None => {
                             let mut d = Diagnostic::new(
                                 Lint::DanglingReference,
