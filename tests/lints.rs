@@ -80,7 +80,7 @@ macro_rules! lint_pair {
     };
 }
 
-lint_pair!(front_matter_fires, front_matter_clean, "front-matter", exit 1, fires 4, also ["missing-section"]);
+lint_pair!(front_matter_fires, front_matter_clean, "front-matter", exit 1, fires 4);
 lint_pair!(missing_section_fires, missing_section_clean, "missing-section", exit 1, fires 2);
 lint_pair!(duplicate_id_fires, duplicate_id_clean, "duplicate-id", exit 1, fires 3);
 lint_pair!(band_order_fires, band_order_clean, "band-order", exit 1, fires 2);
@@ -199,9 +199,13 @@ fn json_format_lists_every_diagnostic_with_its_place() {
             dr("content/technical.md", 27, 30),
         ]
     );
-    let first = &v["diagnostics"][1];
-    assert_eq!(first["severity"], "error");
-    assert_eq!(first["help"], "did you mean `engineer`?");
+    let typo = &v["diagnostics"][1];
+    assert_eq!(typo["severity"], "error");
+    assert_eq!(
+        typo["message"],
+        "`inherits: enginer` names no level of track `technical`"
+    );
+    assert_eq!(typo["help"], "did you mean `engineer`?");
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::check::quoted_list;
 use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::Ladder;
 
@@ -100,38 +101,70 @@ fn band_gap(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
             Some(name) => format!("band {band} ({name})"),
             None => format!("band {band}"),
         };
+        // With one track missing (the usual two-track ladder) the message names it
+        // and its range; with many, one diagnostic per level names them all, so that a
+        // wide ladder gets one warning per gap, not one per pair of tracks.
+        let (what, label, help) = match missing.as_slice() {
+            [m] => {
+                let other = &ladder.tracks[*m];
+                let (min, max) = ranges[*m].unwrap_or((band, band));
+                (
+                    format!("track `{}` has", other.id.value),
+                    format!("no counterpart on `{}`", other.id.value),
+                    format!(
+                        "`{}` spans bands {min} to {max}; add a level at band {band} to {}, \
+                         or set `band-gap: allow` under `lints:` in ladder.yaml if the gap is intended",
+                        other.id.value, other.span.file
+                    ),
+                )
+            }
+            many => {
+                let ids: Vec<&str> = many
+                    .iter()
+                    .map(|&m| ladder.tracks[m].id.value.as_str())
+                    .collect();
+                (
+                    format!("tracks {} have", names(&ids)),
+                    format!("no counterpart on {} tracks", many.len()),
+                    format!(
+                        "their band ranges all include band {band}; add a level at band {band} to each, \
+                         or set `band-gap: allow` under `lints:` in ladder.yaml if the gaps are intended"
+                    ),
+                )
+            }
+        };
         let mut seen_tracks = HashSet::new();
         for r in refs {
-            // One diagnostic per track and gap, even if a track wrongly has two
-            // levels at this band (band-order reports that).
+            // One diagnostic per level and gap, even if a track wrongly has two levels
+            // at this band (band-order reports that).
             if !seen_tracks.insert(r.track) {
                 continue;
             }
             let level = ladder.level(*r);
-            for &m in &missing {
-                let other = &ladder.tracks[m];
-                let Some((min, max)) = ranges[m] else {
-                    continue;
-                };
-                out.push(
-                    Diagnostic::new(
-                        Lint::BandGap,
-                        level.band.span.clone(),
-                        format!(
-                            "track `{}` has no level at {band_name}, where `{}` has `{}`",
-                            other.id.value, ladder.tracks[r.track].id.value, level.title.value
-                        ),
-                    )
-                    .with_label(format!("no counterpart on `{}`", other.id.value))
-                    .with_help(format!(
-                        "`{}` spans bands {min} to {max}; add a level at band {band} to {}, \
-                         or set `band-gap: allow` under `lints:` in ladder.yaml if the gap is intended",
-                        other.id.value, other.span.file
-                    )),
-                );
-            }
+            out.push(
+                Diagnostic::new(
+                    Lint::BandGap,
+                    level.band.span.clone(),
+                    format!(
+                        "{what} no level at {band_name}, where `{}` has `{}`",
+                        ladder.tracks[r.track].id.value, level.title.value
+                    ),
+                )
+                .with_label(label.clone())
+                .with_help(help.clone()),
+            );
         }
     }
+}
+
+/// `a`, `b` and `c`; past a handful, `a`, `b`, ... and 12 more.
+fn names(ids: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if ids.len() <= SHOWN {
+        return quoted_list(ids);
+    }
+    let shown: Vec<String> = ids[..SHOWN].iter().map(|s| format!("`{s}`")).collect();
+    format!("{} and {} more", shown.join(", "), ids.len() - SHOWN)
 }
 
 #[cfg(test)]
@@ -182,6 +215,33 @@ mod tests {
         // a, a's 1 is outside b's range, b's 6 outside a's range.
         let got = run(&[("a", &[1, 2, 4, 5]), ("b", &[2, 3, 4, 5, 6])]);
         assert_eq!(of("band-gap", &got), vec![("content/b.md".into(), 9)]);
+    }
+
+    #[test]
+    fn several_missing_tracks_make_one_diagnostic_per_level() {
+        let got = run(&[
+            ("a", &[1, 2, 3]),
+            ("b", &[1, 3]),
+            ("c", &[1, 3]),
+            ("d", &[1, 2, 3]),
+        ]);
+        // a and d have band 2, b and c do not: one warning on a's level, one on d's.
+        assert_eq!(
+            of("band-gap", &got),
+            vec![("content/a.md".into(), 9), ("content/d.md".into(), 9)]
+        );
+        let p = crate::check::testing::project(&[
+            (&track("a", &[1, 2, 3]).0, &track("a", &[1, 2, 3]).1),
+            (&track("b", &[1, 3]).0, &track("b", &[1, 3]).1),
+            (&track("c", &[1, 3]).0, &track("c", &[1, 3]).1),
+        ]);
+        let mut out = Vec::new();
+        super::lint(&p.ladder, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].message,
+            "tracks `b` and `c` have no level at band 2, where `a` has `L1`"
+        );
     }
 
     #[test]

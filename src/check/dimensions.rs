@@ -75,7 +75,11 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let names = track.dimensions.iter().map(|d| d.value.as_str());
-                let help = match did_you_mean(&c.label, names) {
+                // Edit distance is quadratic in length: no guess for a long label.
+                let guess = (c.label.len() <= 200)
+                    .then(|| did_you_mean(&c.label, names))
+                    .flatten();
+                let help = match guess {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "add `{}` to `dimensions` in the front matter of {}, or use one of {}",

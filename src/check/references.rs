@@ -13,21 +13,50 @@ use crate::diagnostic::{did_you_mean, edit_distance, Diagnostic, Lint};
 use crate::model::{fold_label, Ladder, LevelRef, Link, ProseSection, Track};
 use crate::source::normalize_join;
 
-/// Above this many (missing level × prose heading) comparisons the "did you mean" for a
-/// misspelt level heading is skipped, so that a pathological file stays linear.
-const HEADING_HINT_BUDGET: usize = 100_000;
-
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
-    missing_sections(ladder, out);
-    dangling_inherits(ladder, out);
+    let mut hints = Hints { left: 1_000_000 };
+    missing_sections(ladder, &mut hints, out);
+    dangling_inherits(ladder, &mut hints, out);
     inherits_cycles(ladder, out);
-    dangling_links(ladder, out);
+    dangling_links(ladder, &mut hints, out);
 }
 
-fn missing_sections(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+/// Names longer than this get no "did you mean".
+const MAX_GUESS_LEN: usize = 200;
+
+/// "Did you mean" costs one comparison per candidate. A ladder-wide allowance keeps a
+/// pathological project (thousands of broken references into a huge track) linear:
+/// once it is spent, diagnostics come without the guess.
+struct Hints {
+    left: usize,
+}
+
+impl Hints {
+    fn afford(&mut self, candidates: usize) -> bool {
+        let ok = candidates <= self.left;
+        if ok {
+            self.left -= candidates;
+        }
+        ok
+    }
+
+    fn did_you_mean<'a>(
+        &mut self,
+        word: &str,
+        count: usize,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        // Edit distance is quadratic in length; nobody mistypes a paragraph.
+        if word.len() <= MAX_GUESS_LEN && self.afford(count) {
+            did_you_mean(word, candidates)
+        } else {
+            None
+        }
+    }
+}
+
+fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
     for track in &ladder.tracks {
-        let missing = track.levels.iter().filter(|l| l.section.is_none()).count();
-        let hint = missing * track.prose.len() <= HEADING_HINT_BUDGET;
         for level in track.levels.iter().filter(|l| l.section.is_none()) {
             let mut d = Diagnostic::new(
                 Lint::MissingSection,
@@ -37,7 +66,7 @@ fn missing_sections(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
             .with_label("declared here, but no `##` heading has this title");
             // A prose H2 close to the title is most likely the level's own heading
             // with a typo; name it rather than ask for a new one.
-            let near = if hint {
+            let near = if hints.afford(track.prose.len()) {
                 close_heading(&level.title.value, track)
             } else {
                 None
@@ -63,11 +92,15 @@ fn missing_sections(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
 /// (stricter than the usual "did you mean", since a wrong guess here points the author
 /// at an unrelated section).
 fn close_heading<'a>(title: &str, track: &'a Track) -> Option<&'a ProseSection> {
+    if title.len() > MAX_GUESS_LEN {
+        return None;
+    }
     let want = fold_label(title);
     let limit = (want.chars().count() / 5).max(2);
     track
         .prose
         .iter()
+        .filter(|p| p.title.len() <= 2 * MAX_GUESS_LEN)
         .map(|p| {
             (
                 edit_distance(&want, &fold_label(heading_without_note(&p.title))),
@@ -87,7 +120,7 @@ fn heading_without_note(title: &str) -> &str {
     }
 }
 
-fn dangling_inherits(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+fn dangling_inherits(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
     // Level id → the first track holding it, for "it is on another track" hints.
     let mut anywhere: HashMap<&str, usize> = HashMap::new();
     for (r, level) in ladder.levels() {
@@ -110,7 +143,7 @@ fn dangling_inherits(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                         (
                             format!("`inherits: {target}` names no level of track `{tid}`"),
                             "no such level",
-                            match did_you_mean(lid, ids) {
+                            match hints.did_you_mean(lid, other.levels.len(), ids) {
                                 Some(s) => format!("did you mean `{tid}/{s}`?"),
                                 None => level_list_help(other),
                             },
@@ -121,7 +154,7 @@ fn dangling_inherits(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                         (
                             format!("`inherits: {target}` names no track `{tid}`"),
                             "no such track",
-                            match did_you_mean(tid, ids) {
+                            match hints.did_you_mean(tid, ladder.tracks.len(), ids) {
                                 Some(s) => format!("did you mean `{s}/{lid}`?"),
                                 None => format!(
                                     "track ids: {}",
@@ -138,7 +171,7 @@ fn dangling_inherits(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                 },
                 None => {
                     let ids = track.levels.iter().map(|l| l.id.value.as_str());
-                    let help = match did_you_mean(target, ids) {
+                    let help = match hints.did_you_mean(target, track.levels.len(), ids) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => match anywhere.get(target) {
                             Some(&tt) if tt != ti => format!(
@@ -280,7 +313,7 @@ fn cycle_diagnostic(ladder: &Ladder, cycle: &[LevelRef]) -> Diagnostic {
     d.with_help("a level can only inherit from a level that does not inherit it back; remove one `inherits`")
 }
 
-fn dangling_links(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+fn dangling_links(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
     let mut by_path: HashMap<&str, usize> = HashMap::new();
     for (ti, t) in ladder.tracks.iter().enumerate() {
         by_path.entry(t.path.as_str()).or_insert(ti);
@@ -293,17 +326,17 @@ fn dangling_links(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                 Some(f) => normalize_join(dir, f).and_then(|p| by_path.get(p.as_str()).copied()),
             };
             out.push(match target_track {
-                None => missing_file(ladder, link),
-                Some(tt) => missing_anchor(ladder, link, ti, tt),
+                None => missing_file(ladder, hints, link),
+                Some(tt) => missing_anchor(ladder, hints, link, ti, tt),
             });
         }
     }
 }
 
-fn missing_file(ladder: &Ladder, link: &Link) -> Diagnostic {
+fn missing_file(ladder: &Ladder, hints: &mut Hints, link: &Link) -> Diagnostic {
     let file = link.file.as_deref().unwrap_or_default();
     let paths = ladder.tracks.iter().map(|t| t.path.as_str());
-    let help = match did_you_mean(file, paths) {
+    let help = match hints.did_you_mean(file, ladder.tracks.len(), paths) {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!(
             "track files: {}",
@@ -324,7 +357,13 @@ fn missing_file(ladder: &Ladder, link: &Link) -> Diagnostic {
     .with_help(help)
 }
 
-fn missing_anchor(ladder: &Ladder, link: &Link, from: usize, to: usize) -> Diagnostic {
+fn missing_anchor(
+    ladder: &Ladder,
+    hints: &mut Hints,
+    link: &Link,
+    from: usize,
+    to: usize,
+) -> Diagnostic {
     let track = &ladder.tracks[to];
     let anchor = link.anchor.as_deref().unwrap_or_default();
     let where_ = if from == to {
@@ -338,7 +377,8 @@ fn missing_anchor(ladder: &Ladder, link: &Link, from: usize, to: usize) -> Diagn
         .map(|l| l.id.value.as_str())
         .chain(track.prose.iter().map(|p| p.anchor.as_str()));
     let prefix = link.file.as_deref().unwrap_or_default();
-    let help = match did_you_mean(anchor, candidates) {
+    let count = track.levels.len() + track.prose.len();
+    let help = match hints.did_you_mean(anchor, count, candidates) {
         Some(s) => format!("did you mean `{prefix}#{s}`?"),
         None => level_list_help(track),
     };

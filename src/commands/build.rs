@@ -1,10 +1,18 @@
 //! `ladder build`: check, then render the site and write it atomically.
+//!
+//! The same stages `ladder check` and `ladder serve` use: load the project, run every
+//! lint (refusing to build on an error), load the theme, render in memory, then swap
+//! the new site into the output folder.
 
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use super::Common;
+use crate::config::normalize_base_url;
+use crate::diagnostic::{self, Sources};
+use crate::render::{self, Theme};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -18,6 +26,67 @@ pub struct BuildArgs {
     pub base_url: Option<String>,
 }
 
-pub fn run(_args: BuildArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`ladder build` is not implemented yet")
+pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let root = &args.common.root;
+    let mut project = crate::load_project(root)?;
+    let diagnostics = crate::check::check_project(&project, false);
+    let color = super::use_color_stderr();
+    if !diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            diagnostic::render_human(&diagnostics, &project.sources, color)
+        );
+    }
+    if diagnostic::has_errors(&diagnostics) {
+        eprintln!("error: the ladder has errors; no site was written");
+        return Ok(ExitCode::from(super::LADDER_ERRORS));
+    }
+
+    if let Some(url) = &args.base_url {
+        let url = normalize_base_url(url);
+        project.config.base_url = url.clone();
+        project.ladder.config.base_url = url;
+    }
+    let theme = match Theme::load(root, &project.config) {
+        Ok(theme) => theme,
+        Err(diagnostics) => {
+            let sources = with_files(&project.sources, root, &diagnostics);
+            eprint!(
+                "{}",
+                diagnostic::render_human(&diagnostics, &sources, color)
+            );
+            eprintln!("error: the theme has errors; no site was written");
+            return Ok(ExitCode::from(super::LADDER_ERRORS));
+        }
+    };
+    let site = render::render_site(&project.ladder, &theme)?;
+    let output = match &args.output {
+        Some(dir) => dir.clone(),
+        None => root.join(&project.config.output),
+    };
+    render::write_site(root, &output, &site)?;
+    eprintln!(
+        "wrote {} pages ({} files, {} KiB) to {} in {} ms",
+        site.page_count(),
+        site.files.len(),
+        site.total_bytes().div_ceil(1024),
+        output.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sources` plus the text of every file the diagnostics point at (templates), so
+/// that the report can show the offending line.
+fn with_files(sources: &Sources, root: &Path, diagnostics: &[diagnostic::Diagnostic]) -> Sources {
+    let mut sources = sources.clone();
+    for d in diagnostics {
+        if sources.get(&d.span.file).is_none() {
+            if let Ok(text) = std::fs::read_to_string(root.join(&*d.span.file)) {
+                sources.insert(d.span.file.clone(), text.into());
+            }
+        }
+    }
+    sources
 }

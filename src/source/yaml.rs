@@ -140,7 +140,7 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
         )
         .with_label("not a known key")
         .with_help(help);
-    } else if message.starts_with("invalid i64") || message.contains("invalid type") {
+    } else if message.starts_with("expected ") || message.contains("invalid type") {
         d = d.with_label("wrong type");
     }
     d

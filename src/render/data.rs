@@ -1,0 +1,143 @@
+//! The site's JSON files: `data/search.json` (the client-side search index),
+//! `data/levels.json` (what the compare picker puts side by side) and `ladder.json`
+//! (the model, for tools).
+//!
+//! Text in these files is data, never markup, except the `html` fields, which hold the
+//! same sanitised HTML the pages show. The scripts insert titles with `textContent`.
+
+use serde::Serialize;
+
+use super::pages::level_key;
+use super::views::{responsibilities_html, Views};
+use crate::model::{Ladder, LevelRef};
+
+/// Version of the layout of `ladder.json`; bumped when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One search hit: a track, a level, a competency or a responsibility.
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// Kind: `track`, `level`, `competency`, `responsibility`.
+    k: &'static str,
+    /// Title shown in the results.
+    t: &'a str,
+    /// Context line: the level and track it belongs to.
+    c: String,
+    /// URL with anchor.
+    u: String,
+    /// Text searched and shown as a snippet.
+    x: &'a str,
+}
+
+pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
+    let ladder = views.ladder;
+    let mut entries = Vec::new();
+    for (t, track) in ladder.tracks.iter().enumerate() {
+        let track_url = views.urls.track(ladder, t);
+        entries.push(Entry {
+            k: "track",
+            t: &track.title.value,
+            c: format!("Track · {} levels", track.levels.len()),
+            u: track_url.clone(),
+            x: track.summary.as_deref().unwrap_or(&track.intro.text),
+        });
+        for (l, level) in track.levels.iter().enumerate() {
+            let view = views.level(LevelRef { track: t, level: l });
+            let context = format!(
+                "{} · {} · {}",
+                level.title.value, level.code.value, track.title.value
+            );
+            entries.push(Entry {
+                k: "level",
+                t: &level.title.value,
+                c: format!(
+                    "{} · {} · band {}",
+                    level.code.value, track.title.value, level.band.value
+                ),
+                u: view.url.clone(),
+                x: &level.summary.text,
+            });
+            for c in &level.competencies {
+                entries.push(Entry {
+                    k: "competency",
+                    t: &c.label,
+                    c: context.clone(),
+                    u: format!("{}#{}", view.url, c.anchor),
+                    x: &c.body.text,
+                });
+            }
+            for (i, r) in level.responsibilities.iter().enumerate() {
+                entries.push(Entry {
+                    k: "responsibility",
+                    t: &r.body.text,
+                    c: context.clone(),
+                    u: format!("{}#responsibility-{}", view.url, i + 1),
+                    x: "",
+                });
+            }
+        }
+    }
+    Ok(serde_json::to_vec(&entries)?)
+}
+
+#[derive(Serialize)]
+struct PickerLevel<'a> {
+    key: String,
+    title: &'a str,
+    code: &'a str,
+    band: i64,
+    band_name: Option<&'a str>,
+    track: &'a str,
+    url: &'a str,
+    summary: &'a str,
+    /// `[key, label, html]` for each competency, in order.
+    competencies: Vec<(&'a str, &'a str, &'a str)>,
+    responsibilities: String,
+}
+
+pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
+    let levels: Vec<PickerLevel> = views
+        .ladder
+        .levels()
+        .map(|(r, _)| {
+            let v = views.level(r);
+            PickerLevel {
+                key: level_key(views, r),
+                title: v.title,
+                code: v.code,
+                band: v.band,
+                band_name: v.band_name,
+                track: v.track.title,
+                url: &v.url,
+                summary: &v.summary,
+                competencies: v
+                    .competencies
+                    .iter()
+                    .map(|c| (c.key, c.label, c.html.as_str()))
+                    .collect(),
+                responsibilities: responsibilities_html(v),
+            }
+        })
+        .collect();
+    Ok(serde_json::to_vec(
+        &serde_json::json!({ "levels": levels }),
+    )?)
+}
+
+/// `ladder.json`: the typed model with a `schema_version`.
+pub fn ladder_json(ladder: &Ladder) -> anyhow::Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        schema_version: u32,
+        generator: &'static str,
+        #[serde(flatten)]
+        ladder: &'a Ladder,
+    }
+    let mut out = serde_json::to_vec_pretty(&Export {
+        schema_version: SCHEMA_VERSION,
+        generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
+        ladder,
+    })?;
+    out.push(b'\n');
+    Ok(out)
+}

@@ -1,0 +1,347 @@
+//! View models: what each template sees. Built from the model once per build (levels
+//! in parallel), with every Markdown fragment rendered to HTML exactly once and then
+//! shared by the level page, the track page, the band pages, the picker data and the
+//! print view.
+//!
+//! Everything here is linear in the size of the ladder: band peers come from
+//! `Ladder::bands` and are capped per level page; the band page shows them all.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::delta::escape;
+use super::markdown::MarkdownRenderer;
+use super::urls::Urls;
+use crate::model::{Ladder, Level, LevelRef, Track};
+
+/// How many band peers a level page lists before linking to the band page.
+pub const PEER_LIMIT: usize = 12;
+/// How many tracks the header navigation lists before "All tracks".
+pub const NAV_LIMIT: usize = 8;
+
+/// Site-wide values every template gets as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub nav: Vec<TrackLink<'a>>,
+    pub more_tracks: bool,
+    pub generator: &'static str,
+    /// Id of the track the page belongs to, for `aria-current` in the navigation.
+    pub current_track: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackLink<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// A short reference to a level, for links and table headers.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelLink<'a> {
+    pub title: &'a str,
+    pub code: &'a str,
+    pub band: i64,
+    pub band_name: Option<&'a str>,
+    pub url: String,
+    pub track: &'a str,
+    pub track_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompetencyView<'a> {
+    pub label: &'a str,
+    pub key: &'a str,
+    pub anchor: &'a str,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponsibilityView<'a> {
+    pub html: String,
+    /// Anchor of an own responsibility on its level page (`responsibility-3`).
+    pub anchor: Option<String>,
+    /// For an inherited one: the level that states it, and the link to the item there.
+    pub inherited_from: Option<LevelLink<'a>>,
+    pub origin_url: Option<String>,
+    #[serde(skip)]
+    pub text: &'a str,
+}
+
+/// One level with all its text rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub code: &'a str,
+    pub band: i64,
+    pub band_name: Option<&'a str>,
+    pub band_url: String,
+    pub note: Option<&'a str>,
+    pub url: String,
+    pub track: TrackLink<'a>,
+    pub summary: String,
+    pub competencies: Vec<CompetencyView<'a>>,
+    /// Own responsibilities first, then inherited ones (nearest ancestor first).
+    pub responsibilities: Vec<ResponsibilityView<'a>>,
+    pub inherits: Option<LevelLink<'a>>,
+    pub inherited_count: usize,
+}
+
+/// All views of a ladder, indexed like the model (`levels[track][level]`).
+pub struct Views<'a> {
+    pub ladder: &'a Ladder,
+    pub urls: &'a Urls,
+    pub levels: Vec<Vec<LevelView<'a>>>,
+    pub intros: Vec<String>,
+    /// Per track, per prose section: its HTML.
+    pub prose: Vec<Vec<String>>,
+    pub home: String,
+    /// Per band, per track: how many levels the track has at that band.
+    band_track_counts: HashMap<(i64, usize), usize>,
+}
+
+impl<'a> Views<'a> {
+    pub fn build(ladder: &'a Ladder, urls: &'a Urls, md: &MarkdownRenderer<'_>) -> Views<'a> {
+        let refs: Vec<LevelRef> = ladder.levels().map(|(r, _)| r).collect();
+        let flat: Vec<LevelView<'a>> = refs
+            .par_iter()
+            .map(|&r| level_view(ladder, urls, md, r))
+            .collect();
+        let mut levels: Vec<Vec<LevelView<'a>>> = ladder
+            .tracks
+            .iter()
+            .map(|t| Vec::with_capacity(t.levels.len()))
+            .collect();
+        for (r, v) in refs.iter().zip(flat) {
+            levels[r.track].push(v);
+        }
+        let intros: Vec<String> = (0..ladder.tracks.len())
+            .into_par_iter()
+            .map(|t| {
+                let track = &ladder.tracks[t];
+                md.render(
+                    &track.intro.source,
+                    Some(t),
+                    &format!("{}-intro-", track.id.value),
+                )
+            })
+            .collect();
+        let prose: Vec<Vec<String>> = (0..ladder.tracks.len())
+            .into_par_iter()
+            .map(|t| {
+                let track = &ladder.tracks[t];
+                track
+                    .prose
+                    .iter()
+                    .map(|p| md.render(&p.body.source, Some(t), &format!("{}-", p.anchor)))
+                    .collect()
+            })
+            .collect();
+        let home = md.render(&ladder.home.body.source, None, "");
+        let mut band_track_counts = HashMap::new();
+        for (&band, members) in &ladder.bands {
+            for r in members {
+                *band_track_counts.entry((band, r.track)).or_insert(0) += 1;
+            }
+        }
+        Views {
+            ladder,
+            urls,
+            levels,
+            intros,
+            prose,
+            home,
+            band_track_counts,
+        }
+    }
+
+    pub fn level(&self, r: LevelRef) -> &LevelView<'a> {
+        &self.levels[r.track][r.level]
+    }
+
+    pub fn site(&self) -> SiteView<'a> {
+        self.site_in(None)
+    }
+
+    /// [`site`](Self::site) for a page of track `t`.
+    pub fn site_in(&self, t: Option<usize>) -> SiteView<'a> {
+        let ladder = self.ladder;
+        SiteView {
+            title: &ladder.config.title,
+            base_url: self.urls.root(),
+            nav: (0..ladder.tracks.len().min(NAV_LIMIT))
+                .map(|t| track_link(ladder, self.urls, t))
+                .collect(),
+            more_tracks: ladder.tracks.len() > NAV_LIMIT,
+            generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
+            current_track: t.map(|t| ladder.tracks[t].id.value.as_str()),
+        }
+    }
+
+    /// The levels at `r`'s band on other tracks (at most [`PEER_LIMIT`]) and how many
+    /// more there are.
+    pub fn peers(&self, r: LevelRef) -> (Vec<LevelLink<'a>>, usize) {
+        let band = self.ladder.level(r).band.value;
+        let total = self.ladder.bands.get(&band).map_or(0, Vec::len)
+            - self
+                .band_track_counts
+                .get(&(band, r.track))
+                .copied()
+                .unwrap_or(0);
+        let shown: Vec<LevelLink<'a>> = self
+            .ladder
+            .band_peers(r)
+            .take(PEER_LIMIT)
+            .map(|p| level_link(self.ladder, self.urls, p))
+            .collect();
+        let more = total.saturating_sub(shown.len());
+        (shown, more)
+    }
+
+    pub fn link(&self, r: LevelRef) -> LevelLink<'a> {
+        level_link(self.ladder, self.urls, r)
+    }
+
+    /// The tracks with no level at `band`, in track order.
+    pub fn tracks_without(&self, band: i64) -> Vec<TrackLink<'a>> {
+        (0..self.ladder.tracks.len())
+            .filter(|&t| !self.band_track_counts.contains_key(&(band, t)))
+            .map(|t| track_link(self.ladder, self.urls, t))
+            .collect()
+    }
+}
+
+pub fn track_link<'a>(ladder: &'a Ladder, urls: &Urls, t: usize) -> TrackLink<'a> {
+    let track = &ladder.tracks[t];
+    TrackLink {
+        id: &track.id.value,
+        title: &track.title.value,
+        url: urls.track(ladder, t),
+    }
+}
+
+pub fn level_link<'a>(ladder: &'a Ladder, urls: &Urls, r: LevelRef) -> LevelLink<'a> {
+    let level = ladder.level(r);
+    let track = &ladder.tracks[r.track];
+    LevelLink {
+        title: &level.title.value,
+        code: &level.code.value,
+        band: level.band.value,
+        band_name: ladder.band_name(level.band.value),
+        url: urls.level(ladder, r),
+        track: &track.title.value,
+        track_url: urls.track(ladder, r.track),
+    }
+}
+
+/// The prefix of heading ids inside a level's Markdown, unique across the whole site.
+fn id_prefix(track: &Track, level: &Level) -> String {
+    format!("{}-{}-", track.id.value, level.id.value)
+}
+
+fn level_view<'a>(
+    ladder: &'a Ladder,
+    urls: &Urls,
+    md: &MarkdownRenderer<'_>,
+    r: LevelRef,
+) -> LevelView<'a> {
+    let track = &ladder.tracks[r.track];
+    let level = ladder.level(r);
+    let prefix = id_prefix(track, level);
+    let competencies = level
+        .competencies
+        .iter()
+        .map(|c| CompetencyView {
+            label: &c.label,
+            key: &c.key,
+            anchor: &c.anchor,
+            html: md.render(
+                &c.body.source,
+                Some(r.track),
+                &format!("{prefix}{}-", c.anchor),
+            ),
+        })
+        .collect();
+    let mut responsibilities: Vec<ResponsibilityView<'a>> = level
+        .responsibilities
+        .iter()
+        .enumerate()
+        .map(|(i, resp)| ResponsibilityView {
+            html: md.render_inline(&resp.body.source, Some(r.track), &prefix),
+            anchor: Some(format!("responsibility-{}", i + 1)),
+            inherited_from: None,
+            origin_url: None,
+            text: &resp.body.text,
+        })
+        .collect();
+    for inh in &level.inherited {
+        let origin = ladder.level(inh.from);
+        let Some(resp) = origin.responsibilities.get(inh.index) else {
+            continue;
+        };
+        let from = level_link(ladder, urls, inh.from);
+        responsibilities.push(ResponsibilityView {
+            html: md.render_inline(
+                &resp.body.source,
+                Some(inh.from.track),
+                &id_prefix(&ladder.tracks[inh.from.track], origin),
+            ),
+            anchor: None,
+            origin_url: Some(format!("{}#responsibility-{}", from.url, inh.index + 1)),
+            inherited_from: Some(from),
+            text: &resp.body.text,
+        });
+    }
+    LevelView {
+        id: &level.id.value,
+        title: &level.title.value,
+        code: &level.code.value,
+        band: level.band.value,
+        band_name: ladder.band_name(level.band.value),
+        band_url: urls.band(level.band.value),
+        note: level.section.as_ref().and_then(|s| s.note.as_deref()),
+        url: urls.level(ladder, r),
+        track: track_link(ladder, urls, r.track),
+        summary: md.render(
+            &level.summary.source,
+            Some(r.track),
+            &format!("{prefix}summary-"),
+        ),
+        competencies,
+        responsibilities,
+        inherits: level.inherits_ref.map(|i| level_link(ladder, urls, i)),
+        inherited_count: level.inherited.len(),
+    }
+}
+
+/// A level's responsibilities as one HTML list, inherited ones marked with their
+/// origin (for table cells and the picker).
+pub fn responsibilities_html(level: &LevelView<'_>) -> String {
+    if level.responsibilities.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ul class=\"responsibilities\">");
+    for r in &level.responsibilities {
+        match (&r.inherited_from, &r.origin_url) {
+            (Some(from), Some(url)) => {
+                let _ = write!(
+                    out,
+                    "<li class=\"inherited\">{} <a class=\"origin\" href=\"{}\">inherited from {}</a></li>",
+                    r.html,
+                    escape(url),
+                    escape(from.code)
+                );
+            }
+            _ => {
+                let _ = write!(out, "<li>{}</li>", r.html);
+            }
+        }
+    }
+    out.push_str("</ul>");
+    out
+}

@@ -1,0 +1,249 @@
+//! The output writer: the one place where rendering touches the disk.
+//!
+//! It writes the whole site into a fresh folder beside the output, then swaps it into
+//! place, so that readers never see a half-written site and a failed build leaves the
+//! previous one intact. It only ever replaces a folder that it created itself (it
+//! leaves a marker file, [`MARKER`]) or an empty one, and never the project root, a
+//! folder that contains the project, or a folder holding `content/`.
+
+use anyhow::{bail, Context as _};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::SiteFiles;
+
+/// Name of the marker file that says "ladder wrote this folder".
+pub const MARKER: &str = ".ladder-site";
+
+const MARKER_TEXT: &str = "This folder is written by `ladder build` and replaced on every build.\n\
+Do not edit it by hand: edit the ladder project and build again.\n";
+
+/// Writes `site` to `output` (relative paths are taken from the current folder).
+pub fn write_site(root: &Path, output: &Path, site: &SiteFiles) -> anyhow::Result<()> {
+    for path in site.files.keys() {
+        check_relative(path)?;
+    }
+    let output = absolute(output)?;
+    let root = absolute(root)?;
+    let (parent, name) = match (output.parent(), output.file_name()) {
+        (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
+        _ => bail!(
+            "cannot write the site to {}: choose a folder inside the project",
+            output.display()
+        ),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let parent = parent
+        .canonicalize()
+        .with_context(|| format!("resolving {}", parent.display()))?;
+    let output = parent.join(&name);
+    let root = root.canonicalize().unwrap_or(root);
+    check_replaceable(&root, &output)?;
+
+    let tmp = parent.join(format!(".{name}.ladder-new-{}", unique()));
+    let result = write_tree(&tmp, site).and_then(|()| swap_in(&tmp, &output));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Refuses outputs that are not ours to replace.
+fn check_replaceable(root: &Path, output: &Path) -> anyhow::Result<()> {
+    if root.starts_with(output) {
+        bail!(
+            "refusing to write the site to {}: it is the project folder or contains it",
+            output.display()
+        );
+    }
+    let meta = match std::fs::symlink_metadata(output) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", output.display())),
+    };
+    if meta.file_type().is_symlink() {
+        bail!(
+            "refusing to replace {}: it is a symbolic link; point --output at a real folder",
+            output.display()
+        );
+    }
+    if !meta.is_dir() {
+        bail!(
+            "refusing to replace {}: it is a file, not a folder",
+            output.display()
+        );
+    }
+    if output.join("content").exists() {
+        bail!(
+            "refusing to replace {}: it holds a content/ folder, so it looks like a ladder project, not a built site",
+            output.display()
+        );
+    }
+    let empty = std::fs::read_dir(output)
+        .with_context(|| format!("reading {}", output.display()))?
+        .next()
+        .is_none();
+    if !empty && !output.join(MARKER).is_file() {
+        bail!(
+            "refusing to replace {}: it is not empty and was not written by `ladder build` (no {MARKER} file in it); \
+             choose another --output or remove the folder yourself",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes every file of the site, and the marker, under `dir` (which must not exist).
+fn write_tree(dir: &Path, site: &SiteFiles) -> anyhow::Result<()> {
+    std::fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(dir.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {MARKER}"))?;
+    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for (rel, bytes) in &site.files {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            if made.insert(p.to_path_buf()) {
+                std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
+            }
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Moves `new` to `output`, moving the old site aside first and deleting it after.
+fn swap_in(new: &Path, output: &Path) -> anyhow::Result<()> {
+    if !output.exists() {
+        return std::fs::rename(new, output)
+            .with_context(|| format!("moving the new site to {}", output.display()));
+    }
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = output.with_file_name(format!(".{name}.ladder-old-{}", unique()));
+    std::fs::rename(output, &old)
+        .with_context(|| format!("moving the previous site {} aside", output.display()))?;
+    if let Err(e) = std::fs::rename(new, output) {
+        // Put the previous site back: a failed build must not lose it.
+        let _ = std::fs::rename(&old, output);
+        return Err(e).with_context(|| format!("moving the new site to {}", output.display()));
+    }
+    std::fs::remove_dir_all(&old)
+        .with_context(|| format!("removing the previous site at {}", old.display()))
+}
+
+/// A path inside the site: relative, `/`-separated, no `.`, `..` or empty parts.
+fn check_relative(path: &str) -> anyhow::Result<()> {
+    let ok = !path.is_empty()
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && path != MARKER
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(())
+    } else {
+        bail!("refusing to write `{path}`: it is not a plain path inside the site folder")
+    }
+}
+
+fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(p).with_context(|| format!("resolving {}", p.display()))
+}
+
+/// A name part no other build running now can pick.
+fn unique() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
+        SiteFiles {
+            files: files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn writes_then_replaces_its_own_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(
+            dir.path(),
+            &out,
+            &site(&[("index.html", "one"), ("a/b/index.html", "b")]),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "b"
+        );
+        assert!(out.join(MARKER).is_file());
+        write_site(dir.path(), &out, &site(&[("index.html", "two")])).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("a").exists(), "stale files are gone");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("ladder-"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary folders left behind");
+    }
+
+    #[test]
+    fn refuses_foreign_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = write_site(dir.path(), &out, &site(&[("index.html", "x")])).unwrap_err();
+        assert!(
+            err.to_string().contains("not written by `ladder build`"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "mine"
+        );
+
+        let err = write_site(dir.path(), dir.path(), &site(&[("index.html", "x")])).unwrap_err();
+        assert!(err.to_string().contains("project folder"), "{err}");
+
+        let proj = dir.path().join("proj");
+        std::fs::create_dir_all(proj.join("content")).unwrap();
+        std::fs::write(proj.join(MARKER), "").unwrap();
+        let err = write_site(dir.path(), &proj, &site(&[("index.html", "x")])).unwrap_err();
+        assert!(err.to_string().contains("content/"), "{err}");
+    }
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        for bad in ["../x.html", "/etc/x", "a//b", "a/./b", MARKER, ""] {
+            let err = write_site(dir.path(), &out, &site(&[(bad, "x")]));
+            assert!(err.is_err(), "{bad:?} accepted");
+        }
+        assert!(!out.exists());
+    }
+}

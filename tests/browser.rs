@@ -1,0 +1,532 @@
+//! The built site in a real browser: Debian's chromium, headless, driven over the
+//! DevTools protocol (headless_chrome), against the site served from a tiny static
+//! file server under a sub-path. What a reader does: look at the home matrix, click to
+//! a level and on to its band peer, search for a responsibility, compare two levels;
+//! in light and dark mode, at phone and desktop width, with no console errors.
+//! Screenshots land in target/screenshots/ for a human to look at.
+//!
+//! Without chromium the test fails when CI=true and is skipped (with a note) otherwise.
+
+mod site_support;
+
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::{Emulation, Log, Page, Runtime};
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use site_support::*;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const BASE: &str = "/careers/ladder/";
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CHROME") {
+        return Some(PathBuf::from(p));
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// The repository's example ladder when it exists, else the site fixture.
+fn project() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if root.join("content").is_dir() {
+        root.to_path_buf()
+    } else {
+        fixture("site-basic")
+    }
+}
+
+struct Page2<'a> {
+    tab: &'a Tab,
+    origin: String,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl Page2<'_> {
+    fn open(&self, path: &str) {
+        let url = format!("{}{path}", self.origin);
+        self.tab
+            .navigate_to(&url)
+            .and_then(|t| t.wait_until_navigated())
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    }
+
+    /// Evaluates a JavaScript expression and returns its value as JSON.
+    fn eval(&self, js: &str) -> serde_json::Value {
+        let wrapped = format!("JSON.stringify({js})");
+        let result = self
+            .tab
+            .evaluate(&wrapped, true)
+            .unwrap_or_else(|e| panic!("evaluating {js}: {e}"));
+        result
+            .value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Waits until the page at `path` (a URL path, no origin) has loaded.
+    fn wait_for_path(&self, path: &str) {
+        let start = std::time::Instant::now();
+        loop {
+            let here = self
+                .eval("location.pathname + (document.readyState === 'complete' ? '' : '?loading')");
+            if here.as_str() == Some(path) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "still at {here} instead of {path} after 15 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn h1(&self) -> String {
+        self.eval("document.querySelector('h1').textContent.trim()")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn assert_no_errors(&self, during: &str) {
+        let errors = self.errors.lock().map(|e| e.clone()).unwrap_or_default();
+        assert!(
+            errors.is_empty(),
+            "console errors while {during}:\n{}",
+            errors.join("\n")
+        );
+    }
+
+    fn scheme(&self, dark: bool) {
+        self.tab
+            .call_method(Emulation::SetEmulatedMedia {
+                media: None,
+                features: Some(vec![Emulation::MediaFeature {
+                    name: "prefers-color-scheme".into(),
+                    value: if dark { "dark" } else { "light" }.into(),
+                }]),
+            })
+            .expect("emulate colour scheme");
+    }
+
+    fn width(&self, width: u32) {
+        self.viewport(width, 900);
+    }
+
+    fn viewport(&self, width: u32, height: u32) {
+        self.tab
+            .call_method(Emulation::SetDeviceMetricsOverride {
+                width,
+                height,
+                device_scale_factor: 1.0,
+                mobile: width < 600,
+                scale: None,
+                screen_width: None,
+                screen_height: None,
+                position_x: None,
+                position_y: None,
+                dont_set_visible_size: None,
+                screen_orientation: None,
+                viewport: None,
+                display_feature: None,
+                device_posture: None,
+            })
+            .expect("set viewport");
+    }
+
+    /// Full-page PNG under target/screenshots/: the viewport is stretched to the
+    /// page's height for the shot, then put back.
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let width = self
+            .eval("document.documentElement.clientWidth")
+            .as_f64()
+            .unwrap_or(1280.0) as u32;
+        let height = self
+            .eval("Math.ceil(document.documentElement.scrollHeight)")
+            .as_f64()
+            .unwrap_or(900.0)
+            .clamp(300.0, 8000.0) as u32;
+        self.viewport(width, height);
+        let png = self
+            .tab
+            .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+            .expect("screenshot");
+        self.viewport(width, 900);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshots folder");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+}
+
+/// Relative luminance contrast of two `rgb(...)` colours, as WCAG defines it.
+fn contrast(a: &str, b: &str) -> f64 {
+    fn lum(c: &str) -> f64 {
+        let nums: Vec<f64> = c
+            .trim_start_matches("rgba(")
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .take(3)
+            .map(|n| n.trim().parse::<f64>().unwrap_or(0.0) / 255.0)
+            .map(|v| {
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            })
+            .collect();
+        0.2126 * nums[0] + 0.7152 * nums[1] + 0.0722 * nums[2]
+    }
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn the_site_works_in_a_real_browser() {
+    let Some(chrome) = chromium() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is not installed (looked for /usr/bin/chromium; set CHROME=path to override): the browser tests cannot run in CI without it");
+        }
+        eprintln!("note: chromium not found; browser test skipped (it fails instead when CI=true)");
+        return;
+    };
+
+    let built = build_project(&project(), &["--base-url", BASE]);
+    let site = Site::read(built.path());
+    let addr = serve(built.path(), BASE);
+
+    let profile = tempfile::tempdir().expect("profile folder");
+    let args: Vec<&OsStr> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let browser = Browser::new(LaunchOptions {
+        path: Some(chrome),
+        headless: true,
+        sandbox: false,
+        user_data_dir: Some(profile.path().to_path_buf()),
+        window_size: Some((1280, 900)),
+        idle_browser_timeout: Duration::from_secs(120),
+        args,
+        ..LaunchOptions::default()
+    })
+    .expect("start chromium");
+    let tab = browser.new_tab().expect("a tab");
+    tab.set_default_timeout(Duration::from_secs(15));
+
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = errors.clone();
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        let message = match event {
+            Event::RuntimeExceptionThrown(e) => {
+                Some(format!("exception: {}", e.params.exception_details.text))
+            }
+            Event::RuntimeConsoleAPICalled(e)
+                if matches!(
+                    e.params.Type,
+                    Runtime::ConsoleAPICalledEventTypeOption::Error
+                        | Runtime::ConsoleAPICalledEventTypeOption::Assert
+                ) =>
+            {
+                Some(format!(
+                    "console.error: {}",
+                    e.params
+                        .args
+                        .iter()
+                        .map(|a| a
+                            .description
+                            .clone()
+                            .or(a.value.as_ref().map(|v| v.to_string()))
+                            .unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ))
+            }
+            Event::LogEntryAdded(e)
+                if matches!(e.params.entry.level, Log::LogEntryLevel::Error) =>
+            {
+                Some(format!(
+                    "log: {} ({})",
+                    e.params.entry.text,
+                    e.params.entry.url.clone().unwrap_or_default()
+                ))
+            }
+            _ => None,
+        };
+        if let Some(m) = message {
+            if let Ok(mut list) = sink.lock() {
+                list.push(m);
+            }
+        }
+    }))
+    .expect("listen to the console");
+    tab.enable_runtime().expect("runtime events");
+    tab.enable_log().expect("log events");
+
+    let page = Page2 {
+        tab: &tab,
+        origin: format!("http://{addr}"),
+        errors: errors.clone(),
+    };
+    page.width(1280);
+    page.scheme(false);
+
+    // 1. The home matrix is visible, one row per band.
+    page.open(BASE);
+    tab.wait_for_element("table.matrix").expect("the matrix");
+    let visible = page.eval(
+        "(() => { const t = document.querySelector('table.matrix'); const r = t.getBoundingClientRect(); \
+         return r.width > 300 && r.height > 100 && r.top < window.innerHeight && getComputedStyle(t).visibility === 'visible'; })()",
+    );
+    assert_eq!(visible, true, "the matrix is on screen");
+    let export: serde_json::Value = serde_json::from_slice(&site.files["ladder.json"]).unwrap();
+    let bands = export["bands"].as_object().map_or(0, |b| b.len());
+    let rows = page.eval("document.querySelectorAll('table.matrix tbody tr').length");
+    assert_eq!(rows.as_u64(), Some(bands as u64), "one row per band");
+    page.screenshot("home-1280-light");
+    page.assert_no_errors("loading the home page");
+
+    // 2. Click from the matrix to a level, then on to its band peer.
+    let target = page.eval(
+        "(() => { for (const row of document.querySelectorAll('table.matrix tbody tr')) { \
+           const links = row.querySelectorAll('a.level-cell'); \
+           if (links.length >= 2) { links[0].id = 'test-target'; return links[0].getAttribute('href'); } } \
+           return null; })()",
+    );
+    let target = target
+        .as_str()
+        .expect("a band with levels on two tracks")
+        .to_string();
+    tab.find_element("#test-target")
+        .expect("matrix link")
+        .click()
+        .expect("click");
+    page.wait_for_path(&target);
+    tab.wait_for_element("section.peers").expect("level page");
+    let level_title = page.h1();
+    let peer_href = page
+        .eval("document.querySelector('section.peers a.peer').getAttribute('href')")
+        .as_str()
+        .expect("a band peer link")
+        .to_string();
+    tab.find_element("section.peers a.peer")
+        .expect("peer link")
+        .click()
+        .expect("click peer");
+    page.wait_for_path(&peer_href);
+    tab.wait_for_element("section.peers").expect("peer page");
+    let back = page.eval(&format!(
+        "[...document.querySelectorAll('section.peers a.peer')].some(a => a.getAttribute('href') === {:?})",
+        target
+    ));
+    assert_eq!(
+        back, true,
+        "the peer lists {level_title} as its own band peer"
+    );
+    page.screenshot("level-1280-light");
+    page.assert_no_errors("following the matrix and the band peer");
+
+    // 3. Search finds a responsibility by a word in it.
+    let index: serde_json::Value = serde_json::from_slice(&site.files["data/search.json"]).unwrap();
+    let (word, url) = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["k"] == "responsibility")
+        .find_map(|e| {
+            let text = e["t"].as_str()?;
+            let word = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 7)
+                .max_by_key(|w| w.len())?;
+            Some((word.to_string(), e["u"].as_str()?.to_string()))
+        })
+        .expect("a responsibility with a long word");
+    page.open(BASE);
+    tab.wait_for_element("#search-input")
+        .expect("search box")
+        .click()
+        .expect("focus search");
+    tab.type_str(&word).expect("type the query");
+    tab.wait_for_element("#search-results a.search-hit")
+        .expect("search results");
+    let found = page.eval(&format!(
+        "[...document.querySelectorAll('#search-results a.search-hit')].some(a => a.getAttribute('href') === {url:?})"
+    ));
+    assert_eq!(
+        found, true,
+        "searching `{word}` lists the responsibility at {url}"
+    );
+    page.screenshot("search-1280-light");
+    page.eval(&format!(
+        "[...document.querySelectorAll('#search-results a.search-hit')].find(a => a.getAttribute('href') === {url:?}).id = 'test-hit'"
+    ));
+    tab.find_element("#test-hit")
+        .expect("the hit")
+        .click()
+        .expect("open the hit");
+    page.wait_for_path(url.split('#').next().unwrap_or_default());
+    let anchor = url.split('#').nth(1).unwrap_or_default().to_string();
+    let shown = page.eval(&format!("!!document.getElementById({anchor:?}) && document.getElementById({anchor:?}).textContent.toLowerCase().includes({:?})", word.to_lowercase()));
+    assert_eq!(shown, true, "the search hit opens the responsibility");
+    page.assert_no_errors("searching");
+
+    // 4. The picker shows two chosen levels side by side.
+    let picker: serde_json::Value =
+        serde_json::from_slice(&site.files["data/levels.json"]).unwrap();
+    let levels = picker["levels"].as_array().unwrap();
+    let a = &levels[0];
+    let b = levels
+        .iter()
+        .rev()
+        .find(|l| l["track"] != a["track"])
+        .unwrap_or(&levels[levels.len() - 1]);
+    page.open(&format!("{BASE}compare/"));
+    tab.wait_for_element("#picker-table")
+        .expect("the default comparison");
+    page.eval(&format!(
+        "(() => {{ const s = document.getElementById('pick-a'); s.value = {:?}; s.dispatchEvent(new Event('change')); \
+         const t = document.getElementById('pick-b'); t.value = {:?}; t.dispatchEvent(new Event('change')); }})()",
+        a["key"].as_str().unwrap(),
+        b["key"].as_str().unwrap()
+    ));
+    let heads = page
+        .eval("[...document.querySelectorAll('#picker-table thead th')].map(th => th.textContent)");
+    let heads: Vec<String> = serde_json::from_value(heads).unwrap();
+    assert_eq!(heads.len(), 3, "a label column and two levels: {heads:?}");
+    assert!(heads[1].contains(a["title"].as_str().unwrap()), "{heads:?}");
+    assert!(heads[2].contains(b["title"].as_str().unwrap()), "{heads:?}");
+    let rows = page.eval("document.querySelectorAll('#picker-table tbody tr').length");
+    assert!(
+        rows.as_u64().unwrap_or(0) >= 2,
+        "label rows under the two levels"
+    );
+    let query = page
+        .eval("location.search")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        query.contains("a=") && query.contains("b="),
+        "the choice is kept in the URL: {query}"
+    );
+    page.screenshot("picker-1280-light");
+    page.assert_no_errors("using the picker");
+
+    // 5. Light and dark: readable text and links in both (WCAG AA, 4.5:1).
+    for dark in [false, true] {
+        page.scheme(dark);
+        page.open(&target);
+        let colors = page.eval(
+            "(() => { const b = getComputedStyle(document.body); const a = getComputedStyle(document.querySelector('main a')); \
+             const m = getComputedStyle(document.querySelector('.meta, .lede') || document.body); \
+             return [b.backgroundColor, b.color, a.color, m.color]; })()",
+        );
+        let colors: Vec<String> = serde_json::from_value(colors).unwrap();
+        let bg = &colors[0];
+        let is_dark = contrast(bg, "rgb(0, 0, 0)") < contrast(bg, "rgb(255, 255, 255)");
+        assert_eq!(
+            is_dark, dark,
+            "background {bg} follows prefers-color-scheme"
+        );
+        for (what, fg) in [
+            ("text", &colors[1]),
+            ("links", &colors[2]),
+            ("secondary text", &colors[3]),
+        ] {
+            let ratio = contrast(fg, bg);
+            assert!(
+                ratio >= 4.5,
+                "{what} {fg} on {bg}: contrast {ratio:.2} is below 4.5"
+            );
+        }
+        let scheme = if dark { "dark" } else { "light" };
+        page.screenshot(&format!("level-1280-{scheme}"));
+        page.open(BASE);
+        page.screenshot(&format!("home-1280-{scheme}"));
+    }
+
+    // 6. A phone: nothing but the tables scrolls sideways, the matrix's first column
+    //    stays in view.
+    page.width(375);
+    for dark in [false, true] {
+        page.scheme(dark);
+        let scheme = if dark { "dark" } else { "light" };
+        for (name, path) in [
+            ("home", BASE.to_string()),
+            ("level", target.clone()),
+            (
+                "band",
+                format!("{BASE}compare/{}/", page_band(&site, &target)),
+            ),
+        ] {
+            page.open(&path);
+            let overflow = page.eval(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            );
+            let shot = page.screenshot(&format!("{name}-375-{scheme}"));
+            assert!(
+                overflow.as_f64().unwrap_or(1.0) <= 0.5,
+                "{name} page scrolls sideways on a phone by {overflow} px (see {})",
+                shot.display()
+            );
+        }
+    }
+    page.open(BASE);
+    let sticky =
+        page.eval("getComputedStyle(document.querySelector('table.matrix tbody th')).position");
+    assert_eq!(
+        sticky, "sticky",
+        "the band column stays in view while the matrix scrolls"
+    );
+    let focus = page.eval(
+        "(() => { const a = document.querySelector('main a'); a.focus(); const s = getComputedStyle(a); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; })()",
+    );
+    assert_eq!(focus, true, "keyboard focus is visible");
+    page.assert_no_errors("switching colour schemes and widths");
+}
+
+/// The band of the level page at `path`, read from the export.
+fn page_band(site: &Site, path: &str) -> i64 {
+    let export: serde_json::Value = serde_json::from_slice(&site.files["ladder.json"]).unwrap();
+    for track in export["tracks"].as_array().unwrap() {
+        for level in track["levels"].as_array().unwrap() {
+            let id = level["id"]["value"]
+                .as_str()
+                .or(level["id"].as_str())
+                .unwrap_or_default();
+            let tid = track["id"]["value"]
+                .as_str()
+                .or(track["id"].as_str())
+                .unwrap_or_default();
+            if path.ends_with(&format!("/{tid}/{id}/")) {
+                return level["band"]["value"]
+                    .as_i64()
+                    .or(level["band"].as_i64())
+                    .unwrap_or_default();
+            }
+        }
+    }
+    panic!("no level at {path}")
+}
