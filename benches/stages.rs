@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ladder::check::check_project;
+use ladder::render::{render_site, write_site, Theme};
 use ladder::source::{load_files, read_project_files};
 
 const MIN_SAMPLES: usize = 5;
@@ -134,6 +135,35 @@ fn bench_size(scratch: &Path, levels: usize) -> anyhow::Result<()> {
         "the generated ladder should have no errors"
     );
     report(levels, "check", &sample(|| check_project(&project, false)));
+
+    let theme = Theme::load(&root, &project.config)
+        .map_err(|d| anyhow::anyhow!("the default theme should load: {d:?}"))?;
+    report(
+        levels,
+        "theme",
+        &sample(|| Theme::load(&root, &project.config).is_ok()),
+    );
+
+    let site = render_site(&project.ladder, &theme)?;
+    report(
+        levels,
+        "render",
+        &sample(|| render_site(&project.ladder, &theme)),
+    );
+
+    // Every run writes into a fresh folder and nothing is deleted until the end
+    // (SPEC section 6: deleting thousands of files skews the next writes).
+    let out = scratch.join(format!("n{levels}-out"));
+    let mut run = 0;
+    report(
+        levels,
+        "write",
+        &sample(|| {
+            run += 1;
+            write_site(&root, &out.join(run.to_string()), &site)
+        }),
+    );
+    let _ = std::fs::remove_dir_all(&out);
     Ok(())
 }
 
