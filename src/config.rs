@@ -59,7 +59,8 @@ struct RawConfig {
     output: Option<String>,
     theme: Option<String>,
     bands: Option<BTreeMap<i64, String>>,
-    lints: Option<BTreeMap<String, serde_saphyr::Spanned<Severity>>>,
+    /// Keys keep their spans so that an unknown lint id is pointed at, not its value.
+    lints: Option<std::collections::HashMap<serde_saphyr::Spanned<String>, Severity>>,
     markdown: Option<MarkdownConfig>,
 }
 
@@ -103,17 +104,19 @@ impl Config {
             config.markdown = m;
         }
         for (id, severity) in raw.lints.unwrap_or_default() {
+            let (id, at) = (id.value, id.referenced);
             match Lint::from_id(&id) {
                 Some(lint) => {
-                    config.lints.insert(lint, severity.value);
+                    config.lints.insert(lint, severity);
                 }
                 None => {
-                    let span = yaml::span_of(path, text, 0, &severity.referenced);
+                    let span = yaml::span_of(path, text, 0, &at);
                     let mut d = Diagnostic::new(
                         Lint::FrontMatter,
                         span,
                         format!("unknown lint `{id}` in ladder.yaml"),
-                    );
+                    )
+                    .with_label("not a lint id");
                     if let Some(s) = crate::diagnostic::did_you_mean(&id, Lint::ALL.map(Lint::id)) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -168,6 +171,17 @@ mod tests {
         assert_eq!(c.base_url, "/eng/ladder/");
         assert_eq!(c.title, "Career Ladder");
         assert_eq!(c.bands.get(&5).map(String::as_str), Some("Senior"));
+    }
+
+    #[test]
+    fn unknown_lint_points_at_its_id() {
+        let p: Arc<str> = Arc::from("ladder.yaml");
+        let (c, d) = Config::parse(&p, "lints:\n  band-gap: error\n  empty-levle: allow\n");
+        assert_eq!(c.lints.get(&Lint::BandGap), Some(&Severity::Error));
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].span.line, d[0].span.col), (3, 3));
+        assert_eq!(d[0].span.end - d[0].span.start, "empty-levle".len());
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `empty-level`?"));
     }
 
     #[test]

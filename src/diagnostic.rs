@@ -246,7 +246,13 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
                 group = group.element(snippet);
             }
             None => {
-                group = group.element(annotate_snippets::Origin::path(&*d.span.file));
+                // No text to show (a folder, a link, an unreadable file): still name
+                // the place as file:line:col, like every other diagnostic.
+                group = group.element(
+                    annotate_snippets::Origin::path(&*d.span.file)
+                        .line(d.span.line as usize)
+                        .char_column(d.span.col as usize),
+                );
             }
         }
         for (span, note) in &d.related {
@@ -405,6 +411,18 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_without_source_text_still_has_line_and_column() {
+        let f: Arc<str> = Arc::from("content/secret.md");
+        let d = Diagnostic::new(
+            Lint::Io,
+            Span::file_start(&f),
+            "cannot read content/secret.md",
+        );
+        let out = render_human(&[d], &Sources::default(), false);
+        assert!(out.contains("--> content/secret.md:1:1\n"), "{out}");
+    }
 
     #[test]
     fn github_escapes() {

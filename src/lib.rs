@@ -7,6 +7,10 @@
 //! `render` (site) / `export` (JSON, CSV, schema) / `diff` (model vs model).
 //! The drivers (`commands`, `serve`) only compose these stages.
 
+// Diagnostics are values returned once per file or stage, never on a hot path, so a
+// large `Err` is cheaper to read than a boxed one.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod commands;
 pub mod config;

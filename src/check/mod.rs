@@ -1,15 +1,37 @@
-//! Lints over the typed model (SPEC section 3). Each family of lints has its own file;
-//! every lint reads only the model and returns diagnostics at default severity.
-//! Severity overrides and `--deny warnings` are applied by [`check_project`].
+//! Lints over the typed model (SPEC section 3). Each family of lints has its own file:
+//!
+//! - [`ids`]: `duplicate-id` (track ids, level ids within a track, codes ladder-wide);
+//! - [`bands`]: `band-order` and `band-gap`;
+//! - [`references`]: `missing-section` and `dangling-reference` (`inherits`, links);
+//! - [`dimensions`]: `missing-dimension` and `unknown-dimension`;
+//! - [`levels`]: `empty-level` and `redundant-responsibility`.
+//!
+//! Every lint reads only the model and returns diagnostics at the lint's default
+//! severity; severity overrides and `--deny warnings` are applied by [`check_project`].
+//! Problems the front end finds while reading (front matter, I/O, a second section for a
+//! level) come with the [`Project`] and are not repeated here. Each lint is linear in the
+//! size of the ladder (maps and per-band sets, never level-against-level loops), so that
+//! checking stays cheap at 10,000 levels.
+
+pub mod bands;
+pub mod dimensions;
+pub mod ids;
+pub mod levels;
+pub mod references;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Ladder;
 use crate::Project;
 
-/// Runs every model lint. Front-end diagnostics (front matter, sections) are not
-/// repeated here; they come with the [`Project`].
-pub fn lint_ladder(_ladder: &Ladder) -> Vec<Diagnostic> {
-    Vec::new()
+/// Runs every model lint, in no particular order (the caller sorts).
+pub fn lint_ladder(ladder: &Ladder) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    ids::lint(ladder, &mut out);
+    bands::lint(ladder, &mut out);
+    references::lint(ladder, &mut out);
+    dimensions::lint(ladder, &mut out);
+    levels::lint(ladder, &mut out);
+    out
 }
 
 /// All diagnostics of a project (front end + lints), severities applied, sorted.
@@ -17,4 +39,54 @@ pub fn check_project(project: &Project, deny_warnings: bool) -> Vec<Diagnostic> 
     let mut all = project.diagnostics.clone();
     all.extend(lint_ladder(&project.ladder));
     project.config.lint_levels(deny_warnings).apply(all)
+}
+
+/// `one`, `` `a` and `b` ``, `` `a`, `b` and `c` ``: a list of names for a message.
+pub(crate) fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds a [`Ladder`] from in-memory track files, for the lints' unit tests.
+    use crate::source::{load_files, InputFile, InputFiles};
+    use crate::Project;
+    use std::sync::Arc;
+
+    pub fn project(files: &[(&str, &str)]) -> Project {
+        let inputs = InputFiles {
+            config: None,
+            content: files
+                .iter()
+                .map(|(p, t)| InputFile {
+                    path: Arc::from(format!("content/{p}").as_str()),
+                    bytes: Arc::from(t.as_bytes()),
+                })
+                .collect(),
+            diagnostics: Vec::new(),
+        };
+        load_files(&inputs)
+    }
+
+    /// The lint ids and `line:col` of every lint diagnostic (front end excluded).
+    pub fn lints(files: &[(&str, &str)]) -> Vec<(String, String, u32, u32)> {
+        let p = project(files);
+        let mut d = super::lint_ladder(&p.ladder);
+        d.sort_by(|a, b| a.span.cmp(&b.span));
+        d.into_iter()
+            .map(|d| {
+                (
+                    d.lint.id().to_string(),
+                    d.span.file.to_string(),
+                    d.span.line,
+                    d.span.col,
+                )
+            })
+            .collect()
+    }
 }

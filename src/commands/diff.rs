@@ -1,9 +1,14 @@
 //! `ladder diff OLD [NEW]`: semantic diff of two versions of the ladder.
+//!
+//! Loads both sides (git revisions, folders, or the working tree for a missing NEW),
+//! compares the models and prints Markdown or JSON on stdout. Exit 0, or 1 with
+//! `--exit-code` when anything changed; 2 when a side cannot be found.
 
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 
 use super::Common;
+use crate::diff;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
@@ -15,17 +20,34 @@ pub enum DiffFormat {
 pub struct DiffArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Old version: a git revision or a project folder
+    /// Old version: a git revision (of the repository holding --root) or a project folder
     pub old: String,
-    /// New version: a git revision or a project folder (default: the working tree)
+    /// New version: a git revision or a project folder (default: the working tree at --root)
     pub new: Option<String>,
+    /// Markdown (ready to post as a PR comment) or JSON (for tools; see docs/ci.md)
     #[arg(long, value_enum, default_value = "markdown")]
     pub format: DiffFormat,
-    /// Exit 1 when anything changed
+    /// Exit 1 when anything changed, 0 when nothing did
     #[arg(long)]
     pub exit_code: bool,
 }
 
-pub fn run(_args: DiffArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`ladder diff` is not implemented yet")
+pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let root = &args.common.root;
+    // The two sides are independent: read and check them at the same time.
+    let (old, new) = rayon::join(
+        || diff::load_side(Some(&args.old), root, "OLD"),
+        || diff::load_side(args.new.as_deref(), root, "NEW"),
+    );
+    let (old, new) = (old?, new?);
+    let report = diff::diff(&old, &new);
+    match args.format {
+        DiffFormat::Markdown => println!("{}", diff::markdown::render(&report)),
+        DiffFormat::Json => print!("{}", diff::json::render(&report)?),
+    }
+    Ok(if args.exit_code && report.changed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

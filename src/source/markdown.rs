@@ -158,7 +158,21 @@ pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
             Event::Html(_) | Event::Rule | Event::DisplayMath(_) if depth == 0 => {
                 blocks.push(Block::Other { range })
             }
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::InlineHtml(_) => {
+            // Raw HTML in a heading or a label is kept as text, so that a title such as
+            // `<b>Lead</b>` still matches its heading (and is escaped when shown).
+            Event::InlineHtml(t) => {
+                if let Some((_, _, text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+                if let Some(p) = para.as_mut() {
+                    if p.in_strong {
+                        p.strong_text.push_str(&t);
+                    } else {
+                        p.saw_other();
+                    }
+                }
+            }
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
                 if let Some(p) = para.as_mut() {
                     p.saw_other();
                 }
@@ -340,6 +354,20 @@ mod tests {
             ]
         );
         assert!(matches!(b[2], Block::Other { .. }));
+    }
+
+    #[test]
+    fn raw_html_in_headings_and_labels_is_text() {
+        let body = "## <b>Lead</b> (M4)\n\n**<script>x</script>:** text\n";
+        let (b, _) = blocks(body);
+        assert!(
+            matches!(&b[0], Block::Heading { text, .. } if text == "<b>Lead</b> (M4)"),
+            "{b:?}"
+        );
+        assert!(
+            matches!(&b[1], Block::Label { label, .. } if label == "<script>x</script>"),
+            "{b:?}"
+        );
     }
 
     #[test]

@@ -86,11 +86,33 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
             bytes: Arc::from(bytes),
         });
     }
-    let walker = walkdir::WalkDir::new(&content_dir)
+    // walkdir only sees a loop when a link points back inside the walk; a link to
+    // content/'s parent (or higher) would walk the project again, once per level.
+    let content_real = std::fs::canonicalize(&content_dir).ok();
+    let mut walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker {
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
+            Ok(e) if e.path_is_symlink() && e.file_type().is_dir() => {
+                let target = std::fs::canonicalize(e.path()).ok();
+                match (&content_real, target) {
+                    (Some(real), Some(target)) if real.starts_with(&target) => {
+                        let rel = relative_path(root, e.path());
+                        files.diagnostics.push(Diagnostic::new(
+                            Lint::Io,
+                            Span::file_start(&Arc::from(rel.as_str())),
+                            format!(
+                                "symbolic link loop at {rel}: it points to a folder that holds content/; the link is skipped"
+                            ),
+                        ));
+                        walker.skip_current_dir();
+                        continue;
+                    }
+                    _ => e,
+                }
+            }
             Ok(e) => e,
             Err(e) => {
                 let where_ = e
@@ -158,27 +180,29 @@ pub fn decode(file: &InputFile) -> Result<Arc<str>, Diagnostic> {
     match std::str::from_utf8(&file.bytes) {
         Ok(s) => Ok(Arc::from(s.strip_prefix('\u{feff}').unwrap_or(s))),
         Err(e) => {
-            let valid = &file.bytes[..e.valid_up_to()];
-            let lossy = String::from_utf8_lossy(&file.bytes);
+            let at = e.valid_up_to();
+            let valid = &file.bytes[..at];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let col = String::from_utf8_lossy(&valid[line_start..])
                 .chars()
                 .count() as u32
                 + 1;
-            let byte = file.bytes[e.valid_up_to()];
-            let _ = lossy;
+            let byte = file.bytes[at];
+            // The span is in the lossy text that `load_files` keeps for rendering: the
+            // same bytes up to `at`, then U+FFFD where the bad bytes were.
             Err(Diagnostic::new(
                 Lint::Io,
                 Span {
                     file: file.path.clone(),
                     line,
                     col,
-                    start: 0,
-                    end: 0,
+                    start: at,
+                    end: at + char::REPLACEMENT_CHARACTER.len_utf8(),
                 },
                 format!("file is not valid UTF-8 (byte 0x{byte:02x} at line {line}, column {col})"),
             )
+            .with_label("not UTF-8")
             .with_help("save the file as UTF-8"))
         }
     }
@@ -200,6 +224,10 @@ pub fn load_files(files: &InputFiles) -> Project {
                 config
             }
             Err(d) => {
+                sources.insert(
+                    f.path.clone(),
+                    Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()),
+                );
                 diagnostics.push(d);
                 Config::default()
             }
@@ -404,7 +432,7 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Track>) -> Ladder {
 
 /// Joins a relative link onto the linking file's folder (`eng` + `../x.md`),
 /// refusing to climb above content/.
-fn normalize_join(dir: &str, rel: &str) -> Option<String> {
+pub fn normalize_join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         vec![]
     } else {

@@ -453,10 +453,19 @@ fn list_item_markdown(src: &Src, item: Range<usize>) -> Markdown {
     let after_marker = &t[marker_len..];
     let first_line = after_marker.lines().next().unwrap_or("");
     let gap = first_line.len() - first_line.trim_start_matches(' ').len();
-    let gap = if gap == 0 || gap > 4 { 1 } else { gap };
+    // A paragraph kept as a responsibility (no marker) starts at its first character;
+    // only a list marker is followed by a gap to skip.
+    let gap = match (marker_len, gap) {
+        (0, _) => 0,
+        (_, 0) | (_, 5..) => 1,
+        (_, g) => g,
+    };
     let column = (item.start - line_start) + lead + marker_len + gap;
-    let content_start =
+    let mut content_start =
         (item.start + lead + marker_len + gap.min(after_marker.len())).min(item.end);
+    while !text.is_char_boundary(content_start) {
+        content_start += 1;
+    }
     let mut source = String::with_capacity(s.len());
     for (i, line) in text[content_start..item.end]
         .split_inclusive('\n')

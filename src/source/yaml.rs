@@ -110,6 +110,22 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
         "expected string scalar" => "expected a string".to_string(),
         _ => message,
     };
+    // The parser's limits (see `from_str_in`) report a Debug-formatted breach with
+    // block-relative positions; say what happened in the author's terms instead.
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        let what = if breach.starts_with("Depth") {
+            "the YAML is nested too deeply"
+        } else if breach.starts_with("Aliases") || breach.starts_with("Anchors") {
+            "the YAML uses too many aliases or anchors"
+        } else {
+            "the YAML is too large or expands too much through aliases"
+        };
+        return Diagnostic::new(Lint::FrontMatter, span, what)
+            .with_label("parsing stopped here")
+            .with_help(
+                "ladder limits YAML nesting, size and alias expansion so that no file can stall it; write the values out plainly",
+            );
+    }
     let mut d = Diagnostic::new(Lint::FrontMatter, span, message.clone());
     if let Some((unknown, expected)) = parse_unknown_field(&message) {
         let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -124,7 +140,7 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
         )
         .with_label("not a known key")
         .with_help(help);
-    } else if message.starts_with("invalid i64") || message.contains("invalid type") {
+    } else if message.starts_with("expected ") || message.contains("invalid type") {
         d = d.with_label("wrong type");
     }
     d

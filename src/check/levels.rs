@@ -1,0 +1,128 @@
+//! Lints on one level's content: `empty-level` (a section with no summary, no
+//! competencies and no responsibilities of its own) and `redundant-responsibility` (a
+//! responsibility that repeats, word for word, one the level already holds through
+//! `inherits`).
+//!
+//! "Word for word" means equal plain text after folding case and whitespace
+//! ([`fold_label`]); markup does not count, punctuation does. Each level is compared
+//! against its own inherited list through a map, so the cost is the size of those lists.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Lint};
+use crate::model::{fold_label, Ladder, Responsibility, Span};
+
+pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+    for track in &ladder.tracks {
+        for level in &track.levels {
+            let Some(section) = &level.section else {
+                continue;
+            };
+            if level.summary.is_empty()
+                && level.competencies.is_empty()
+                && level.responsibilities.is_empty()
+            {
+                out.push(
+                    Diagnostic::new(
+                        Lint::EmptyLevel,
+                        section.span.clone(),
+                        format!("level `{}` is empty", level.title.value),
+                    )
+                    .with_label("nothing under this heading")
+                    .with_help(
+                        "write a summary, labelled competencies (`**Label:** ...`) or a \
+                         `**Responsibilities:**` list under this heading",
+                    ),
+                );
+            }
+
+            if level.inherited.is_empty() || level.responsibilities.is_empty() {
+                continue;
+            }
+            // Nearest ancestor first, so the first entry per text is the closest source.
+            let mut inherited: HashMap<String, &crate::model::Inherited> = HashMap::new();
+            for i in &level.inherited {
+                let r = &ladder.level(i.from).responsibilities[i.index];
+                let key = fold_label(&r.body.text);
+                if !key.is_empty() {
+                    inherited.entry(key).or_insert(i);
+                }
+            }
+            for own in &level.responsibilities {
+                let key = fold_label(&own.body.text);
+                let Some(i) = inherited.get(&key) else {
+                    continue;
+                };
+                let from = ladder.level(i.from);
+                let original = &from.responsibilities[i.index];
+                let via = level
+                    .inherits
+                    .as_ref()
+                    .map_or_else(String::new, |v| format!(" through `inherits: {}`", v.value));
+                out.push(
+                    Diagnostic::new(
+                        Lint::RedundantResponsibility,
+                        item_span(own),
+                        format!(
+                            "level `{}` already holds this responsibility from `{}`",
+                            level.title.value, from.title.value
+                        ),
+                    )
+                    .with_label("repeated word for word")
+                    .with_related(
+                        item_span(original),
+                        format!("stated by `{}` here", from.id.value),
+                    )
+                    .with_help(format!("remove it; `{}` inherits it{via}", level.id.value)),
+                );
+            }
+        }
+    }
+}
+
+/// The first line of a responsibility's text (after the list marker): exact in the
+/// file, unlike the item's reconstructed Markdown, whose later lines are dedented.
+fn item_span(r: &Responsibility) -> Span {
+    match &r.body.span {
+        Some(start) => {
+            let first_line = r.body.source.lines().next().unwrap_or("").trim_end();
+            Span {
+                end: start.start + first_line.len(),
+                ..start.clone()
+            }
+        }
+        None => r.span.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::lints;
+
+    #[test]
+    fn empty_and_redundant() {
+        let t = "---\ntitle: T\nlevels:\n  - {title: One, code: T1, band: 1}\n  - {title: Two, code: T2, band: 2, inherits: one}\n  - {title: Three, code: T3, band: 3, inherits: two}\n  - {title: Four, code: T4, band: 4}\n---\n## One\n**Responsibilities:**\n\n- Review  *code* daily.\n- Mentor.\n\n## Two\n**Responsibilities:**\n\n- review code daily.\n- Review code daily\n\n## Three\n**Responsibilities:**\n\n- mentor.\n\n## Four\n\n";
+        let got = lints(&[("t.md", t)]);
+        assert_eq!(
+            got,
+            vec![
+                // Two repeats One's first (markup and case folded); the second lacks
+                // the full stop, so it is not word for word.
+                (
+                    "redundant-responsibility".into(),
+                    "content/t.md".into(),
+                    18,
+                    3
+                ),
+                // Three repeats One's "Mentor." through Two.
+                (
+                    "redundant-responsibility".into(),
+                    "content/t.md".into(),
+                    24,
+                    3
+                ),
+                ("empty-level".into(), "content/t.md".into(), 26, 1),
+            ]
+        );
+    }
+}

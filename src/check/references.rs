@@ -1,0 +1,454 @@
+//! Reference lints: `missing-section` (a level named in front matter has no H2 in the
+//! body) and `dangling-reference` (`inherits` naming no level, an `inherits` cycle, a
+//! link to a missing track file or anchor).
+//!
+//! The front end has already resolved every reference it could (`inherits_ref`,
+//! `Link::target`); this module explains the ones it could not, with a "did you mean"
+//! where a near miss exists. An `{#id}` heading naming no level is reported by the front
+//! end, which is where headings are matched.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{did_you_mean, edit_distance, Diagnostic, Lint};
+use crate::model::{fold_label, Ladder, LevelRef, Link, ProseSection, Track};
+use crate::source::normalize_join;
+
+pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+    let mut hints = Hints { left: 1_000_000 };
+    missing_sections(ladder, &mut hints, out);
+    dangling_inherits(ladder, &mut hints, out);
+    inherits_cycles(ladder, out);
+    dangling_links(ladder, &mut hints, out);
+}
+
+/// Names longer than this get no "did you mean".
+const MAX_GUESS_LEN: usize = 200;
+
+/// "Did you mean" costs one comparison per candidate. A ladder-wide allowance keeps a
+/// pathological project (thousands of broken references into a huge track) linear:
+/// once it is spent, diagnostics come without the guess.
+struct Hints {
+    left: usize,
+}
+
+impl Hints {
+    fn afford(&mut self, candidates: usize) -> bool {
+        let ok = candidates <= self.left;
+        if ok {
+            self.left -= candidates;
+        }
+        ok
+    }
+
+    fn did_you_mean<'a>(
+        &mut self,
+        word: &str,
+        count: usize,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        // Edit distance is quadratic in length; nobody mistypes a paragraph.
+        if word.len() <= MAX_GUESS_LEN && self.afford(count) {
+            did_you_mean(word, candidates)
+        } else {
+            None
+        }
+    }
+}
+
+fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
+    for track in &ladder.tracks {
+        for level in track.levels.iter().filter(|l| l.section.is_none()) {
+            let mut d = Diagnostic::new(
+                Lint::MissingSection,
+                level.title.span.clone(),
+                format!("level `{}` has no section", level.title.value),
+            )
+            .with_label("declared here, but no `##` heading has this title");
+            // A prose H2 close to the title is most likely the level's own heading
+            // with a typo; name it rather than ask for a new one.
+            let near = if hints.afford(track.prose.len()) {
+                close_heading(&level.title.value, track)
+            } else {
+                None
+            };
+            d = match near {
+                Some(p) => d
+                    .with_related(p.span.clone(), "this heading is close")
+                    .with_help(format!(
+                        "make the heading `## {}` match the level's title, or give it `{{#{}}}`",
+                        p.title, level.id.value
+                    )),
+                None => d.with_help(format!(
+                    "add the heading `## {}` to the body of {}",
+                    level.title.value, level.title.span.file
+                )),
+            };
+            out.push(d);
+        }
+    }
+}
+
+/// The prose heading that looks like `title` with a typo: a few edits apart at most
+/// (stricter than the usual "did you mean", since a wrong guess here points the author
+/// at an unrelated section).
+fn close_heading<'a>(title: &str, track: &'a Track) -> Option<&'a ProseSection> {
+    if title.len() > MAX_GUESS_LEN {
+        return None;
+    }
+    let want = fold_label(title);
+    let limit = (want.chars().count() / 5).max(2);
+    track
+        .prose
+        .iter()
+        .filter(|p| p.title.len() <= 2 * MAX_GUESS_LEN)
+        .map(|p| {
+            (
+                edit_distance(&want, &fold_label(heading_without_note(&p.title))),
+                p,
+            )
+        })
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, p)| p)
+}
+
+/// "Lead (Manager 4)" → "Lead": level headings may carry a trailing note.
+fn heading_without_note(title: &str) -> &str {
+    match title.rfind(" (") {
+        Some(i) if title.ends_with(')') => title[..i].trim_end(),
+        _ => title,
+    }
+}
+
+fn dangling_inherits(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
+    // Level id → the first track holding it, for "it is on another track" hints.
+    let mut anywhere: HashMap<&str, usize> = HashMap::new();
+    for (r, level) in ladder.levels() {
+        anywhere.entry(level.id.value.as_str()).or_insert(r.track);
+    }
+    for (ti, track) in ladder.tracks.iter().enumerate() {
+        for level in &track.levels {
+            let Some(inherits) = &level.inherits else {
+                continue;
+            };
+            if level.inherits_ref.is_some() {
+                continue;
+            }
+            let target = inherits.value.trim();
+            let (message, label, help) = match target.split_once('/') {
+                Some((tid, lid)) => match ladder.track_index(tid) {
+                    Some(tt) => {
+                        let other = &ladder.tracks[tt];
+                        let ids = other.levels.iter().map(|l| l.id.value.as_str());
+                        (
+                            format!("`inherits: {target}` names no level of track `{tid}`"),
+                            "no such level",
+                            match hints.did_you_mean(lid, other.levels.len(), ids) {
+                                Some(s) => format!("did you mean `{tid}/{s}`?"),
+                                None => level_list_help(other),
+                            },
+                        )
+                    }
+                    None => {
+                        let ids = ladder.tracks.iter().map(|t| t.id.value.as_str());
+                        (
+                            format!("`inherits: {target}` names no track `{tid}`"),
+                            "no such track",
+                            match hints.did_you_mean(tid, ladder.tracks.len(), ids) {
+                                Some(s) => format!("did you mean `{s}/{lid}`?"),
+                                None => format!(
+                                    "track ids: {}",
+                                    ladder
+                                        .tracks
+                                        .iter()
+                                        .map(|t| t.id.value.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            },
+                        )
+                    }
+                },
+                None => {
+                    let ids = track.levels.iter().map(|l| l.id.value.as_str());
+                    let help = match hints.did_you_mean(target, track.levels.len(), ids) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => match anywhere.get(target) {
+                            Some(&tt) if tt != ti => format!(
+                                "`{target}` is a level of track `{0}`; write `inherits: {0}/{target}`",
+                                ladder.tracks[tt].id.value
+                            ),
+                            _ => level_list_help(track),
+                        },
+                    };
+                    (
+                        format!(
+                            "`inherits: {target}` names no level of track `{}`",
+                            track.id.value
+                        ),
+                        "no such level",
+                        help,
+                    )
+                }
+            };
+            out.push(
+                Diagnostic::new(Lint::DanglingReference, inherits.span.clone(), message)
+                    .with_label(label)
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+/// "level ids in this track: a, b, c" (the first few, for a long track).
+fn level_list_help(track: &Track) -> String {
+    const SHOWN: usize = 12;
+    let ids: Vec<&str> = track
+        .levels
+        .iter()
+        .take(SHOWN)
+        .map(|l| l.id.value.as_str())
+        .collect();
+    let more = if track.levels.len() > SHOWN {
+        ", ..."
+    } else {
+        ""
+    };
+    format!(
+        "level ids in track `{}`: {}{more}",
+        track.id.value,
+        ids.join(", ")
+    )
+}
+
+/// Every `inherits` chain that loops. Each level has at most one `inherits`, so the
+/// chains form a functional graph: one pass with three colours finds every cycle once.
+fn inherits_cycles(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut state: Vec<Vec<State>> = ladder
+        .tracks
+        .iter()
+        .map(|t| vec![State::New; t.levels.len()])
+        .collect();
+    let mut path: Vec<LevelRef> = Vec::new();
+    for (start, _) in ladder.levels() {
+        if state[start.track][start.level] != State::New {
+            continue;
+        }
+        path.clear();
+        let mut cur = Some(start);
+        while let Some(r) = cur {
+            match state[r.track][r.level] {
+                State::Done => break,
+                State::OnPath => {
+                    let at = path.iter().position(|p| *p == r).unwrap_or(0);
+                    out.push(cycle_diagnostic(ladder, &path[at..]));
+                    break;
+                }
+                State::New => {
+                    state[r.track][r.level] = State::OnPath;
+                    path.push(r);
+                    cur = ladder.level(r).inherits_ref;
+                }
+            }
+        }
+        for r in &path {
+            state[r.track][r.level] = State::Done;
+        }
+    }
+}
+
+fn cycle_diagnostic(ladder: &Ladder, cycle: &[LevelRef]) -> Diagnostic {
+    // Report at the member that comes first in the source, naming the loop from there.
+    let key = |r: &LevelRef| (&ladder.tracks[r.track].path, r.level);
+    let first = (0..cycle.len())
+        .min_by(|&a, &b| key(&cycle[a]).cmp(&key(&cycle[b])))
+        .unwrap_or(0);
+    let ordered: Vec<LevelRef> = cycle[first..]
+        .iter()
+        .chain(&cycle[..first])
+        .copied()
+        .collect();
+    let cross_track = ordered.iter().any(|r| r.track != ordered[0].track);
+    let name = |r: &LevelRef| {
+        let id = &ladder.level(*r).id.value;
+        if cross_track {
+            format!("`{}/{id}`", ladder.tracks[r.track].id.value)
+        } else {
+            format!("`{id}`")
+        }
+    };
+    let head = ladder.level(ordered[0]);
+    let span = |r: &LevelRef| {
+        let l = ladder.level(*r);
+        l.inherits
+            .as_ref()
+            .map_or_else(|| l.span.clone(), |i| i.span.clone())
+    };
+    if ordered.len() == 1 {
+        return Diagnostic::new(
+            Lint::DanglingReference,
+            span(&ordered[0]),
+            format!("level `{}` inherits itself", head.id.value),
+        )
+        .with_label("inherits its own level")
+        .with_help("remove this `inherits`, or name the level below it");
+    }
+    let mut chain: Vec<String> = ordered.iter().map(&name).collect();
+    chain.push(name(&ordered[0]));
+    let mut d = Diagnostic::new(
+        Lint::DanglingReference,
+        span(&ordered[0]),
+        format!("`inherits` forms a cycle: {}", chain.join(" -> ")),
+    )
+    .with_label("the cycle starts here");
+    for r in &ordered[1..] {
+        d = d.with_related(span(r), format!("{} inherits from here", name(r)));
+    }
+    d.with_help("a level can only inherit from a level that does not inherit it back; remove one `inherits`")
+}
+
+fn dangling_links(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    for (ti, t) in ladder.tracks.iter().enumerate() {
+        by_path.entry(t.path.as_str()).or_insert(ti);
+    }
+    for (ti, track) in ladder.tracks.iter().enumerate() {
+        let dir = track.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for link in track.links.iter().filter(|l| l.target.is_none()) {
+            let target_track = match &link.file {
+                None => Some(ti),
+                Some(f) => normalize_join(dir, f).and_then(|p| by_path.get(p.as_str()).copied()),
+            };
+            out.push(match target_track {
+                None => missing_file(ladder, hints, link),
+                Some(tt) => missing_anchor(ladder, hints, link, ti, tt),
+            });
+        }
+    }
+}
+
+fn missing_file(ladder: &Ladder, hints: &mut Hints, link: &Link) -> Diagnostic {
+    let file = link.file.as_deref().unwrap_or_default();
+    let paths = ladder.tracks.iter().map(|t| t.path.as_str());
+    let help = match hints.did_you_mean(file, ladder.tracks.len(), paths) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!(
+            "track files: {}",
+            ladder
+                .tracks
+                .iter()
+                .map(|t| t.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Diagnostic::new(
+        Lint::DanglingReference,
+        link.span.clone(),
+        format!("link to `{}`: there is no track file `{file}`", link.dest),
+    )
+    .with_label("no such file")
+    .with_help(help)
+}
+
+fn missing_anchor(
+    ladder: &Ladder,
+    hints: &mut Hints,
+    link: &Link,
+    from: usize,
+    to: usize,
+) -> Diagnostic {
+    let track = &ladder.tracks[to];
+    let anchor = link.anchor.as_deref().unwrap_or_default();
+    let where_ = if from == to {
+        "this track".to_string()
+    } else {
+        format!("`{}`", track.path)
+    };
+    let candidates = track
+        .levels
+        .iter()
+        .map(|l| l.id.value.as_str())
+        .chain(track.prose.iter().map(|p| p.anchor.as_str()));
+    let prefix = link.file.as_deref().unwrap_or_default();
+    let count = track.levels.len() + track.prose.len();
+    let help = match hints.did_you_mean(anchor, count, candidates) {
+        Some(s) => format!("did you mean `{prefix}#{s}`?"),
+        None => level_list_help(track),
+    };
+    Diagnostic::new(
+        Lint::DanglingReference,
+        link.span.clone(),
+        format!(
+            "link to `{}`: no level or section `{anchor}` in {where_}",
+            link.dest
+        ),
+    )
+    .with_label("no such anchor")
+    .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{lints, project};
+
+    const T: &str = "---\ntitle: T\nlevels:\n  - {title: Junior, code: T1, band: 1}\n  - {title: Senior, code: T2, band: 2, inherits: junoir}\n  - {title: Staff, code: T3, band: 3, inherits: m/lead}\n---\n## Junior\ns\n## Senior\ns [x](m.md#leed) [y](nope.md) [z](#staff)\n## Staf\ns\n";
+    const M: &str = "---\ntitle: M\nlevels:\n  - {title: Lead, code: M1, band: 1, inherits: boss}\n  - {title: Boss, code: M2, band: 2, inherits: lead}\n---\n## Lead\ns\n## Boss\ns\n";
+
+    #[test]
+    fn every_dangling_reference_is_found() {
+        let p = project(&[("t.md", T), ("m.md", M)]);
+        let mut d = crate::check::lint_ladder(&p.ladder);
+        d.sort_by(|a, b| a.span.cmp(&b.span));
+        let got: Vec<(&str, &str, u32, Option<&str>)> = d
+            .iter()
+            .map(|d| (d.lint.id(), &*d.span.file, d.span.line, d.help.as_deref()))
+            .collect();
+        assert!(got.contains(&(
+            "dangling-reference",
+            "content/t.md",
+            5,
+            Some("did you mean `junior`?")
+        )));
+        assert!(got.contains(&(
+            "dangling-reference",
+            "content/t.md",
+            11,
+            Some("did you mean `m.md#lead`?")
+        )));
+        // The cycle lead -> boss -> lead is reported once, at `lead`'s inherits.
+        let cycles: Vec<_> = d.iter().filter(|d| d.message.contains("cycle")).collect();
+        assert_eq!(cycles.len(), 1);
+        assert_eq!(cycles[0].span.line, 4);
+        // Staff's heading is misspelt: missing-section names the close heading.
+        let ms: Vec<_> = d
+            .iter()
+            .filter(|d| d.lint.id() == "missing-section")
+            .collect();
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].related[0].0.line, 12);
+        // `[y](nope.md)` and `[z](#staff)` (Staff has no section, but its id is an
+        // anchor all the same) : only the first is dangling.
+        let links = d
+            .iter()
+            .filter(|d| d.lint.id() == "dangling-reference" && d.span.line == 11)
+            .count();
+        assert_eq!(links, 2, "{got:?}");
+    }
+
+    #[test]
+    fn self_inheritance_is_a_cycle() {
+        let s = "---\ntitle: S\nlevels:\n  - {title: A, code: S1, band: 1, inherits: a}\n---\n## A\ns\n";
+        let got = lints(&[("s.md", s)]);
+        assert_eq!(
+            got,
+            vec![("dangling-reference".into(), "content/s.md".into(), 4, 45)]
+        );
+    }
+}

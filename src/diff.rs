@@ -1,1 +1,0 @@
-//! Semantic diff of two ladder models.

@@ -1,0 +1,580 @@
+//! Model against model: which tracks, levels, competencies and responsibilities were
+//! added, removed, renamed or reworded, how the bands line up before and after, and
+//! which lint results appeared or went away.
+//!
+//! Identity, not position, decides what is "the same": tracks pair by id, then by
+//! file, then by title (so a moved file or a changed id is not a removal plus an
+//! addition); levels pair by id, then by code (codes are unique in a ladder, so a
+//! level whose id changed with its title is still found). Every pairing goes through
+//! hash maps, so the cost grows with the number of levels, never with its square.
+//! Responsibilities, alignment, settings and lint results have modules of their own;
+//! this one pairs things up and compares tracks and levels. It only computes
+//! [`Report`]; writing it is `markdown` and `json`'s job.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::alignment::alignment_changes;
+use super::project::{lint_changes, settings_changes};
+use super::report::*;
+use super::responsibilities::{effective, responsibility_changes};
+use super::words::{has_changes, word_diff, WordOp, WordOpKind};
+use super::Side;
+use crate::model::{fold_label, Ladder, Level, LevelRef, Markdown, Track};
+
+/// Compares two loaded sides.
+pub fn compare(old: &Side, new: &Side) -> Report {
+    let (o, n) = (&old.project.ladder, &new.project.ladder);
+    let mut counts = Counts::default();
+
+    let settings = if old.config_parses && new.config_parses {
+        settings_changes(&o.config, &n.config)
+    } else {
+        Vec::new()
+    };
+    counts.settings_changed = settings.len();
+
+    let home = HomeDiff {
+        title: Change::of(o.home.title.clone(), n.home.title.clone()),
+        body: text_change(&o.home.body, &n.home.body),
+    };
+    counts.prose_changed += usize::from(home.title.is_some()) + usize::from(home.body.is_some());
+
+    let pairs = pair_by_keys(
+        &o.tracks,
+        &n.tracks,
+        &[
+            &|t: &Track| t.id.value.clone(),
+            &|t: &Track| t.path.clone(),
+            &|t: &Track| fold_label(&t.title.value),
+        ],
+    );
+
+    let mut tracks = Vec::new();
+    // Level pairings of tracks present on both sides, for alignment.
+    let mut level_maps: Vec<(usize, usize, Vec<Option<usize>>)> = Vec::new();
+    // Old track file → new track file, so that lints of a moved file are matched.
+    let mut moved_files: HashMap<String, String> = HashMap::new();
+    for &(oi, ni) in &pairs {
+        match (oi, ni) {
+            (Some(oi), Some(ni)) => {
+                let (ot, nt) = (&o.tracks[oi], &n.tracks[ni]);
+                if ot.path != nt.path {
+                    moved_files.insert(content_path(&ot.path), content_path(&nt.path));
+                }
+                let (diff, map) = track_diff(o, n, oi, ni, &mut counts);
+                level_maps.push((oi, ni, map));
+                tracks.extend(diff);
+            }
+            (None, Some(ni)) => {
+                let t = &n.tracks[ni];
+                let status = if unparsed_on(old, t) {
+                    counts.tracks_not_compared += 1;
+                    Status::OldUnparsed
+                } else {
+                    counts.tracks_added += 1;
+                    Status::Added
+                };
+                tracks.push(whole_track(n, ni, status));
+            }
+            (Some(oi), None) => {
+                let t = &o.tracks[oi];
+                let status = if unparsed_on(new, t) {
+                    counts.tracks_not_compared += 1;
+                    Status::NewUnparsed
+                } else {
+                    counts.tracks_removed += 1;
+                    Status::Removed
+                };
+                tracks.push(whole_track(o, oi, status));
+            }
+            (None, None) => {}
+        }
+    }
+
+    let alignment = alignment_changes(o, n, &level_maps);
+    counts.bands_realigned = alignment.len();
+
+    let lints = lint_changes(old, new, &moved_files);
+    counts.lints_appeared = lints.appeared.len();
+    counts.lints_resolved = lints.resolved.len();
+
+    // Parse errors match like lint results: by lint, file and message, not line.
+    let parse_key = |d: &DiagnosticSummary| (d.lint.clone(), d.file.clone(), d.message.clone());
+    let old_errors: HashMap<_, usize> =
+        old.summary.errors.iter().fold(HashMap::new(), |mut m, d| {
+            *m.entry(parse_key(d)).or_default() += 1;
+            m
+        });
+    let new_errors: HashMap<_, usize> =
+        new.summary.errors.iter().fold(HashMap::new(), |mut m, d| {
+            *m.entry(parse_key(d)).or_default() += 1;
+            m
+        });
+    let excess = |a: &HashMap<_, usize>, b: &HashMap<_, usize>| -> usize {
+        a.iter()
+            .map(|(k, n)| n.saturating_sub(b.get(k).copied().unwrap_or(0)))
+            .sum()
+    };
+    counts.parse_errors_appeared = excess(&new_errors, &old_errors);
+    counts.parse_errors_fixed = excess(&old_errors, &new_errors);
+
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        old: old.summary.clone(),
+        new: new.summary.clone(),
+        changed: false,
+        counts,
+        settings,
+        home,
+        alignment,
+        tracks,
+        lints,
+    };
+    report.changed = report.has_changes();
+    report
+}
+
+/// Whether `track`, missing from `side`, may be there in a file that does not parse:
+/// its own file, or one named after its id (the default id is the file's stem).
+fn unparsed_on(side: &Side, track: &Track) -> bool {
+    side.unparsed.contains(&track.path)
+        || side.unparsed.iter().any(|p| {
+            let stem = p.rsplit('/').next().unwrap_or(p).trim_end_matches(".md");
+            stem == track.id.value
+        })
+}
+
+fn content_path(track_path: &str) -> String {
+    format!("content/{track_path}")
+}
+
+/// Pairs items of two lists by a sequence of keys: the first key pairs what it can,
+/// the next key pairs what is left, and so on. The first item with a key wins.
+/// Returns pairs in `new` order, then the unpaired old items in their order.
+fn pair_by_keys<T>(
+    old: &[T],
+    new: &[T],
+    keys: &[&dyn Fn(&T) -> String],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut old_taken = vec![false; old.len()];
+    let mut new_match: Vec<Option<usize>> = vec![None; new.len()];
+    for key in keys {
+        let mut free_old: HashMap<String, usize> = HashMap::new();
+        for (i, item) in old.iter().enumerate().rev() {
+            if !old_taken[i] {
+                free_old.insert(key(item), i);
+            }
+        }
+        for (j, item) in new.iter().enumerate() {
+            if new_match[j].is_some() {
+                continue;
+            }
+            if let Some(i) = free_old.remove(&key(item)) {
+                old_taken[i] = true;
+                new_match[j] = Some(i);
+            }
+        }
+    }
+    let mut pairs: Vec<_> = new_match
+        .iter()
+        .enumerate()
+        .map(|(j, m)| (*m, Some(j)))
+        .collect();
+    pairs.extend(
+        old_taken
+            .iter()
+            .enumerate()
+            .filter(|(_, taken)| !**taken)
+            .map(|(i, _)| (Some(i), None)),
+    );
+    pairs
+}
+
+/// A track that is only on one side, with all of its levels.
+fn whole_track(ladder: &Ladder, ti: usize, status: Status) -> TrackDiff {
+    let t = &ladder.tracks[ti];
+    let levels = t
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(li, l)| {
+            whole_level(
+                ladder,
+                LevelRef {
+                    track: ti,
+                    level: li,
+                },
+                l,
+                status,
+            )
+        })
+        .collect();
+    TrackDiff {
+        id: t.id.value.clone(),
+        title: t.title.value.clone(),
+        status,
+        path: t.path.clone(),
+        id_change: None,
+        path_change: None,
+        title_change: None,
+        summary: None,
+        order: None,
+        dimensions_added: Vec::new(),
+        dimensions_removed: Vec::new(),
+        intro: None,
+        prose: Vec::new(),
+        levels,
+    }
+}
+
+/// A level that is only on one side: everything it says is added (or removed).
+fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> LevelDiff {
+    let removed = status == Status::Removed || status == Status::NewUnparsed;
+    let text = |md: &Markdown| {
+        if removed {
+            one_sided(&md.text, "")
+        } else {
+            one_sided("", &md.text)
+        }
+    };
+    let competencies = l
+        .competencies
+        .iter()
+        .map(|c| CompetencyDiff {
+            label: c.label.clone(),
+            status: if removed {
+                Status::Removed
+            } else {
+                Status::Added
+            },
+            label_change: None,
+            text: text(&c.body),
+        })
+        .collect();
+    let responsibilities = effective(ladder, r)
+        .into_iter()
+        .map(|item| ResponsibilityDiff {
+            status: if removed {
+                Status::Removed
+            } else {
+                Status::Added
+            },
+            text: item.text,
+            old_text: None,
+            words: None,
+            inherited_from: item.origin.map(|o| level_name(ladder, o)),
+        })
+        .collect();
+    LevelDiff {
+        id: l.id.value.clone(),
+        title: l.title.value.clone(),
+        code: l.code.value.clone(),
+        band: l.band.value,
+        status,
+        id_change: None,
+        title_change: None,
+        code_change: None,
+        band_change: None,
+        inherits_change: None,
+        note_change: None,
+        summary: (!l.summary.is_empty()).then(|| text(&l.summary)),
+        competencies,
+        responsibilities,
+    }
+}
+
+/// A text that exists on one side only, as a change from or to nothing.
+fn one_sided(old: &str, new: &str) -> TextChange {
+    let mut words = Vec::new();
+    if !old.is_empty() {
+        words.push(WordOp {
+            op: WordOpKind::Delete,
+            text: old.to_string(),
+        });
+    }
+    if !new.is_empty() {
+        words.push(WordOp {
+            op: WordOpKind::Insert,
+            text: new.to_string(),
+        });
+    }
+    TextChange {
+        old: old.to_string(),
+        new: new.to_string(),
+        words,
+        markup_only: false,
+    }
+}
+
+/// The change between two Markdown texts, `None` when they say the same thing in the
+/// same way (whitespace aside).
+fn text_change(old: &Markdown, new: &Markdown) -> Option<TextChange> {
+    if old
+        .source
+        .split_whitespace()
+        .eq(new.source.split_whitespace())
+    {
+        return None;
+    }
+    let words = word_diff(&old.text, &new.text);
+    Some(TextChange {
+        old: old.text.clone(),
+        new: new.text.clone(),
+        markup_only: !has_changes(&words),
+        words,
+    })
+}
+
+/// Compares one track present on both sides. Returns its diff (`None` when nothing
+/// changed) and, for every old level, the new level it pairs with.
+fn track_diff(
+    o: &Ladder,
+    n: &Ladder,
+    oi: usize,
+    ni: usize,
+    counts: &mut Counts,
+) -> (Option<TrackDiff>, Vec<Option<usize>>) {
+    let (ot, nt) = (&o.tracks[oi], &n.tracks[ni]);
+    let mut d = TrackDiff {
+        id: nt.id.value.clone(),
+        title: nt.title.value.clone(),
+        status: Status::Changed,
+        path: nt.path.clone(),
+        id_change: Change::of(ot.id.value.clone(), nt.id.value.clone()),
+        path_change: Change::of(ot.path.clone(), nt.path.clone()),
+        title_change: Change::of(ot.title.value.clone(), nt.title.value.clone()),
+        summary: Change::of(ot.summary.clone(), nt.summary.clone()),
+        order: Change::of(ot.order, nt.order),
+        dimensions_added: Vec::new(),
+        dimensions_removed: Vec::new(),
+        intro: text_change(&ot.intro, &nt.intro),
+        prose: Vec::new(),
+        levels: Vec::new(),
+    };
+    let old_dims: BTreeMap<String, &str> = ot
+        .dimensions
+        .iter()
+        .map(|s| (fold_label(&s.value), s.value.as_str()))
+        .collect();
+    let new_dims: BTreeMap<String, &str> = nt
+        .dimensions
+        .iter()
+        .map(|s| (fold_label(&s.value), s.value.as_str()))
+        .collect();
+    d.dimensions_added = nt
+        .dimensions
+        .iter()
+        .filter(|s| !old_dims.contains_key(&fold_label(&s.value)))
+        .map(|s| s.value.clone())
+        .collect();
+    d.dimensions_removed = ot
+        .dimensions
+        .iter()
+        .filter(|s| !new_dims.contains_key(&fold_label(&s.value)))
+        .map(|s| s.value.clone())
+        .collect();
+
+    // Prose sections pair by anchor.
+    for (po, pn) in pair_by_keys(
+        &ot.prose,
+        &nt.prose,
+        &[&|p: &crate::model::ProseSection| p.anchor.clone()],
+    ) {
+        let entry = match (po.map(|i| &ot.prose[i]), pn.map(|j| &nt.prose[j])) {
+            (Some(a), Some(b)) => text_change(&a.body, &b.body).map(|text| ProseDiff {
+                title: b.title.clone(),
+                anchor: b.anchor.clone(),
+                status: Status::Changed,
+                text,
+            }),
+            (None, Some(b)) => Some(ProseDiff {
+                title: b.title.clone(),
+                anchor: b.anchor.clone(),
+                status: Status::Added,
+                text: one_sided("", &b.body.text),
+            }),
+            (Some(a), None) => Some(ProseDiff {
+                title: a.title.clone(),
+                anchor: a.anchor.clone(),
+                status: Status::Removed,
+                text: one_sided(&a.body.text, ""),
+            }),
+            (None, None) => None,
+        };
+        d.prose.extend(entry);
+    }
+    counts.prose_changed += d.prose.len() + usize::from(d.intro.is_some());
+
+    let level_pairs = pair_by_keys(
+        &ot.levels,
+        &nt.levels,
+        &[&|l: &Level| l.id.value.clone(), &|l: &Level| {
+            l.code.value.clone()
+        }],
+    );
+    let mut map = vec![None; ot.levels.len()];
+    for (lo, ln) in level_pairs {
+        match (lo, ln) {
+            (Some(lo), Some(ln)) => {
+                map[lo] = Some(ln);
+                let oref = LevelRef {
+                    track: oi,
+                    level: lo,
+                };
+                let nref = LevelRef {
+                    track: ni,
+                    level: ln,
+                };
+                if let Some(ld) = level_diff(o, n, oref, nref, counts) {
+                    d.levels.push(ld);
+                }
+            }
+            (None, Some(ln)) => {
+                counts.levels_added += 1;
+                let r = LevelRef {
+                    track: ni,
+                    level: ln,
+                };
+                d.levels.push(whole_level(n, r, n.level(r), Status::Added));
+            }
+            (Some(lo), None) => {
+                counts.levels_removed += 1;
+                let r = LevelRef {
+                    track: oi,
+                    level: lo,
+                };
+                d.levels
+                    .push(whole_level(o, r, o.level(r), Status::Removed));
+            }
+            (None, None) => {}
+        }
+    }
+    // A reviewer reads a track bottom-up, as the ladder climbs.
+    d.levels.sort_by_key(|l| l.band);
+
+    let own = d.id_change.is_some()
+        || d.path_change.is_some()
+        || d.title_change.is_some()
+        || d.summary.is_some()
+        || d.order.is_some()
+        || !d.dimensions_added.is_empty()
+        || !d.dimensions_removed.is_empty();
+    counts.tracks_changed += usize::from(own);
+    counts.ids_changed += usize::from(d.id_change.is_some());
+    let changed = own || d.intro.is_some() || !d.prose.is_empty() || !d.levels.is_empty();
+    (changed.then_some(d), map)
+}
+
+/// Compares one level present on both sides; `None` when nothing changed.
+fn level_diff(
+    o: &Ladder,
+    n: &Ladder,
+    oref: LevelRef,
+    nref: LevelRef,
+    counts: &mut Counts,
+) -> Option<LevelDiff> {
+    let (ol, nl) = (o.level(oref), n.level(nref));
+    let note = |l: &Level| l.section.as_ref().and_then(|s| s.note.clone());
+    let mut d = LevelDiff {
+        id: nl.id.value.clone(),
+        title: nl.title.value.clone(),
+        code: nl.code.value.clone(),
+        band: nl.band.value,
+        status: Status::Changed,
+        id_change: Change::of(ol.id.value.clone(), nl.id.value.clone()),
+        title_change: Change::of(ol.title.value.clone(), nl.title.value.clone()),
+        code_change: Change::of(ol.code.value.clone(), nl.code.value.clone()),
+        band_change: Change::of(ol.band.value, nl.band.value),
+        inherits_change: Change::of(
+            ol.inherits.as_ref().map(|s| s.value.trim().to_string()),
+            nl.inherits.as_ref().map(|s| s.value.trim().to_string()),
+        ),
+        note_change: Change::of(note(ol), note(nl)),
+        summary: text_change(&ol.summary, &nl.summary),
+        competencies: Vec::new(),
+        responsibilities: Vec::new(),
+    };
+    counts.prose_changed += usize::from(d.summary.is_some()) + usize::from(d.note_change.is_some());
+    counts.levels_rebanded += usize::from(d.band_change.is_some());
+    counts.levels_recoded += usize::from(d.code_change.is_some());
+    counts.ids_changed += usize::from(d.id_change.is_some());
+    counts.inherits_changed += usize::from(d.inherits_change.is_some());
+
+    for (co, cn) in pair_by_keys(
+        &ol.competencies,
+        &nl.competencies,
+        &[&|c: &crate::model::Competency| c.key.clone()],
+    ) {
+        let entry = match (
+            co.map(|i| &ol.competencies[i]),
+            cn.map(|j| &nl.competencies[j]),
+        ) {
+            (Some(a), Some(b)) => {
+                let label_change = Change::of(a.label.clone(), b.label.clone());
+                let text = text_change(&a.body, &b.body);
+                if text.is_some() {
+                    counts.competencies_reworded += 1;
+                }
+                match (text, label_change) {
+                    (None, None) => None,
+                    (text, label_change) => Some(CompetencyDiff {
+                        label: b.label.clone(),
+                        status: Status::Changed,
+                        label_change,
+                        text: text.unwrap_or_else(|| TextChange {
+                            old: a.body.text.clone(),
+                            new: b.body.text.clone(),
+                            words: word_diff(&a.body.text, &b.body.text),
+                            markup_only: true,
+                        }),
+                    }),
+                }
+            }
+            (None, Some(b)) => {
+                counts.competencies_added += 1;
+                Some(CompetencyDiff {
+                    label: b.label.clone(),
+                    status: Status::Added,
+                    label_change: None,
+                    text: one_sided("", &b.body.text),
+                })
+            }
+            (Some(a), None) => {
+                counts.competencies_removed += 1;
+                Some(CompetencyDiff {
+                    label: a.label.clone(),
+                    status: Status::Removed,
+                    label_change: None,
+                    text: one_sided(&a.body.text, ""),
+                })
+            }
+            (None, None) => None,
+        };
+        d.competencies.extend(entry);
+    }
+
+    d.responsibilities = responsibility_changes(o, n, oref, nref, counts);
+
+    let renamed = d.title_change.is_some();
+    let other = d.id_change.is_some()
+        || d.code_change.is_some()
+        || d.band_change.is_some()
+        || d.inherits_change.is_some()
+        || d.note_change.is_some()
+        || d.summary.is_some()
+        || !d.competencies.is_empty()
+        || !d.responsibilities.is_empty();
+    counts.levels_renamed += usize::from(renamed);
+    counts.levels_changed += usize::from(other);
+    (renamed || other).then_some(d)
+}
+
+pub(super) fn level_name(ladder: &Ladder, r: LevelRef) -> LevelName {
+    let l = ladder.level(r);
+    LevelName {
+        track: ladder.tracks[r.track].id.value.clone(),
+        level: l.id.value.clone(),
+        code: l.code.value.clone(),
+        title: l.title.value.clone(),
+    }
+}
