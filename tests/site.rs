@@ -719,3 +719,29 @@ fn an_id_that_collides_with_a_site_page_is_refused_not_overwritten() {
         .stderr(predicate::str::contains("search/index.html"));
     assert!(!out.path().join("site").exists(), "nothing written");
 }
+
+/// A label named like a section of the level page ("Summary", "Peers") or written twice
+/// still gets an anchor of its own: every id on every page is unique, and search
+/// results point at the label.
+#[test]
+fn labels_named_like_page_sections_keep_unique_anchors() {
+    let project = copy_fixture("site-basic");
+    let tech = project.path().join("content/technical.md");
+    let text = std::fs::read_to_string(&tech).unwrap().replace(
+        "**Scope:** A single feature at a time.",
+        "**Scope:** A single feature at a time.\n\n**Summary:** Learns the codebase.\n\n**Peers:** Pairs often.\n\n**Craft:** Also listed twice.",
+    );
+    std::fs::write(&tech, text).unwrap();
+    let out = build_project(project.path(), &["--base-url", BASE]);
+    let site = Site::read(out.path());
+    // check_links also fails on any id used twice in a page.
+    site.check_links(BASE);
+    let page = site.page("technical/engineer/index.html");
+    assert!(
+        page.contains("id=\"summary-label\""),
+        "the label's own anchor"
+    );
+    assert!(page.contains("id=\"peers-label\""));
+    let senior = site.page("technical/senior/index.html");
+    assert!(senior.contains("id=\"change-summary\""));
+}

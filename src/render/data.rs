@@ -54,12 +54,12 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                 u: view.url.clone(),
                 x: &level.summary.text,
             });
-            for c in &level.competencies {
+            for (c, cv) in level.competencies.iter().zip(&view.competencies) {
                 entries.push(Entry {
                     k: "competency",
                     t: &c.label,
                     c: context.clone(),
-                    u: format!("{}#{}", view.url, c.anchor),
+                    u: format!("{}#{}", view.url, cv.anchor),
                     x: &c.body.text,
                 });
             }

@@ -88,6 +88,26 @@ pub fn responsibility_delta<'v>(
 /// Every competency of either level, in the new level's order followed by the labels
 /// only the previous level had.
 pub fn competency_delta(level: &Level, previous: &Level) -> Vec<CompetencyDelta> {
+    let mut out = unique_anchors(competency_delta_in_order(level, previous));
+    out.shrink_to_fit();
+    out
+}
+
+/// A label written twice in one level gives two entries with the same key: number
+/// the second anchor so that ids stay unique on the page.
+fn unique_anchors(mut deltas: Vec<CompetencyDelta>) -> Vec<CompetencyDelta> {
+    let mut seen = std::collections::HashMap::new();
+    for d in &mut deltas {
+        let n = seen.entry(d.anchor.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            d.anchor = format!("{}-{n}", d.anchor);
+        }
+    }
+    deltas
+}
+
+fn competency_delta_in_order(level: &Level, previous: &Level) -> Vec<CompetencyDelta> {
     let mut out = Vec::with_capacity(level.competencies.len());
     for c in &level.competencies {
         let delta = match previous.competency(&c.key) {

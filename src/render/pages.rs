@@ -255,10 +255,17 @@ fn label_table<'v>(
                 .collect(),
         });
     }
+    let mut anchors: HashMap<String, usize> = HashMap::new();
     for (key, label) in &order {
+        // `label-` keeps label rows apart from the summary and responsibilities rows;
+        // two labels with the same slug are numbered.
+        let base = format!("label-{}", slugify(key));
+        let n = anchors.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let anchor = if *n == 1 { base } else { format!("{base}-{n}") };
         rows.push(Row {
             label: Cow::Borrowed(label),
-            anchor: format!("row-{}", slugify(key)),
+            anchor,
             cells: levels
                 .iter()
                 .map(|l| {

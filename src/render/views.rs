@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -59,7 +60,8 @@ pub struct LevelLink<'a> {
 pub struct CompetencyView<'a> {
     pub label: &'a str,
     pub key: &'a str,
-    pub anchor: &'a str,
+    /// The label's anchor on the level page (see [`page_anchor`]).
+    pub anchor: Cow<'a, str>,
     pub html: String,
 }
 
@@ -290,6 +292,37 @@ pub fn level_link<'a>(ladder: &'a Ladder, urls: &Urls, r: LevelRef) -> LevelLink
     }
 }
 
+/// Ids the level page uses for its own sections.
+const LEVEL_PAGE_IDS: [&str; 13] = [
+    "title",
+    "main",
+    "on-this-page",
+    "peers",
+    "summary",
+    "competencies",
+    "responsibilities",
+    "changes",
+    "changes-responsibilities",
+    "changes-competencies",
+    "responsibilities-added",
+    "responsibilities-removed",
+    "search-input",
+];
+
+/// A competency's anchor on the level page: the model's anchor (`communication`), or,
+/// when a label would take an id the page uses itself (a label called "Summary"),
+/// that anchor with `-label` added, so that every id on the page is unique.
+pub fn page_anchor(anchor: &str) -> Cow<'_, str> {
+    let taken = LEVEL_PAGE_IDS.contains(&anchor)
+        || anchor.starts_with("responsibility-")
+        || anchor.starts_with("change-");
+    if taken {
+        Cow::Owned(format!("{anchor}-label"))
+    } else {
+        Cow::Borrowed(anchor)
+    }
+}
+
 /// The prefix of heading ids inside a level's Markdown, unique across the whole site.
 fn id_prefix(track: &Track, level: &Level) -> String {
     format!("{}-{}-", track.id.value, level.id.value)
@@ -310,7 +343,7 @@ fn level_view<'a>(
         .map(|c| CompetencyView {
             label: &c.label,
             key: &c.key,
-            anchor: &c.anchor,
+            anchor: page_anchor(&c.anchor),
             html: md.render(
                 &c.body.source,
                 Some(r.track),
