@@ -82,7 +82,7 @@ impl Changes {
 }
 
 /// The result of one build.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Build {
     /// The new site; `None` when the build failed (see `diagnostics` and `failure`)
     /// or found nothing to do (`unchanged`).

@@ -112,7 +112,22 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
                 for w in std::mem::take(&mut watcher.warnings) {
                     eprintln!("warning: {w}");
                 }
-                let build = session.rebuild(&changes);
+                // A panic is a bug, but it must not leave the author with a server
+                // that silently stopped rebuilding: report it and start afresh.
+                let rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    session.rebuild(&changes)
+                }));
+                let build = rebuilt.unwrap_or_else(|_| {
+                    session = Session::new(&root, Renderer);
+                    Build {
+                        failure: Some(
+                            "ladder panicked while rebuilding (a bug: please report it); \
+                             the next save rebuilds everything"
+                                .into(),
+                        ),
+                        ..Build::default()
+                    }
+                });
                 watcher.set_output(&root.join(&session.config().output));
                 publisher.rebuilt(build, &session.config().base_url);
             }
@@ -316,6 +331,10 @@ impl Publisher {
     }
 
     fn publish(&mut self, build: Build, base: &str) {
+        if self.tx.borrow().closing {
+            // Shutting down: the open pages have been told; a late rebuild is dropped.
+            return;
+        }
         self.generation += 1;
         let token = format!("{}.{}", self.instance, self.generation);
         let previous = self.tx.borrow().clone();
