@@ -230,95 +230,119 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
     let diff = TextDiff::from_words(old, new);
     let old_tokens = diff.old_slices();
     let new_tokens = diff.new_slices();
-    let mut segments: Vec<Segment> = Vec::new();
+    let mut segments: Vec<Segment> = Vec::with_capacity(diff.ops().len());
     for op in diff.ops() {
         let (old_range, new_range) = (op.old_range(), op.new_range());
-        let removed = old_tokens[old_range].concat();
-        let added = new_tokens[new_range].concat();
         match op {
-            DiffOp::Equal { .. } => segments.push(Segment::Same(added)),
-            _ => segments.push(Segment::Changed(removed, added)),
-        }
-    }
-    // Folding can make a change long enough to swallow its next neighbour: repeat
-    // until nothing folds (a handful of passes; the input is capped above).
-    let mut segments = merge_small_equal_runs(segments);
-    loop {
-        let before = segments.len();
-        segments = merge_small_equal_runs(segments);
-        if segments.len() == before {
-            break;
+            DiffOp::Equal { .. } => push_same(&mut segments, new_tokens[new_range].concat()),
+            _ => push_changed(
+                &mut segments,
+                Change2::new(
+                    old_tokens[old_range].concat(),
+                    new_tokens[new_range].concat(),
+                ),
+            ),
         }
     }
     let mut out = String::with_capacity(old.len() + new.len() + 64);
     for s in segments {
         match s {
-            Segment::Same(text) => push_text(&mut out, &text),
-            Segment::Changed(removed, added) => {
-                push_tagged(&mut out, "del", &removed);
-                push_tagged(&mut out, "ins", &added);
+            Segment::Same(text, _) => push_text(&mut out, &text),
+            Segment::Changed(c) => {
+                push_tagged(&mut out, "del", &c.removed);
+                push_tagged(&mut out, "ins", &c.added);
             }
         }
     }
     out
 }
 
-/// A run of the diff: text both sides share, or text removed and text added.
+/// A run of the diff: text both sides share (with its word count), or a change.
 #[derive(Debug)]
 enum Segment {
-    Same(String),
-    Changed(String, String),
+    Same(String, usize),
+    Changed(Change2),
+}
+
+/// Text removed and text added at one place, with their word counts.
+#[derive(Debug)]
+struct Change2 {
+    removed: String,
+    added: String,
+    /// The larger of the two word counts: the size of the change.
+    size: usize,
+}
+
+impl Change2 {
+    fn new(removed: String, added: String) -> Change2 {
+        let size = words(&removed).max(words(&added));
+        Change2 {
+            removed,
+            added,
+            size,
+        }
+    }
+
+    fn absorb(&mut self, same: &str, next: Change2) {
+        self.removed.push_str(same);
+        self.removed.push_str(&next.removed);
+        self.added.push_str(same);
+        self.added.push_str(&next.added);
+        self.size = words(&self.removed).max(words(&self.added));
+    }
 }
 
 fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-/// Folds short runs of shared words that sit between two changes into one change,
-/// so that a rewritten sentence reads as "this sentence became that one" rather than
-/// alternating single words. A run is short when it has fewer words than the changes
-/// on either side of it (whitespace alone always folds).
-fn merge_small_equal_runs(segments: Vec<Segment>) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
-    let mut iter = segments.into_iter().peekable();
-    while let Some(seg) = iter.next() {
-        match seg {
-            Segment::Same(text) => {
-                let left = match out.last() {
-                    Some(Segment::Changed(r, a)) => Some(words(r).max(words(a))),
-                    _ => None,
-                };
-                let right = match iter.peek() {
-                    Some(Segment::Changed(r, a)) => Some(words(r).max(words(a))),
-                    _ => None,
-                };
-                let fold = match (left, right) {
-                    (Some(l), Some(r)) => words(&text) < l.min(r) || words(&text) == 0,
-                    _ => false,
-                };
-                if fold {
-                    if let (Some(Segment::Changed(r, a)), Some(Segment::Changed(r2, a2))) =
-                        (out.last_mut(), iter.next())
-                    {
-                        r.push_str(&text);
-                        r.push_str(&r2);
-                        a.push_str(&text);
-                        a.push_str(&a2);
-                    }
-                } else {
-                    out.push(Segment::Same(text));
-                }
+fn push_same(segments: &mut Vec<Segment>, text: String) {
+    let n = words(&text);
+    segments.push(Segment::Same(text, n));
+}
+
+/// Pushes a change, folding short runs of shared words that sit between two changes
+/// into one change, so that a rewritten sentence reads as "this sentence became that
+/// one" rather than alternating single words. A run is short when it has fewer words
+/// than the changes on both sides (whitespace alone always folds). A fold makes the
+/// change bigger, which may let it swallow the run before it too: hence the loop. One
+/// pass over the diff, each fold shortening the stack.
+fn push_changed(segments: &mut Vec<Segment>, mut change: Change2) {
+    loop {
+        let n = segments.len();
+        let fold = match (n.checked_sub(2).map(|i| &segments[i]), segments.last()) {
+            (Some(Segment::Changed(left)), Some(Segment::Same(_, w))) => {
+                *w == 0 || *w < left.size.min(change.size)
             }
-            Segment::Changed(r, a) => match out.last_mut() {
-                Some(Segment::Changed(pr, pa)) => {
-                    pr.push_str(&r);
-                    pa.push_str(&a);
+            (_, Some(Segment::Changed(_))) => {
+                // Two changes in a row (a delete then an insert): one change.
+                if let Some(Segment::Changed(left)) = segments.last_mut() {
+                    left.absorb("", change);
                 }
-                _ => out.push(Segment::Changed(r, a)),
-            },
+                match segments.pop() {
+                    Some(Segment::Changed(c)) => change = c,
+                    _ => return,
+                }
+                continue;
+            }
+            _ => false,
+        };
+        if !fold {
+            segments.push(Segment::Changed(change));
+            return;
+        }
+        let same = match segments.pop() {
+            Some(Segment::Same(text, _)) => text,
+            _ => String::new(),
+        };
+        match segments.pop() {
+            Some(Segment::Changed(mut left)) => {
+                left.absorb(&same, change);
+                change = left;
+            }
+            _ => return,
         }
     }
-    out
 }
 
 /// `<tag>words</tag>` with whitespace at either end kept outside the tag, so that
