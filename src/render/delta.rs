@@ -9,6 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 use similar::{DiffOp, TextDiff};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use super::views::{ResponsibilityItem, Views};
 use crate::model::{slugify, Level, LevelRef};
@@ -228,24 +229,22 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
         return out;
     }
     let diff = TextDiff::from_words(old, new);
-    let old_tokens = diff.old_slices();
-    let new_tokens = diff.new_slices();
+    let old_tokens = Tokens::new(diff.old_slices());
+    let new_tokens = Tokens::new(diff.new_slices());
     let mut segments: Vec<Segment> = Vec::new();
     for op in diff.ops() {
         let (old_range, new_range) = (op.old_range(), op.new_range());
-        let removed = old_tokens[old_range].concat();
-        let added = new_tokens[new_range].concat();
         match op {
-            DiffOp::Equal { .. } => segments.push(Segment::Same(added)),
-            _ => segments.push(Segment::Changed(removed, added)),
+            DiffOp::Equal { .. } => segments.push(Segment::Same(new_range)),
+            _ => segments.push(Segment::Changed(old_range, new_range)),
         }
     }
     // Folding can make a change long enough to swallow its next neighbour: repeat
     // until nothing folds (a handful of passes; the input is capped above).
-    let mut segments = merge_small_equal_runs(segments);
+    let mut segments = merge_small_equal_runs(segments, &old_tokens, &new_tokens);
     loop {
         let before = segments.len();
-        segments = merge_small_equal_runs(segments);
+        segments = merge_small_equal_runs(segments, &old_tokens, &new_tokens);
         if segments.len() == before {
             break;
         }
@@ -253,66 +252,104 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
     let mut out = String::with_capacity(old.len() + new.len() + 64);
     for s in segments {
         match s {
-            Segment::Same(text) => push_text(&mut out, &text),
+            Segment::Same(range) => push_text(&mut out, new_tokens.text(new, range)),
             Segment::Changed(removed, added) => {
-                push_tagged(&mut out, "del", &removed);
-                push_tagged(&mut out, "ins", &added);
+                push_tagged(&mut out, "del", old_tokens.text(old, removed));
+                push_tagged(&mut out, "ins", new_tokens.text(new, added));
             }
         }
     }
     out
 }
 
-/// A run of the diff: text both sides share, or text removed and text added.
+/// A run of the diff as token ranges: tokens both sides share (taken from the new
+/// side), or old tokens removed and new tokens added. Ranges of neighbouring segments
+/// are contiguous, so merging two segments only moves an end.
 #[derive(Debug)]
 enum Segment {
-    Same(String),
-    Changed(String, String),
+    Same(Range<usize>),
+    Changed(Range<usize>, Range<usize>),
 }
 
-fn words(s: &str) -> usize {
-    s.split_whitespace().count()
+/// The word tokens of one side of the diff (runs of whitespace and runs of other
+/// characters, alternating, covering the whole text), with prefix sums so that the
+/// text and the word count of any token range cost O(1). Counting words by
+/// re-scanning merged strings made the folding below quadratic in a long diff.
+struct Tokens {
+    /// `offsets[i]`: byte offset of token `i` in the text; one more entry at the end.
+    offsets: Vec<usize>,
+    /// `words[i]`: how many of tokens `0..i` are words (not whitespace).
+    words: Vec<usize>,
+}
+
+impl Tokens {
+    fn new(tokens: &[&str]) -> Tokens {
+        let mut offsets = Vec::with_capacity(tokens.len() + 1);
+        let mut words = Vec::with_capacity(tokens.len() + 1);
+        let (mut at, mut count) = (0, 0);
+        for t in tokens {
+            offsets.push(at);
+            words.push(count);
+            at += t.len();
+            count += usize::from(!t.starts_with(char::is_whitespace));
+        }
+        offsets.push(at);
+        words.push(count);
+        Tokens { offsets, words }
+    }
+
+    fn text<'t>(&self, text: &'t str, range: Range<usize>) -> &'t str {
+        &text[self.offsets[range.start]..self.offsets[range.end]]
+    }
+
+    /// Words in the tokens of `range`: the same as `split_whitespace().count()` of
+    /// their text, because whitespace and word tokens alternate.
+    fn words(&self, range: &Range<usize>) -> usize {
+        self.words[range.end] - self.words[range.start]
+    }
 }
 
 /// Folds short runs of shared words that sit between two changes into one change,
 /// so that a rewritten sentence reads as "this sentence became that one" rather than
 /// alternating single words. A run is short when it has fewer words than the changes
 /// on either side of it (whitespace alone always folds).
-fn merge_small_equal_runs(segments: Vec<Segment>) -> Vec<Segment> {
+fn merge_small_equal_runs(segments: Vec<Segment>, old: &Tokens, new: &Tokens) -> Vec<Segment> {
+    let size = |r: &Range<usize>, a: &Range<usize>| old.words(r).max(new.words(a));
     let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
     let mut iter = segments.into_iter().peekable();
     while let Some(seg) = iter.next() {
         match seg {
-            Segment::Same(text) => {
+            Segment::Same(same) => {
                 let left = match out.last() {
-                    Some(Segment::Changed(r, a)) => Some(words(r).max(words(a))),
+                    Some(Segment::Changed(r, a)) => Some(size(r, a)),
                     _ => None,
                 };
                 let right = match iter.peek() {
-                    Some(Segment::Changed(r, a)) => Some(words(r).max(words(a))),
+                    Some(Segment::Changed(r, a)) => Some(size(r, a)),
                     _ => None,
                 };
+                let words = new.words(&same);
                 let fold = match (left, right) {
-                    (Some(l), Some(r)) => words(&text) < l.min(r) || words(&text) == 0,
+                    (Some(l), Some(r)) => words < l.min(r) || words == 0,
                     _ => false,
                 };
                 if fold {
+                    // The shared run sits between the two changes on both sides, so
+                    // the merged change runs from the first's start to the second's end.
                     if let (Some(Segment::Changed(r, a)), Some(Segment::Changed(r2, a2))) =
                         (out.last_mut(), iter.next())
                     {
-                        r.push_str(&text);
-                        r.push_str(&r2);
-                        a.push_str(&text);
-                        a.push_str(&a2);
+                        r.end = r2.end;
+                        a.end = a2.end;
                     }
                 } else {
-                    out.push(Segment::Same(text));
+                    out.push(Segment::Same(same));
                 }
             }
             Segment::Changed(r, a) => match out.last_mut() {
                 Some(Segment::Changed(pr, pa)) => {
-                    pr.push_str(&r);
-                    pa.push_str(&a);
+                    pr.end = r.end;
+                    pa.end = a.end;
                 }
                 _ => out.push(Segment::Changed(r, a)),
             },
@@ -380,6 +417,25 @@ mod tests {
             html,
             "<del>alpha</del><ins>omega</ins> beta <del>gamma</del><ins>kappa</ins> delta"
         );
+    }
+
+    #[test]
+    fn token_ranges_count_words_like_split_whitespace() {
+        let text = "  Leads\u{a0}a  team.\n• one\ttwo  ";
+        let diff = TextDiff::from_words(text, "");
+        let tokens = Tokens::new(diff.old_slices());
+        let n = diff.old_slices().len();
+        for start in 0..=n {
+            for end in start..=n {
+                let part = tokens.text(text, start..end);
+                assert_eq!(
+                    tokens.words(&(start..end)),
+                    part.split_whitespace().count(),
+                    "{part:?}"
+                );
+            }
+        }
+        assert_eq!(tokens.text(text, 0..n), text);
     }
 
     #[test]
