@@ -9,6 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 use similar::{DiffOp, TextDiff};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use super::views::{ResponsibilityItem, Views};
 use crate::model::{slugify, Level, LevelRef};
@@ -228,121 +229,133 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
         return out;
     }
     let diff = TextDiff::from_words(old, new);
-    let old_tokens = diff.old_slices();
-    let new_tokens = diff.new_slices();
-    let mut segments: Vec<Segment> = Vec::with_capacity(diff.ops().len());
+    let old_tokens = Tokens::new(diff.old_slices());
+    let new_tokens = Tokens::new(diff.new_slices());
+    let mut segments: Vec<Segment> = Vec::new();
     for op in diff.ops() {
         let (old_range, new_range) = (op.old_range(), op.new_range());
         match op {
-            DiffOp::Equal { .. } => push_same(&mut segments, new_tokens[new_range].concat()),
-            _ => push_changed(
-                &mut segments,
-                Change2::new(
-                    old_tokens[old_range].concat(),
-                    new_tokens[new_range].concat(),
-                ),
-            ),
+            DiffOp::Equal { .. } => segments.push(Segment::Same(new_range)),
+            _ => segments.push(Segment::Changed(old_range, new_range)),
+        }
+    }
+    // Folding can make a change long enough to swallow its next neighbour: repeat
+    // until nothing folds (a handful of passes; the input is capped above).
+    let mut segments = merge_small_equal_runs(segments, &old_tokens, &new_tokens);
+    loop {
+        let before = segments.len();
+        segments = merge_small_equal_runs(segments, &old_tokens, &new_tokens);
+        if segments.len() == before {
+            break;
         }
     }
     let mut out = String::with_capacity(old.len() + new.len() + 64);
     for s in segments {
         match s {
-            Segment::Same(text, _) => push_text(&mut out, &text),
-            Segment::Changed(c) => {
-                push_tagged(&mut out, "del", &c.removed);
-                push_tagged(&mut out, "ins", &c.added);
+            Segment::Same(range) => push_text(&mut out, new_tokens.text(new, range)),
+            Segment::Changed(removed, added) => {
+                push_tagged(&mut out, "del", old_tokens.text(old, removed));
+                push_tagged(&mut out, "ins", new_tokens.text(new, added));
             }
         }
     }
     out
 }
 
-/// A run of the diff: text both sides share (with its word count), or a change.
+/// A run of the diff as token ranges: tokens both sides share (taken from the new
+/// side), or old tokens removed and new tokens added. Ranges of neighbouring segments
+/// are contiguous, so merging two segments only moves an end.
 #[derive(Debug)]
 enum Segment {
-    Same(String, usize),
-    Changed(Change2),
+    Same(Range<usize>),
+    Changed(Range<usize>, Range<usize>),
 }
 
-/// Text removed and text added at one place, with their word counts.
-#[derive(Debug)]
-struct Change2 {
-    removed: String,
-    added: String,
-    /// The larger of the two word counts: the size of the change.
-    size: usize,
+/// The word tokens of one side of the diff (runs of whitespace and runs of other
+/// characters, alternating, covering the whole text), with prefix sums so that the
+/// text and the word count of any token range cost O(1). Counting words by
+/// re-scanning merged strings made the folding below quadratic in a long diff.
+struct Tokens {
+    /// `offsets[i]`: byte offset of token `i` in the text; one more entry at the end.
+    offsets: Vec<usize>,
+    /// `words[i]`: how many of tokens `0..i` are words (not whitespace).
+    words: Vec<usize>,
 }
 
-impl Change2 {
-    fn new(removed: String, added: String) -> Change2 {
-        let size = words(&removed).max(words(&added));
-        Change2 {
-            removed,
-            added,
-            size,
+impl Tokens {
+    fn new(tokens: &[&str]) -> Tokens {
+        let mut offsets = Vec::with_capacity(tokens.len() + 1);
+        let mut words = Vec::with_capacity(tokens.len() + 1);
+        let (mut at, mut count) = (0, 0);
+        for t in tokens {
+            offsets.push(at);
+            words.push(count);
+            at += t.len();
+            count += usize::from(!t.starts_with(char::is_whitespace));
         }
+        offsets.push(at);
+        words.push(count);
+        Tokens { offsets, words }
     }
 
-    fn absorb(&mut self, same: &str, next: Change2) {
-        self.removed.push_str(same);
-        self.removed.push_str(&next.removed);
-        self.added.push_str(same);
-        self.added.push_str(&next.added);
-        self.size = words(&self.removed).max(words(&self.added));
+    fn text<'t>(&self, text: &'t str, range: Range<usize>) -> &'t str {
+        &text[self.offsets[range.start]..self.offsets[range.end]]
+    }
+
+    /// Words in the tokens of `range`: the same as `split_whitespace().count()` of
+    /// their text, because whitespace and word tokens alternate.
+    fn words(&self, range: &Range<usize>) -> usize {
+        self.words[range.end] - self.words[range.start]
     }
 }
 
-fn words(s: &str) -> usize {
-    s.split_whitespace().count()
-}
-
-fn push_same(segments: &mut Vec<Segment>, text: String) {
-    let n = words(&text);
-    segments.push(Segment::Same(text, n));
-}
-
-/// Pushes a change, folding short runs of shared words that sit between two changes
-/// into one change, so that a rewritten sentence reads as "this sentence became that
-/// one" rather than alternating single words. A run is short when it has fewer words
-/// than the changes on both sides (whitespace alone always folds). A fold makes the
-/// change bigger, which may let it swallow the run before it too: hence the loop. One
-/// pass over the diff, each fold shortening the stack.
-fn push_changed(segments: &mut Vec<Segment>, mut change: Change2) {
-    loop {
-        let n = segments.len();
-        let fold = match (n.checked_sub(2).map(|i| &segments[i]), segments.last()) {
-            (Some(Segment::Changed(left)), Some(Segment::Same(_, w))) => {
-                *w == 0 || *w < left.size.min(change.size)
-            }
-            (_, Some(Segment::Changed(_))) => {
-                // Two changes in a row (a delete then an insert): one change.
-                if let Some(Segment::Changed(left)) = segments.last_mut() {
-                    left.absorb("", change);
+/// Folds short runs of shared words that sit between two changes into one change,
+/// so that a rewritten sentence reads as "this sentence became that one" rather than
+/// alternating single words. A run is short when it has fewer words than the changes
+/// on either side of it (whitespace alone always folds).
+fn merge_small_equal_runs(segments: Vec<Segment>, old: &Tokens, new: &Tokens) -> Vec<Segment> {
+    let size = |r: &Range<usize>, a: &Range<usize>| old.words(r).max(new.words(a));
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    let mut iter = segments.into_iter().peekable();
+    while let Some(seg) = iter.next() {
+        match seg {
+            Segment::Same(same) => {
+                let left = match out.last() {
+                    Some(Segment::Changed(r, a)) => Some(size(r, a)),
+                    _ => None,
+                };
+                let right = match iter.peek() {
+                    Some(Segment::Changed(r, a)) => Some(size(r, a)),
+                    _ => None,
+                };
+                let words = new.words(&same);
+                let fold = match (left, right) {
+                    (Some(l), Some(r)) => words < l.min(r) || words == 0,
+                    _ => false,
+                };
+                if fold {
+                    // The shared run sits between the two changes on both sides, so
+                    // the merged change runs from the first's start to the second's end.
+                    if let (Some(Segment::Changed(r, a)), Some(Segment::Changed(r2, a2))) =
+                        (out.last_mut(), iter.next())
+                    {
+                        r.end = r2.end;
+                        a.end = a2.end;
+                    }
+                } else {
+                    out.push(Segment::Same(same));
                 }
-                match segments.pop() {
-                    Some(Segment::Changed(c)) => change = c,
-                    _ => return,
+            }
+            Segment::Changed(r, a) => match out.last_mut() {
+                Some(Segment::Changed(pr, pa)) => {
+                    pr.end = r.end;
+                    pa.end = a.end;
                 }
-                continue;
-            }
-            _ => false,
-        };
-        if !fold {
-            segments.push(Segment::Changed(change));
-            return;
-        }
-        let same = match segments.pop() {
-            Some(Segment::Same(text, _)) => text,
-            _ => String::new(),
-        };
-        match segments.pop() {
-            Some(Segment::Changed(mut left)) => {
-                left.absorb(&same, change);
-                change = left;
-            }
-            _ => return,
+                _ => out.push(Segment::Changed(r, a)),
+            },
         }
     }
+    out
 }
 
 /// `<tag>words</tag>` with whitespace at either end kept outside the tag, so that
@@ -404,6 +417,25 @@ mod tests {
             html,
             "<del>alpha</del><ins>omega</ins> beta <del>gamma</del><ins>kappa</ins> delta"
         );
+    }
+
+    #[test]
+    fn token_ranges_count_words_like_split_whitespace() {
+        let text = "  Leads\u{a0}a  team.\n• one\ttwo  ";
+        let diff = TextDiff::from_words(text, "");
+        let tokens = Tokens::new(diff.old_slices());
+        let n = diff.old_slices().len();
+        for start in 0..=n {
+            for end in start..=n {
+                let part = tokens.text(text, start..end);
+                assert_eq!(
+                    tokens.words(&(start..end)),
+                    part.split_whitespace().count(),
+                    "{part:?}"
+                );
+            }
+        }
+        assert_eq!(tokens.text(text, 0..n), text);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! folder that contains the project, or a folder holding `content/`.
 
 use anyhow::{bail, Context as _};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -97,17 +99,22 @@ fn check_replaceable(root: &Path, output: &Path) -> anyhow::Result<()> {
 fn write_tree(dir: &Path, site: &SiteFiles) -> anyhow::Result<()> {
     std::fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {MARKER}"))?;
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for (rel, bytes) in &site.files {
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
-            if made.insert(p.to_path_buf()) {
-                std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
-            }
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    // Folders first, on one thread (each once, parents before children since the set
+    // is sorted), then the files in parallel: writing 10,000 pages one by one was a
+    // tenth of the build, all of it on the critical path.
+    let folders: BTreeSet<&str> = site
+        .files
+        .keys()
+        .filter_map(|rel| rel.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let p = dir.join(folder);
+        std::fs::create_dir_all(&p).with_context(|| format!("creating {}", p.display()))?;
     }
-    Ok(())
+    site.files.par_iter().try_for_each(|(rel, bytes)| {
+        let path = dir.join(rel);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+    })
 }
 
 /// Moves `new` to `output`, moving the old site aside first and deleting it after.
