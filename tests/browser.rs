@@ -22,7 +22,7 @@ const BASE: &str = "/careers/ladder/";
 
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROME") {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.exists());
     }
     [
         "/usr/bin/chromium",
