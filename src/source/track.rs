@@ -71,6 +71,59 @@ struct RawLevel {
     inherits: Option<YSpanned<String>>,
 }
 
+/// [`RawTrack`] with unknown keys refused, here and in every level. When it parses, no
+/// key is unknown anywhere, so the two unknown-key scans have nothing to report and
+/// are skipped: one YAML parse for a clean file instead of three (the front matter of
+/// a 10-level track is about a fifth of the cost of parsing the whole file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrictTrack {
+    title: Option<YSpanned<String>>,
+    id: Option<YSpanned<String>>,
+    summary: Option<String>,
+    order: Option<i64>,
+    dimensions: Option<Vec<YSpanned<String>>>,
+    levels: Option<Vec<YSpanned<StrictLevel>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrictLevel {
+    title: Option<YSpanned<String>>,
+    id: Option<YSpanned<String>>,
+    code: Option<YSpanned<String>>,
+    band: Option<YSpanned<i64>>,
+    inherits: Option<YSpanned<String>>,
+}
+
+impl From<StrictTrack> for RawTrack {
+    fn from(t: StrictTrack) -> RawTrack {
+        RawTrack {
+            title: t.title,
+            id: t.id,
+            summary: t.summary,
+            order: t.order,
+            dimensions: t.dimensions,
+            levels: t.levels.map(|levels| {
+                levels
+                    .into_iter()
+                    .map(|l| YSpanned {
+                        value: RawLevel {
+                            title: l.value.title,
+                            id: l.value.id,
+                            code: l.value.code,
+                            band: l.value.band,
+                            inherits: l.value.inherits,
+                        },
+                        referenced: l.referenced,
+                        defined: l.defined,
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
 /// The keys of a track's front matter and of a level entry.
 pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
 pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
@@ -203,13 +256,17 @@ fn track_from(src: &Src) -> ParsedTrack {
         Err(d) => return fail(d),
     };
     let fm_span = src.span(0, 3);
-    scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
             Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
                 .with_help("a track needs at least `title:` and `levels:`"),
         );
+    } else if let Ok(strict) =
+        yaml::from_str_in::<StrictTrack>(path, text, split.yaml.start, split.yaml.end)
+    {
+        strict.into()
     } else {
+        scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
             Err(d) => {
