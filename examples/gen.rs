@@ -118,13 +118,11 @@ const AREAS: &[&str] = &[
 ];
 
 #[rustfmt::skip]
-#[rustfmt::skip]
 const RANKS: [&str; LEVELS_PER_TRACK] = [
     "Associate", "Engineer", "Senior", "Staff", "Senior Staff", "Principal",
     "Senior Principal", "Distinguished", "Fellow", "Senior Fellow",
 ];
 
-#[rustfmt::skip]
 #[rustfmt::skip]
 const BAND_NAMES: [&str; LEVELS_PER_TRACK] = [
     "Entry", "Developing", "Career", "Advanced", "Expert", "Lead", "Senior Lead",

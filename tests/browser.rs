@@ -144,6 +144,24 @@ impl Page2<'_> {
             .expect("set viewport");
     }
 
+    /// PNG of what is on screen now, under target/screenshots/.
+    fn screenshot_viewport(&self, name: &str) -> PathBuf {
+        let png = self
+            .tab
+            .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+            .expect("screenshot");
+        save_screenshot(name, &png)
+    }
+
+    fn media(&self, media: &str) {
+        self.tab
+            .call_method(Emulation::SetEmulatedMedia {
+                media: Some(media.into()),
+                features: None,
+            })
+            .expect("emulate media");
+    }
+
     /// Full-page PNG under target/screenshots/: the viewport is stretched to the
     /// page's height for the shot, then put back.
     fn screenshot(&self, name: &str) -> PathBuf {
@@ -162,12 +180,16 @@ impl Page2<'_> {
             .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
             .expect("screenshot");
         self.viewport(width, 900);
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshots folder");
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).expect("write screenshot");
-        path
+        save_screenshot(name, &png)
     }
+}
+
+fn save_screenshot(name: &str, png: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    path
 }
 
 /// Relative luminance contrast of two `rgb(...)` colours, as WCAG defines it.
@@ -295,13 +317,20 @@ fn the_site_works_in_a_real_browser() {
     // 1. The home matrix is visible, one row per band.
     page.open(BASE);
     tab.wait_for_element("table.matrix").expect("the matrix");
+    // Follow the "levels side by side" link at the top, as a reader would.
+    tab.find_element("a.jump-to-matrix")
+        .expect("a link to the matrix")
+        .click()
+        .expect("jump");
     let visible = page.eval(
         "(() => { const t = document.querySelector('table.matrix'); const r = t.getBoundingClientRect(); \
-         return r.width > 300 && r.height > 100 && r.top < window.innerHeight && getComputedStyle(t).visibility === 'visible'; })()",
+         return r.width > 300 && r.height > 100 && r.top >= 0 && r.top < window.innerHeight \
+           && getComputedStyle(t).visibility === 'visible'; })()",
     );
     assert_eq!(visible, true, "the matrix is on screen");
+    page.screenshot_viewport("readme-home");
     let export: serde_json::Value = serde_json::from_slice(&site.files["ladder.json"]).unwrap();
-    let bands = export["bands"].as_object().map_or(0, |b| b.len());
+    let bands = export["bands"].as_array().map_or(0, |b| b.len());
     let rows = page.eval("document.querySelectorAll('table.matrix tbody tr').length");
     assert_eq!(rows.as_u64(), Some(bands as u64), "one row per band");
     page.screenshot("home-1280-light");
@@ -346,6 +375,10 @@ fn the_site_works_in_a_real_browser() {
     );
     page.screenshot("level-1280-light");
     page.assert_no_errors("following the matrix and the band peer");
+    page.open(&peer_href);
+    page.screenshot_viewport("readme-level");
+    page.eval("document.getElementById('changes').scrollIntoView()");
+    page.screenshot_viewport("readme-changes");
 
     // 3. Search finds a responsibility by a word in it.
     let index: serde_json::Value = serde_json::from_slice(&site.files["data/search.json"]).unwrap();
@@ -467,7 +500,50 @@ fn the_site_works_in_a_real_browser() {
         page.screenshot(&format!("home-1280-{scheme}"));
     }
 
-    // 6. A phone: nothing but the tables scrolls sideways, the matrix's first column
+    // 6. The other pages, and the print view without navigation chrome.
+    page.scheme(false);
+    let track_url = format!(
+        "{BASE}{}",
+        export["tracks"][0]["url"].as_str().unwrap_or_default()
+    );
+    for (name, path) in [
+        ("track", track_url.clone()),
+        (
+            "band",
+            format!("{BASE}compare/{}/", page_band(&site, &target)),
+        ),
+        ("print", format!("{BASE}print/")),
+    ] {
+        page.open(&path);
+        page.screenshot(&format!("{name}-1280-light"));
+    }
+    page.assert_no_errors("opening the track, band and print pages");
+    // A missing page gets the 404 page, styled even at a deep path (its links honour
+    // base_url); the failed request itself is the one expected error.
+    page.open(&format!("{BASE}no/such/page/"));
+    assert_eq!(page.h1(), "Page not found");
+    let styled =
+        page.eval("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle");
+    assert_eq!(styled, "solid", "the 404 page loads its stylesheet");
+    page.screenshot("not-found-1280-light");
+    if let Ok(mut list) = errors.lock() {
+        list.retain(|e| !e.contains("/no/such/page/"));
+    }
+    page.assert_no_errors("opening the 404 page");
+    page.open(&track_url);
+    page.media("print");
+    let chrome = page.eval(
+        "[...document.querySelectorAll('.site-header, .site-footer, .pager, .toc, .breadcrumbs')].map(e => getComputedStyle(e).display)",
+    );
+    let chrome: Vec<String> = serde_json::from_value(chrome).unwrap_or_default();
+    assert!(
+        !chrome.is_empty() && chrome.iter().all(|d| d == "none"),
+        "printing hides the navigation: {chrome:?}"
+    );
+    page.screenshot("track-print");
+    page.media("");
+
+    // 7. A phone: nothing but the tables scrolls sideways, the matrix's first column
     //    stays in view.
     page.width(375);
     for dark in [false, true] {

@@ -628,3 +628,120 @@ fn init_scaffolds_a_project_that_checks_clean_and_builds() {
         before
     );
 }
+
+/// A track whose levels each inherit the one before: every level page lists what it
+/// inherits (up to a limit, then a link), while the track page, where the ancestors'
+/// lists are already printed, lists each responsibility once, so page sizes grow with
+/// the ladder, not with the square of the chain.
+#[test]
+fn long_inherits_chains_are_summarised_not_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let mut front = String::from("---\ntitle: Chain\nid: chain\nlevels:\n");
+    let mut body = String::from("# Chain\n\n");
+    for l in 0..40 {
+        front.push_str(&format!(
+            "  - {{title: Level {l}, id: l{l}, code: C{l}, band: {}",
+            l + 1
+        ));
+        if l > 0 {
+            front.push_str(&format!(", inherits: l{}", l - 1));
+        }
+        front.push_str("}\n");
+        body.push_str(&format!(
+            "## Level {l}\n\nSummary {l}.\n\n**Responsibilities:**\n\n"
+        ));
+        for k in 0..3 {
+            body.push_str(&format!("- Duty {k} of level {l}\n"));
+        }
+        body.push('\n');
+    }
+    std::fs::write(
+        dir.path().join("content/chain.md"),
+        format!("{front}---\n\n{body}"),
+    )
+    .unwrap();
+    let out = build_project(dir.path(), &[]);
+    let site = Site::read(out.path());
+
+    let last = site.page("chain/l39/index.html");
+    let listed = section(&last, "responsibilities");
+    assert_eq!(
+        listed.matches("<li class=\"inherited\"").count(),
+        100,
+        "inherited ones listed up to the limit"
+    );
+    assert!(
+        listed.contains("Duty 0 of level 38"),
+        "nearest ancestor first"
+    );
+    assert!(
+        listed.contains("And 17 more inherited responsibilities"),
+        "{listed}"
+    );
+    let second = site.page("chain/l1/index.html");
+    let listed = section(&second, "responsibilities");
+    assert_eq!(listed.matches("<li class=\"inherited\"").count(), 3);
+    assert!(listed.contains("Duty 2 of level 0"));
+
+    let track = site.page("chain/index.html");
+    // Once in the level's section and once in the progression table.
+    assert_eq!(
+        track.matches("Duty 1 of level 0<").count(),
+        2,
+        "no repetition down the chain"
+    );
+    assert!(
+        track.contains("Also holds the 117 responsibilities of"),
+        "the inherited count is stated"
+    );
+    site.check_links("/");
+}
+
+#[test]
+fn an_id_that_collides_with_a_site_page_is_refused_not_overwritten() {
+    let project = copy_fixture("site-basic");
+    let tech = project.path().join("content/technical.md");
+    let text = std::fs::read_to_string(&tech)
+        .unwrap()
+        .replace("id: technical", "id: search");
+    std::fs::write(&tech, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    Command::cargo_bin("ladder")
+        .unwrap()
+        .arg("build")
+        .arg("--root")
+        .arg(project.path())
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("search/index.html"));
+    assert!(!out.path().join("site").exists(), "nothing written");
+}
+
+/// A label named like a section of the level page ("Summary", "Peers") or written twice
+/// still gets an anchor of its own: every id on every page is unique, and search
+/// results point at the label.
+#[test]
+fn labels_named_like_page_sections_keep_unique_anchors() {
+    let project = copy_fixture("site-basic");
+    let tech = project.path().join("content/technical.md");
+    let text = std::fs::read_to_string(&tech).unwrap().replace(
+        "**Scope:** A single feature at a time.",
+        "**Scope:** A single feature at a time.\n\n**Summary:** Learns the codebase.\n\n**Peers:** Pairs often.\n\n**Craft:** Also listed twice.",
+    );
+    std::fs::write(&tech, text).unwrap();
+    let out = build_project(project.path(), &["--base-url", BASE]);
+    let site = Site::read(out.path());
+    // check_links also fails on any id used twice in a page.
+    site.check_links(BASE);
+    let page = site.page("technical/engineer/index.html");
+    assert!(
+        page.contains("id=\"summary-label\""),
+        "the label's own anchor"
+    );
+    assert!(page.contains("id=\"peers-label\""));
+    let senior = site.page("technical/senior/index.html");
+    assert!(senior.contains("id=\"change-summary\""));
+}

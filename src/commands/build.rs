@@ -60,19 +60,27 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(super::LADDER_ERRORS));
         }
     };
+    let checked = started.elapsed();
+    let rendering = Instant::now();
     let site = render::render_site(&project.ladder, &theme)?;
+    let rendered = rendering.elapsed();
     let output = match &args.output {
         Some(dir) => dir.clone(),
         None => root.join(&project.config.output),
     };
+    let writing = Instant::now();
     render::write_site(root, &output, &site)?;
+    let written = writing.elapsed();
     eprintln!(
-        "wrote {} pages ({} files, {} KiB) to {} in {} ms",
+        "wrote {} pages ({} files, {} KiB) to {} in {} ms (load and check {} ms, render {} ms, write {} ms)",
         site.page_count(),
         site.files.len(),
         site.total_bytes().div_ceil(1024),
         output.display(),
-        started.elapsed().as_millis()
+        started.elapsed().as_millis(),
+        checked.as_millis(),
+        rendered.as_millis(),
+        written.as_millis()
     );
     Ok(ExitCode::SUCCESS)
 }

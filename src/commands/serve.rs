@@ -21,6 +21,11 @@ pub struct ServeArgs {
     pub open: bool,
 }
 
-pub fn run(_args: ServeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`ladder serve` is not implemented yet")
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    crate::serve::run(crate::serve::Options {
+        root: args.common.root,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    })
 }

@@ -1,6 +1,6 @@
 //! The site's JSON files: `data/search.json` (the client-side search index),
 //! `data/levels.json` (what the compare picker puts side by side) and `ladder.json`
-//! (the model, for tools).
+//! (the export, for tools).
 //!
 //! Text in these files is data, never markup, except the `html` fields, which hold the
 //! same sanitised HTML the pages show. The scripts insert titles with `textContent`.
@@ -8,11 +8,8 @@
 use serde::Serialize;
 
 use super::pages::level_key;
-use super::views::{responsibilities_html, Views};
+use super::views::Views;
 use crate::model::{Ladder, LevelRef};
-
-/// Version of the layout of `ladder.json`; bumped when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
 
 /// One search hit: a track, a level, a competency or a responsibility.
 #[derive(Serialize)]
@@ -57,12 +54,12 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                 u: view.url.clone(),
                 x: &level.summary.text,
             });
-            for c in &level.competencies {
+            for (c, cv) in level.competencies.iter().zip(&view.competencies) {
                 entries.push(Entry {
                     k: "competency",
                     t: &c.label,
                     c: context.clone(),
-                    u: format!("{}#{}", view.url, c.anchor),
+                    u: format!("{}#{}", view.url, cv.anchor),
                     x: &c.body.text,
                 });
             }
@@ -92,7 +89,11 @@ struct PickerLevel<'a> {
     summary: &'a str,
     /// `[key, label, html]` for each competency, in order.
     competencies: Vec<(&'a str, &'a str, &'a str)>,
-    responsibilities: String,
+    /// HTML of each of the level's own responsibilities.
+    responsibilities: Vec<&'a str>,
+    /// Key of the level it inherits from; the script walks the chain, so that the
+    /// file stays linear in the size of the ladder.
+    inherits: Option<String>,
 }
 
 pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
@@ -115,7 +116,12 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                     .iter()
                     .map(|c| (c.key, c.label, c.html.as_str()))
                     .collect(),
-                responsibilities: responsibilities_html(v),
+                responsibilities: v.responsibilities.iter().map(|o| o.html.as_str()).collect(),
+                inherits: views
+                    .ladder
+                    .level(r)
+                    .inherits_ref
+                    .map(|i| level_key(views, i)),
             }
         })
         .collect();
@@ -124,20 +130,8 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
     )?)
 }
 
-/// `ladder.json`: the typed model with a `schema_version`.
-pub fn ladder_json(ladder: &Ladder) -> anyhow::Result<Vec<u8>> {
-    #[derive(Serialize)]
-    struct Export<'a> {
-        schema_version: u32,
-        generator: &'static str,
-        #[serde(flatten)]
-        ladder: &'a Ladder,
-    }
-    let mut out = serde_json::to_vec_pretty(&Export {
-        schema_version: SCHEMA_VERSION,
-        generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
-        ladder,
-    })?;
-    out.push(b'\n');
-    Ok(out)
+/// `ladder.json`: the export of `ladder export --format json`, so that the site and
+/// the command line give tools the same shape.
+pub fn ladder_json(ladder: &Ladder) -> Vec<u8> {
+    crate::export::to_json(ladder).into_bytes()
 }

@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use crate::model::{slugify, Level};
+use super::views::{ResponsibilityItem, Views};
+use crate::model::{slugify, Level, LevelRef};
 
 /// How one competency label changed between two levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,9 +40,77 @@ pub struct CompetencyDelta {
     pub diff_html: String,
 }
 
+/// A responsibility held by a level: (level that states it, index there).
+type Held = (LevelRef, usize);
+
+/// Everything `r` holds, own first, as references into the model.
+fn held(views: &Views<'_>, r: LevelRef) -> Vec<Held> {
+    let level = views.ladder.level(r);
+    (0..level.responsibilities.len())
+        .map(|i| (r, i))
+        .chain(level.inherited.iter().map(|i| (i.from, i.index)))
+        .collect()
+}
+
+/// Responsibilities `r` holds and `p` does not (added), and the reverse (removed),
+/// matched on their text and each listed once. Works on the model's text; only the
+/// few items that differ are turned into page items.
+pub fn responsibility_delta<'v>(
+    views: &'v Views<'v>,
+    r: LevelRef,
+    p: LevelRef,
+) -> (Vec<ResponsibilityItem<'v>>, Vec<ResponsibilityItem<'v>>) {
+    use std::collections::HashSet;
+    let text = |h: &Held| {
+        views.ladder.level(h.0).responsibilities[h.1]
+            .body
+            .text
+            .as_str()
+    };
+    let item = |h: &Held| {
+        let own = &views.level(h.0).responsibilities[h.1];
+        ResponsibilityItem {
+            html: &own.html,
+            anchor: None,
+            inherited_from: None,
+            origin_url: None,
+        }
+    };
+    let (now, before) = (held(views, r), held(views, p));
+    let only = |a: &[Held], b: &[Held]| {
+        let other: HashSet<&str> = b.iter().map(text).collect();
+        let mut seen = HashSet::new();
+        a.iter()
+            .filter(|h| !other.contains(text(h)) && seen.insert(text(h)))
+            .map(item)
+            .collect::<Vec<_>>()
+    };
+    (only(&now, &before), only(&before, &now))
+}
+
 /// Every competency of either level, in the new level's order followed by the labels
 /// only the previous level had.
 pub fn competency_delta(level: &Level, previous: &Level) -> Vec<CompetencyDelta> {
+    let mut out = unique_anchors(competency_delta_in_order(level, previous));
+    out.shrink_to_fit();
+    out
+}
+
+/// A label written twice in one level gives two entries with the same key: number
+/// the second anchor so that ids stay unique on the page.
+fn unique_anchors(mut deltas: Vec<CompetencyDelta>) -> Vec<CompetencyDelta> {
+    let mut seen = std::collections::HashMap::new();
+    for d in &mut deltas {
+        let n = seen.entry(d.anchor.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            d.anchor = format!("{}-{n}", d.anchor);
+        }
+    }
+    deltas
+}
+
+fn competency_delta_in_order(level: &Level, previous: &Level) -> Vec<CompetencyDelta> {
     let mut out = Vec::with_capacity(level.competencies.len());
     for c in &level.competencies {
         let delta = match previous.competency(&c.key) {

@@ -172,6 +172,6 @@ fn render_job(
         ),
         Job::SearchIndex => Ok(("data/search.json".into(), data::search_index(views)?)),
         Job::PickerData => Ok(("data/levels.json".into(), data::picker_data(views)?)),
-        Job::LadderJson => Ok(("ladder.json".into(), data::ladder_json(ladder)?)),
+        Job::LadderJson => Ok(("ladder.json".into(), data::ladder_json(ladder))),
     }
 }

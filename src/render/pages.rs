@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::delta::{self, Change, CompetencyDelta};
 use super::views::{
-    level_link, responsibilities_html, track_link, LevelLink, LevelView, ResponsibilityView,
-    SiteView, TrackLink, Views,
+    level_link, own_responsibilities_html, track_link, LevelLink, LevelView, ResponsibilityItem,
+    SiteView, TrackLink, Views, INHERITED_LIMIT,
 };
 use crate::model::{fold_label, slugify, LevelRef};
 
@@ -251,14 +251,21 @@ fn label_table<'v>(
             anchor: "row-summary".into(),
             cells: levels
                 .iter()
-                .map(|l| (!l.summary.is_empty()).then(|| Cow::Borrowed(l.summary.as_str())))
+                .map(|l| (!l.summary.is_empty()).then_some(Cow::Borrowed(l.summary.as_str())))
                 .collect(),
         });
     }
+    let mut anchors: HashMap<String, usize> = HashMap::new();
     for (key, label) in &order {
+        // `label-` keeps label rows apart from the summary and responsibilities rows;
+        // two labels with the same slug are numbered.
+        let base = format!("label-{}", slugify(key));
+        let n = anchors.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let anchor = if *n == 1 { base } else { format!("{base}-{n}") };
         rows.push(Row {
             label: Cow::Borrowed(label),
-            anchor: format!("row-{}", slugify(key)),
+            anchor,
             cells: levels
                 .iter()
                 .map(|l| {
@@ -270,14 +277,18 @@ fn label_table<'v>(
                 .collect(),
         });
     }
-    if levels.iter().any(|l| !l.responsibilities.is_empty()) {
+    if levels
+        .iter()
+        .any(|l| !l.responsibilities.is_empty() || l.inherited_count > 0)
+    {
         rows.push(Row {
             label: Cow::Borrowed("Responsibilities"),
             anchor: "row-responsibilities".into(),
             cells: levels
                 .iter()
                 .map(|l| {
-                    (!l.responsibilities.is_empty()).then(|| Cow::Owned(responsibilities_html(l)))
+                    (!l.responsibilities.is_empty() || l.inherited_count > 0)
+                        .then(|| Cow::Owned(own_responsibilities_html(l)))
                 })
                 .collect(),
         });
@@ -293,6 +304,10 @@ pub struct LevelPage<'v> {
     pub site: SiteView<'v>,
     pub page_title: String,
     pub level: &'v LevelView<'v>,
+    /// Own responsibilities, then inherited ones (at most [`INHERITED_LIMIT`]).
+    pub responsibilities: Vec<ResponsibilityItem<'v>>,
+    /// Inherited responsibilities left out of `responsibilities`.
+    pub inherited_hidden: usize,
     pub peers: Vec<LevelLink<'v>>,
     pub peers_more: usize,
     pub prev: Option<LevelLink<'v>>,
@@ -304,8 +319,8 @@ pub struct LevelPage<'v> {
 #[derive(Serialize)]
 pub struct Changes<'v> {
     pub from: LevelLink<'v>,
-    pub added: Vec<&'v ResponsibilityView<'v>>,
-    pub removed: Vec<&'v ResponsibilityView<'v>>,
+    pub added: Vec<ResponsibilityItem<'v>>,
+    pub removed: Vec<ResponsibilityItem<'v>>,
     pub competencies: Vec<CompetencyDelta>,
     pub changed: usize,
     pub unchanged: usize,
@@ -325,7 +340,10 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
         level: r.level + 1,
     });
     let changes = prev.map(|p| changes(views, r, p));
+    let (responsibilities, inherited_hidden) = views.effective(r, INHERITED_LIMIT);
     LevelPage {
+        responsibilities,
+        inherited_hidden,
         site: views.site_in(Some(r.track)),
         page_title: format!("{} ({}) · {}", view.title, view.code, view.track.title),
         level: view,
@@ -338,9 +356,7 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
 }
 
 fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
-    let now = views.level(r);
-    let before = views.level(p);
-    let (added, removed) = set_delta(&now.responsibilities, &before.responsibilities);
+    let (added, removed) = delta::responsibility_delta(views, r, p);
     let competencies = delta::competency_delta(views.ladder.level(r), views.ladder.level(p));
     let changed = competencies
         .iter()
@@ -354,26 +370,6 @@ fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
         removed,
         competencies,
     }
-}
-
-/// Responsibilities in `now` and not in `before` (added) and the reverse (removed),
-/// matched on their text; each listed once.
-fn set_delta<'v>(
-    now: &'v [ResponsibilityView<'v>],
-    before: &'v [ResponsibilityView<'v>],
-) -> (
-    Vec<&'v ResponsibilityView<'v>>,
-    Vec<&'v ResponsibilityView<'v>>,
-) {
-    use std::collections::HashSet;
-    let only = |a: &'v [ResponsibilityView<'v>], b: &'v [ResponsibilityView<'v>]| {
-        let other: HashSet<&str> = b.iter().map(|r| r.text).collect();
-        let mut seen = HashSet::new();
-        a.iter()
-            .filter(|r| !other.contains(r.text) && seen.insert(r.text))
-            .collect::<Vec<_>>()
-    };
-    (only(now, before), only(before, now))
 }
 
 #[derive(Serialize)]
@@ -454,10 +450,10 @@ pub struct PickerOption<'v> {
     pub code: &'v str,
 }
 
-/// The key of a level in the picker data and the picker's URL query.
+/// The key of a level in the picker data and the picker's URL query: `track/level`,
+/// the same name the JSON export uses.
 pub fn level_key(views: &Views<'_>, r: LevelRef) -> String {
-    let t = &views.ladder.tracks[r.track];
-    format!("{}/{}", t.id.value, t.levels[r.level].id.value)
+    crate::export::level_key(views.ladder, r)
 }
 
 pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {

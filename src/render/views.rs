@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -20,6 +21,9 @@ use crate::model::{Ladder, Level, LevelRef, Track};
 pub const PEER_LIMIT: usize = 12;
 /// How many tracks the header navigation lists before "All tracks".
 pub const NAV_LIMIT: usize = 8;
+/// How many inherited responsibilities a level page lists; a longer `inherits` chain
+/// is summarised with a link, so that a page's size does not grow with the chain.
+pub const INHERITED_LIMIT: usize = 100;
 
 /// Site-wide values every template gets as `site`.
 #[derive(Debug, Clone, Serialize)]
@@ -56,20 +60,27 @@ pub struct LevelLink<'a> {
 pub struct CompetencyView<'a> {
     pub label: &'a str,
     pub key: &'a str,
-    pub anchor: &'a str,
+    /// The label's anchor on the level page (see [`page_anchor`]).
+    pub anchor: Cow<'a, str>,
     pub html: String,
 }
 
+/// One of a level's own responsibilities, rendered.
 #[derive(Debug, Clone, Serialize)]
-pub struct ResponsibilityView<'a> {
+pub struct ResponsibilityView {
     pub html: String,
-    /// Anchor of an own responsibility on its level page (`responsibility-3`).
-    pub anchor: Option<String>,
-    /// For an inherited one: the level that states it, and the link to the item there.
-    pub inherited_from: Option<LevelLink<'a>>,
+    /// Its anchor on the level page (`responsibility-3`).
+    pub anchor: String,
+}
+
+/// A responsibility as a level page lists it: its own, or inherited and linked to
+/// the level that states it. Borrows the HTML rendered once for the origin level.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponsibilityItem<'v> {
+    pub html: &'v str,
+    pub anchor: Option<&'v str>,
+    pub inherited_from: Option<LevelLink<'v>>,
     pub origin_url: Option<String>,
-    #[serde(skip)]
-    pub text: &'a str,
 }
 
 /// One level with all its text rendered.
@@ -86,9 +97,11 @@ pub struct LevelView<'a> {
     pub track: TrackLink<'a>,
     pub summary: String,
     pub competencies: Vec<CompetencyView<'a>>,
-    /// Own responsibilities first, then inherited ones (nearest ancestor first).
-    pub responsibilities: Vec<ResponsibilityView<'a>>,
+    /// The level's own responsibilities. Inherited ones are listed by
+    /// [`Views::effective`], from their origin's rendering.
+    pub responsibilities: Vec<ResponsibilityView>,
     pub inherits: Option<LevelLink<'a>>,
+    /// How many responsibilities the level holds through `inherits`.
     pub inherited_count: usize,
 }
 
@@ -203,6 +216,46 @@ impl<'a> Views<'a> {
         (shown, more)
     }
 
+    /// Every responsibility `r` holds: its own, then the inherited ones (nearest
+    /// ancestor first), at most `inherited_limit` of those; also returns how many
+    /// inherited ones were left out.
+    pub fn effective(
+        &self,
+        r: LevelRef,
+        inherited_limit: usize,
+    ) -> (Vec<ResponsibilityItem<'_>>, usize) {
+        let view = self.level(r);
+        let level = self.ladder.level(r);
+        let mut items: Vec<ResponsibilityItem<'_>> = view
+            .responsibilities
+            .iter()
+            .map(|o| ResponsibilityItem {
+                html: &o.html,
+                anchor: Some(&o.anchor),
+                inherited_from: None,
+                origin_url: None,
+            })
+            .collect();
+        let mut links: HashMap<LevelRef, LevelLink<'_>> = HashMap::new();
+        for inh in level.inherited.iter().take(inherited_limit) {
+            let Some(origin) = self.level(inh.from).responsibilities.get(inh.index) else {
+                continue;
+            };
+            let from = links
+                .entry(inh.from)
+                .or_insert_with(|| self.link(inh.from))
+                .clone();
+            items.push(ResponsibilityItem {
+                html: &origin.html,
+                anchor: None,
+                origin_url: Some(format!("{}#{}", from.url, origin.anchor)),
+                inherited_from: Some(from),
+            });
+        }
+        let hidden = level.inherited.len().saturating_sub(inherited_limit);
+        (items, hidden)
+    }
+
     pub fn link(&self, r: LevelRef) -> LevelLink<'a> {
         level_link(self.ladder, self.urls, r)
     }
@@ -239,6 +292,37 @@ pub fn level_link<'a>(ladder: &'a Ladder, urls: &Urls, r: LevelRef) -> LevelLink
     }
 }
 
+/// Ids the level page uses for its own sections.
+const LEVEL_PAGE_IDS: [&str; 13] = [
+    "title",
+    "main",
+    "on-this-page",
+    "peers",
+    "summary",
+    "competencies",
+    "responsibilities",
+    "changes",
+    "changes-responsibilities",
+    "changes-competencies",
+    "responsibilities-added",
+    "responsibilities-removed",
+    "search-input",
+];
+
+/// A competency's anchor on the level page: the model's anchor (`communication`), or,
+/// when a label would take an id the page uses itself (a label called "Summary"),
+/// that anchor with `-label` added, so that every id on the page is unique.
+pub fn page_anchor(anchor: &str) -> Cow<'_, str> {
+    let taken = LEVEL_PAGE_IDS.contains(&anchor)
+        || anchor.starts_with("responsibility-")
+        || anchor.starts_with("change-");
+    if taken {
+        Cow::Owned(format!("{anchor}-label"))
+    } else {
+        Cow::Borrowed(anchor)
+    }
+}
+
 /// The prefix of heading ids inside a level's Markdown, unique across the whole site.
 fn id_prefix(track: &Track, level: &Level) -> String {
     format!("{}-{}-", track.id.value, level.id.value)
@@ -259,7 +343,7 @@ fn level_view<'a>(
         .map(|c| CompetencyView {
             label: &c.label,
             key: &c.key,
-            anchor: &c.anchor,
+            anchor: page_anchor(&c.anchor),
             html: md.render(
                 &c.body.source,
                 Some(r.track),
@@ -267,36 +351,15 @@ fn level_view<'a>(
             ),
         })
         .collect();
-    let mut responsibilities: Vec<ResponsibilityView<'a>> = level
+    let responsibilities: Vec<ResponsibilityView> = level
         .responsibilities
         .iter()
         .enumerate()
         .map(|(i, resp)| ResponsibilityView {
             html: md.render_inline(&resp.body.source, Some(r.track), &prefix),
-            anchor: Some(format!("responsibility-{}", i + 1)),
-            inherited_from: None,
-            origin_url: None,
-            text: &resp.body.text,
+            anchor: format!("responsibility-{}", i + 1),
         })
         .collect();
-    for inh in &level.inherited {
-        let origin = ladder.level(inh.from);
-        let Some(resp) = origin.responsibilities.get(inh.index) else {
-            continue;
-        };
-        let from = level_link(ladder, urls, inh.from);
-        responsibilities.push(ResponsibilityView {
-            html: md.render_inline(
-                &resp.body.source,
-                Some(inh.from.track),
-                &id_prefix(&ladder.tracks[inh.from.track], origin),
-            ),
-            anchor: None,
-            origin_url: Some(format!("{}#responsibility-{}", from.url, inh.index + 1)),
-            inherited_from: Some(from),
-            text: &resp.body.text,
-        });
-    }
     LevelView {
         id: &level.id.value,
         title: &level.title.value,
@@ -319,29 +382,30 @@ fn level_view<'a>(
     }
 }
 
-/// A level's responsibilities as one HTML list, inherited ones marked with their
-/// origin (for table cells and the picker).
-pub fn responsibilities_html(level: &LevelView<'_>) -> String {
-    if level.responsibilities.is_empty() {
-        return String::new();
+/// A level's own responsibilities as one HTML list, followed by a line that says how
+/// many it inherits and from where (for table cells: the inherited ones are on the
+/// level page, and repeating them in every cell would grow with the square of a long
+/// `inherits` chain).
+pub fn own_responsibilities_html(level: &LevelView<'_>) -> String {
+    let mut out = String::new();
+    if !level.responsibilities.is_empty() {
+        out.push_str("<ul class=\"responsibilities\">");
+        for r in &level.responsibilities {
+            let _ = write!(out, "<li>{}</li>", r.html);
+        }
+        out.push_str("</ul>");
     }
-    let mut out = String::from("<ul class=\"responsibilities\">");
-    for r in &level.responsibilities {
-        match (&r.inherited_from, &r.origin_url) {
-            (Some(from), Some(url)) => {
-                let _ = write!(
-                    out,
-                    "<li class=\"inherited\">{} <a class=\"origin\" href=\"{}\">inherited from {}</a></li>",
-                    r.html,
-                    escape(url),
-                    escape(from.code)
-                );
-            }
-            _ => {
-                let _ = write!(out, "<li>{}</li>", r.html);
-            }
+    if let (Some(from), n) = (&level.inherits, level.inherited_count) {
+        if n > 0 {
+            let _ = write!(
+                out,
+                "<p class=\"inherits-note\">Also holds the {n} responsibilit{} of <a href=\"{}#responsibilities\">{} ({})</a>.</p>",
+                if n == 1 { "y" } else { "ies" },
+                escape(&from.url),
+                escape(from.title),
+                escape(from.code)
+            );
         }
     }
-    out.push_str("</ul>");
     out
 }

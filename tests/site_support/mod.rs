@@ -100,6 +100,14 @@ impl Site {
                 continue;
             }
             let html = String::from_utf8_lossy(bytes);
+            let mut ids = std::collections::HashSet::new();
+            for id in attr_values(&html, "id") {
+                if !ids.insert(id.clone()) {
+                    problems.push(format!(
+                        "{path}: id=\"{id}\" is used twice, so links to it are ambiguous"
+                    ));
+                }
+            }
             for attr in ["href", "src", "action", "data-search-index", "data-levels"] {
                 for url in attr_values(&html, attr) {
                     checked += 1;

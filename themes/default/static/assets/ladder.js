@@ -226,7 +226,7 @@
         url.searchParams.set("a", a.value);
         url.searchParams.set("b", b.value);
         window.history.replaceState(null, "", url);
-        out.appendChild(table(left, right));
+        out.appendChild(table(left, right, byKey));
       }
       a.addEventListener("change", render);
       b.addEventListener("change", render);
@@ -239,7 +239,36 @@
     });
   }
 
-  function table(left, right) {
+  // A level's own responsibilities, then the ones it inherits (walking `inherits`,
+  // nearest ancestor first, as the level page lists them), as one HTML list.
+  function responsibilities(level, byKey) {
+    var items = level.responsibilities.map(function (html) { return { html: html }; });
+    var seen = {};
+    seen[level.key] = true;
+    var p = level.inherits ? byKey[level.inherits] : null;
+    while (p && !seen[p.key] && items.length < 200) {
+      seen[p.key] = true;
+      p.responsibilities.forEach(function (html, i) {
+        items.push({ html: html, from: p, anchor: "responsibility-" + (i + 1) });
+      });
+      p = p.inherits ? byKey[p.inherits] : null;
+    }
+    if (!items.length) return "";
+    var ul = el("ul", { "class": "responsibilities" });
+    items.forEach(function (it) {
+      var li = el("li");
+      li.innerHTML = it.html;
+      if (it.from) {
+        li.className = "inherited";
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("a", { "class": "origin", href: it.from.url + "#" + it.anchor }, "inherited from " + it.from.code));
+      }
+      ul.appendChild(li);
+    });
+    return ul.outerHTML;
+  }
+
+  function table(left, right, byKey) {
     var wrap = el("div", { "class": "table-scroll", tabindex: "0", role: "region", "aria-label": "Two levels side by side" });
     var t = el("table", { "class": "compare", id: "picker-table" });
     var head = el("tr");
@@ -289,9 +318,8 @@
       return "";
     }
     labels.forEach(function (lab) { row(lab[1], [find(left, lab[0]), find(right, lab[0])]); });
-    if (left.responsibilities || right.responsibilities) {
-      row("Responsibilities", [left.responsibilities, right.responsibilities]);
-    }
+    var lr = responsibilities(left, byKey), rr = responsibilities(right, byKey);
+    if (lr || rr) row("Responsibilities", [lr, rr]);
     t.appendChild(body);
     wrap.appendChild(t);
     return wrap;

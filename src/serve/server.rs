@@ -1,0 +1,342 @@
+//! The HTTP side of `ladder serve`: maps request paths to the files of the current
+//! site, adds the reload script (and the error overlay while a rebuild has failed)
+//! to HTML pages, and answers the events channel.
+//!
+//! The site is served from memory: each build's [`SiteFiles`] is held behind an
+//! `Arc` in the served state and replaced whole, so a request sees either the old
+//! site or the new one, never a folder being rewritten. That is why tower-http's
+//! `ServeDir` is not used: it reads a folder on disk, which a rebuild would have to
+//! rewrite under it (and the pages need the script added, which `ServeDir` does not
+//! do). Nothing is written to disk, so there is no temporary folder to clean up.
+//!
+//! Paths: the site lives under the path of its base URL (`/careers/ladder/`); `/`
+//! and the base path without its slash redirect there. A request path is
+//! percent-decoded once; a `.` or `..` segment, a backslash, a NUL byte or bytes
+//! that are not UTF-8 get 404, so nothing can name a file outside the site (and the
+//! lookup is in a map of the site's own files anyway). A folder serves its
+//! `index.html`, a folder named without its trailing slash redirects to it, and
+//! anything else unknown gets the site's `404.html` with status 404.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tokio::sync::watch;
+
+use super::reload::{self, Served, EVENTS_PATH};
+use crate::render::SiteFiles;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct App {
+    pub state: watch::Receiver<Arc<Served>>,
+}
+
+/// The server's routes: everything goes through one handler, because the base path
+/// comes from the ladder's settings (and changes when ladder.yaml does).
+pub fn router(app: App) -> Router {
+    Router::new().fallback(handle).with_state(app)
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Redirect to this path.
+    Redirect(String),
+    /// The events channel.
+    Events,
+    /// A file of the site, by its key in [`SiteFiles`]; `folder` is the key of the
+    /// `index.html` to redirect to when the path names a folder without its slash.
+    File {
+        key: String,
+        folder: Option<String>,
+    },
+    NotFound,
+}
+
+/// Maps a raw (still percent-encoded) request path to a [`Route`].
+pub fn route(base: &str, raw_path: &str) -> Route {
+    let bare = base.trim_end_matches('/');
+    if base != "/" && (raw_path == "/" || raw_path.is_empty() || raw_path == bare) {
+        return Route::Redirect(base.to_string());
+    }
+    let Some(rest) = raw_path.strip_prefix(base) else {
+        return Route::NotFound;
+    };
+    let Some(decoded) = percent_decode(rest) else {
+        return Route::NotFound;
+    };
+    if decoded == EVENTS_PATH {
+        return Route::Events;
+    }
+    if decoded.contains(['\\', '\0']) {
+        return Route::NotFound;
+    }
+    let mut segments = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" => {}
+            "." | ".." => return Route::NotFound,
+            s => segments.push(s),
+        }
+    }
+    let key = segments.join("/");
+    if key.is_empty() {
+        return Route::File {
+            key: "index.html".into(),
+            folder: None,
+        };
+    }
+    if decoded.ends_with('/') {
+        return Route::File {
+            key: format!("{key}/index.html"),
+            folder: None,
+        };
+    }
+    Route::File {
+        folder: Some(format!("{key}/index.html")),
+        key,
+    }
+}
+
+/// Percent-decodes a URL path; `None` when an escape is malformed or the result is
+/// not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+async fn handle(State(app): State<App>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n").into_response();
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let served = app.state.borrow().clone();
+    let base = &*served.base;
+    match route(base, req.uri().path()) {
+        Route::Redirect(to) => redirect(&to),
+        Route::Events => {
+            let since = req.uri().query().and_then(|q| {
+                q.split('&')
+                    .find_map(|kv| kv.strip_prefix("since="))
+                    .and_then(percent_decode)
+            });
+            reload::events(app.state.clone(), since)
+        }
+        Route::File { key, folder } => {
+            let Some(site) = &served.site else {
+                return no_site(base, &served);
+            };
+            if let Some(bytes) = site.files.get(&key) {
+                return file(base, &served, &key, bytes, StatusCode::OK);
+            }
+            if let Some(folder) = folder {
+                if site.files.contains_key(&folder) {
+                    return redirect(&format!("{}/", req.uri().path()));
+                }
+            }
+            not_found(base, &served, site)
+        }
+        Route::NotFound => match &served.site {
+            Some(site) => not_found(base, &served, site),
+            None => no_site(base, &served),
+        },
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn not_found(base: &str, served: &Served, site: &SiteFiles) -> Response {
+    match site.files.get("404.html") {
+        Some(page) => file(base, served, "404.html", page, StatusCode::NOT_FOUND),
+        None => {
+            let page = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>";
+            file(base, served, "404.html", page, StatusCode::NOT_FOUND)
+        }
+    }
+}
+
+/// Before any build has succeeded: a page with the overlay, which the reload script
+/// replaces with the site once a build succeeds.
+fn no_site(base: &str, served: &Served) -> Response {
+    let page = b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ladder serve: build failed</title></head><body><h1>The ladder could not be built</h1><p>Fix the problems below; this page reloads by itself.</p></body></html>";
+    let status = if served.overlay.is_some() {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    file(base, served, "index.html", page, status)
+}
+
+fn file(base: &str, served: &Served, key: &str, bytes: &[u8], status: StatusCode) -> Response {
+    let kind = content_type(key);
+    let body = if kind.starts_with("text/html") {
+        let mut extra = String::new();
+        if let Some(o) = &served.overlay {
+            extra.push_str(o);
+        }
+        extra.push_str(&reload::script(base, &served.token));
+        inject(bytes, &extra)
+    } else {
+        bytes.to_vec()
+    };
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+/// Inserts `extra` before the page's last `</body>` (any case), or at its end.
+pub fn inject(page: &[u8], extra: &str) -> Vec<u8> {
+    let needle = b"</body";
+    let at = page
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
+        .unwrap_or(page.len());
+    let mut out = Vec::with_capacity(page.len() + extra.len());
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&page[at..]);
+    out
+}
+
+/// The Content-Type of a site file, by its extension.
+pub fn content_type(key: &str) -> &'static str {
+    let ext = key.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_route(key: &str) -> Route {
+        Route::File {
+            key: key.into(),
+            folder: None,
+        }
+    }
+
+    #[test]
+    fn paths_under_a_base() {
+        let b = "/careers/ladder/";
+        assert_eq!(route(b, "/"), Route::Redirect(b.into()));
+        assert_eq!(route(b, "/careers/ladder"), Route::Redirect(b.into()));
+        assert_eq!(route(b, "/careers/ladder/"), file_route("index.html"));
+        assert_eq!(
+            route(b, "/careers/ladder/managing/"),
+            file_route("managing/index.html")
+        );
+        assert_eq!(
+            route(b, "/careers/ladder/managing"),
+            Route::File {
+                key: "managing".into(),
+                folder: Some("managing/index.html".into())
+            }
+        );
+        assert_eq!(
+            route(b, "/careers/ladder/style%20x.css"),
+            Route::File {
+                key: "style x.css".into(),
+                folder: Some("style x.css/index.html".into())
+            }
+        );
+        assert_eq!(route(b, "/careers/ladder/__ladder/events"), Route::Events);
+        assert_eq!(route(b, "/other/"), Route::NotFound);
+        assert_eq!(route("/", "/"), file_route("index.html"));
+        assert_eq!(route("/", "/__ladder/events"), Route::Events);
+    }
+
+    #[test]
+    fn traversal_is_not_found() {
+        for base in ["/", "/careers/ladder/"] {
+            for attempt in [
+                "../Cargo.toml",
+                "%2e%2e/Cargo.toml",
+                "%2E%2E%2FCargo.toml",
+                "..%2fCargo.toml",
+                "..%5cCargo.toml",
+                "a/../../etc/passwd",
+                "a/./b",
+                "..\\Cargo.toml",
+                "%00",
+                "%zz",
+                "%c3%28",
+                "..",
+            ] {
+                let path = format!("{base}{attempt}");
+                assert_eq!(route(base, &path), Route::NotFound, "{path}");
+            }
+        }
+        assert_eq!(
+            route("/careers/ladder/", "/careers/../Cargo.toml"),
+            Route::NotFound
+        );
+    }
+
+    #[test]
+    fn injection_goes_before_the_last_body_end() {
+        let page = b"<html><body><p>&lt;/body&gt;</p></BODY></html>";
+        let out = String::from_utf8(inject(page, "<x>")).unwrap();
+        assert_eq!(out, "<html><body><p>&lt;/body&gt;</p><x></BODY></html>");
+        assert_eq!(inject(b"<p>no body", "<x>"), b"<p>no body<x>");
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("ladder.json"), "application/json");
+        assert_eq!(content_type("style.CSS"), "text/css; charset=utf-8");
+        assert_eq!(content_type("blob"), "application/octet-stream");
+    }
+}
