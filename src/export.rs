@@ -6,6 +6,8 @@
 //! internals, so that refactoring the model does not silently change the export.
 //! Bump [`SCHEMA_VERSION`] when a field changes meaning or disappears.
 
+use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
@@ -91,6 +93,18 @@ fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
 
 /// The export as a JSON value.
 pub fn to_json_value(ladder: &Ladder) -> Value {
+    let mut value = to_json_value_without_tracks(ladder);
+    value["tracks"] = ladder
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| track_json(ladder, ti, t))
+        .collect();
+    value
+}
+
+/// Every key of the export but `tracks`.
+fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
     json!({
         "schema_version": SCHEMA_VERSION,
         "title": ladder.config.title,
@@ -103,15 +117,49 @@ pub fn to_json_value(ladder: &Ladder) -> Value {
             "name": ladder.band_name(*band),
             "levels": refs.iter().map(|r| level_key(ladder, *r)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "tracks": ladder.tracks.iter().enumerate().map(|(ti, t)| track_json(ladder, ti, t)).collect::<Vec<_>>(),
     })
 }
 
 /// The export as pretty-printed JSON text (deterministic: maps are ordered).
 pub fn to_json(ladder: &Ladder) -> String {
-    let mut s = serde_json::to_string_pretty(&to_json_value(ladder)).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&Streamed(ladder)).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The same document as [`to_json_value`], written one track at a time: the whole
+/// tree of a 10,000-level ladder held about 450 MB at once, and `ladder build` writes
+/// the export as the site's ladder.json while it renders everything else.
+struct Streamed<'a>(&'a Ladder);
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ladder = self.0;
+        let Value::Object(head) = to_json_value_without_tracks(ladder) else {
+            return Err(S::Error::custom("the export's head is not an object"));
+        };
+        // serde_json's maps keep keys sorted; "tracks" sorts last, after every key of
+        // the head, so the bytes are those of the whole tree.
+        let mut map = serializer.serialize_map(Some(head.len() + 1))?;
+        for (key, value) in &head {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("tracks", &Tracks(ladder))?;
+        map.end()
+    }
+}
+
+struct Tracks<'a>(&'a Ladder);
+
+impl Serialize for Tracks<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ladder = self.0;
+        let mut seq = serializer.serialize_seq(Some(ladder.tracks.len()))?;
+        for (ti, t) in ladder.tracks.iter().enumerate() {
+            seq.serialize_element(&track_json(ladder, ti, t))?;
+        }
+        seq.end()
+    }
 }
 
 /// One row per level × competency, plus one row per level for its responsibilities
