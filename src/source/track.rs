@@ -559,7 +559,7 @@ fn section_body(
     track: &mut Track,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let (path, text) = (src.path, src.text);
+    let text = src.text;
     let body = &text[body_start..];
     let (blocks, raw_links) = markdown::blocks(body);
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
@@ -659,12 +659,7 @@ fn section_body(
                 ..
             } => {
                 close!(range.start);
-                let hspan = Span::from_offsets(
-                    path,
-                    text,
-                    range.start,
-                    trim_end_offset(text, range.clone()),
-                );
+                let hspan = src.span(range.start, trim_end_offset(text, range.clone()));
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
                         Some(&li) => {
@@ -765,12 +760,8 @@ fn section_body(
                 let hashes = text[range.clone()]
                     .find(|c: char| c != '#' && c != ' ')
                     .unwrap_or(0);
-                let label_span = Span::from_offsets(
-                    path,
-                    text,
-                    range.start + hashes,
-                    trim_end_offset(text, range.clone()),
-                );
+                let label_span =
+                    src.span(range.start + hashes, trim_end_offset(text, range.clone()));
                 open = Some(open_label(h, label_span, range.end, &mut labels_seen[li]));
             }
             Block::Label {
