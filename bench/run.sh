@@ -10,8 +10,9 @@
 # writes into a fresh output folder and nothing is deleted between timed runs (on these
 # machines deleting 10,000 files and creating 10,000 soon after adds kernel time that
 # varies from run to run and hides the tools' own cost). For each size: one warm-up
-# build of each tool, then PAIRS pairs, alternating which tool goes first. Wall time,
-# CPU time (user + sys) and peak RSS come from GNU time (`/usr/bin/time -f`).
+# build of each tool, then PAIRS pairs, alternating which tool goes first. Wall time
+# is read from the clock around each run; CPU time (user + sys) and peak RSS come from
+# GNU time (`/usr/bin/time -f`).
 # Prints, per size, the median of each measure and the median of the pairwise
 # ratios ladder/Hugo. Raw samples go to $WORK/samples.tsv (and to $CSV if set).
 set -euo pipefail
@@ -68,13 +69,15 @@ printf 'size\tpair\ttool\twall_s\tcpu_s\trss_kb\n' >"$SAMPLES"
 timed() {
   local tool=$1 n=$2 run=$3
   local out="$WORK/$n/out/$tool-$run" t="$WORK/$n/time/$tool-$run" log="$WORK/$n/log/$tool-$run"
-  local status=0
+  local status=0 t0 t1
+  t0=$(date +%s%N)
   case $tool in
     ladder) /usr/bin/time -f '%e %U %S %M' -o "$t" \
               "$LADDER" build --root "$WORK/$n/ladder" --output "$out" >"$log" 2>&1 || status=$? ;;
     hugo)   /usr/bin/time -f '%e %U %S %M' -o "$t" \
               "$HUGO" --source "$WORK/$n/hugo" --destination "$out" --quiet >"$log" 2>&1 || status=$? ;;
   esac
+  t1=$(date +%s%N)
   if [ "$status" -ne 0 ]; then
     echo "error: $tool build at N=$n failed (exit $status):" >&2
     tail -n 30 "$log" >&2
@@ -82,8 +85,10 @@ timed() {
   fi
   if [ "$run" != warm ]; then
     # GNU time writes "Command exited..." lines first on failure; the last line is ours.
-    tail -n 1 "$t" | awk -v n="$n" -v run="$run" -v tool="$tool" \
-      '{ printf "%s\t%s\t%s\t%.3f\t%.3f\t%d\n", n, run, tool, $1, $2 + $3, $4 }' >>"$SAMPLES"
+    # Wall time from the clock around the run (GNU time's %e has 10 ms steps, too
+    # coarse at 100 levels); CPU (user + sys) and peak RSS from GNU time.
+    tail -n 1 "$t" | awk -v n="$n" -v run="$run" -v tool="$tool" -v ns=$((t1 - t0)) \
+      '{ printf "%s\t%s\t%s\t%.4f\t%.3f\t%d\n", n, run, tool, ns / 1e9, $2 + $3, $4 }' >>"$SAMPLES"
   fi
 }
 

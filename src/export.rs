@@ -6,12 +6,15 @@
 //! internals, so that refactoring the model does not silently change the export.
 //! Bump [`SCHEMA_VERSION`] when a field changes meaning or disappears.
 
+use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
 
-/// Version of the JSON export's shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON export's shape. 2: levels no longer list their band peers; the
+/// levels at each band are listed once, under the top-level `bands`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 fn markdown(md: &Markdown) -> Value {
     json!({ "markdown": md.source, "text": md.text })
@@ -30,11 +33,7 @@ pub fn level_key(ladder: &Ladder, r: LevelRef) -> String {
     )
 }
 
-fn level_json(ladder: &Ladder, ti: usize, li: usize, level: &Level) -> Value {
-    let r = LevelRef {
-        track: ti,
-        level: li,
-    };
+fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     let responsibilities: Vec<Value> = level
         .responsibilities
         .iter()
@@ -57,7 +56,6 @@ fn level_json(ladder: &Ladder, ti: usize, li: usize, level: &Level) -> Value {
         "note": level.section.as_ref().and_then(|s| s.note.clone()),
         "url": format!("{}/{}/", ladder.tracks[ti].id.value, level.id.value),
         "inherits": level.inherits_ref.map(|i| level_key(ladder, i)),
-        "band_peers": ladder.band_peers(r).map(|p| level_key(ladder, p)).collect::<Vec<_>>(),
         "summary": markdown(&level.summary),
         "competencies": level.competencies.iter().map(|c| json!({
             "label": c.label,
@@ -88,31 +86,80 @@ fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
             "markdown": p.body.source,
             "text": p.body.text,
         })).collect::<Vec<_>>(),
-        "levels": track.levels.iter().enumerate().map(|(li, l)| level_json(ladder, ti, li, l)).collect::<Vec<_>>(),
+        "levels": track.levels.iter().map(|l| level_json(ladder, ti, l)).collect::<Vec<_>>(),
         "source": source(&track.span),
     })
 }
 
 /// The export as a JSON value.
 pub fn to_json_value(ladder: &Ladder) -> Value {
+    let mut value = to_json_value_without_tracks(ladder);
+    value["tracks"] = ladder
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| track_json(ladder, ti, t))
+        .collect();
+    value
+}
+
+/// Every key of the export but `tracks`.
+fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
     json!({
         "schema_version": SCHEMA_VERSION,
         "title": ladder.config.title,
         "home": { "title": ladder.home.title, "markdown": ladder.home.body.source },
+        // A level's band peers are the other levels of its band here. Listing them
+        // under every level instead grew with the square of the ladder (10,000 levels
+        // in 1,000 tracks: ten million entries, a 315 MB file).
         "bands": ladder.bands.iter().rev().map(|(band, refs)| json!({
             "band": band,
             "name": ladder.band_name(*band),
             "levels": refs.iter().map(|r| level_key(ladder, *r)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "tracks": ladder.tracks.iter().enumerate().map(|(ti, t)| track_json(ladder, ti, t)).collect::<Vec<_>>(),
     })
 }
 
 /// The export as pretty-printed JSON text (deterministic: maps are ordered).
 pub fn to_json(ladder: &Ladder) -> String {
-    let mut s = serde_json::to_string_pretty(&to_json_value(ladder)).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&Streamed(ladder)).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The same document as [`to_json_value`], written one track at a time: the whole
+/// tree of a 10,000-level ladder held about 450 MB at once, and `ladder build` writes
+/// the export as the site's ladder.json while it renders everything else.
+struct Streamed<'a>(&'a Ladder);
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ladder = self.0;
+        let Value::Object(head) = to_json_value_without_tracks(ladder) else {
+            return Err(S::Error::custom("the export's head is not an object"));
+        };
+        // serde_json's maps keep keys sorted; "tracks" sorts last, after every key of
+        // the head, so the bytes are those of the whole tree.
+        let mut map = serializer.serialize_map(Some(head.len() + 1))?;
+        for (key, value) in &head {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("tracks", &Tracks(ladder))?;
+        map.end()
+    }
+}
+
+struct Tracks<'a>(&'a Ladder);
+
+impl Serialize for Tracks<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ladder = self.0;
+        let mut seq = serializer.serialize_seq(Some(ladder.tracks.len()))?;
+        for (ti, t) in ladder.tracks.iter().enumerate() {
+            seq.serialize_element(&track_json(ladder, ti, t))?;
+        }
+        seq.end()
+    }
 }
 
 /// One row per level × competency, plus one row per level for its responsibilities
@@ -272,4 +319,67 @@ pub fn config_schema() -> Value {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{load_files, InputFile, InputFiles};
+    use std::sync::Arc;
+
+    fn track(id: &str, bands: &[i64]) -> InputFile {
+        let mut text = format!("---\ntitle: {id}\nlevels:\n");
+        for b in bands {
+            text.push_str(&format!(
+                "  - {{ title: L{b}, code: {id}{b}, band: {b} }}\n"
+            ));
+        }
+        text.push_str("---\n");
+        for b in bands {
+            text.push_str(&format!("\n## L{b}\n\nText.\n"));
+        }
+        InputFile {
+            path: Arc::from(format!("content/{id}.md").as_str()),
+            bytes: Arc::from(text.into_bytes()),
+        }
+    }
+
+    /// Band peers are listed once per band, not under every level: the export stays
+    /// linear in the size of the ladder however many tracks share a band.
+    #[test]
+    fn every_level_is_listed_once_under_its_band() {
+        let files = InputFiles {
+            content: vec![track("a", &[1, 2]), track("b", &[1, 2]), track("c", &[2])],
+            ..InputFiles::default()
+        };
+        let json = to_json_value(&load_files(&files).ladder);
+        let listed: Vec<(i64, String)> = json["bands"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|b| {
+                let band = b["band"].as_i64().unwrap_or_default();
+                b["levels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(move |l| (band, l.as_str().unwrap_or_default().to_string()))
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (2, "a/l2".to_string()),
+                (2, "b/l2".to_string()),
+                (2, "c/l2".to_string()),
+                (1, "a/l1".to_string()),
+                (1, "b/l1".to_string()),
+            ]
+        );
+        for t in json["tracks"].as_array().into_iter().flatten() {
+            for l in t["levels"].as_array().into_iter().flatten() {
+                assert!(l.get("band_peers").is_none(), "{l}");
+            }
+        }
+    }
 }

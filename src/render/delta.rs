@@ -7,8 +7,10 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
-use similar::{DiffOp, TextDiff};
+use similar::{Algorithm, DiffOp, DiffableStr};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use super::views::{ResponsibilityItem, Views};
@@ -166,8 +168,16 @@ fn anchor(key: &str) -> String {
 pub fn diff_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut line = String::new();
-    let flush = |line: &mut String, out: &mut String| {
-        let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut collapsed = String::new();
+    let mut flush = |line: &mut String, out: &mut String| {
+        // The line's words joined by single spaces, built in one reused buffer.
+        collapsed.clear();
+        for word in line.split_whitespace() {
+            if !collapsed.is_empty() {
+                collapsed.push(' ');
+            }
+            collapsed.push_str(word);
+        }
         let collapsed = collapsed.trim_end_matches(['|', ' ']);
         if !collapsed.is_empty() && collapsed != "•" {
             if !out.is_empty() {
@@ -212,7 +222,7 @@ fn push_text(out: &mut String, text: &str) {
         if i > 0 {
             out.push_str("<br>");
         }
-        out.push_str(&escape(line));
+        push_escaped(out, line);
     }
 }
 
@@ -228,11 +238,12 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
         push_tagged(&mut out, "ins", new);
         return out;
     }
-    let diff = TextDiff::from_words(old, new);
-    let old_tokens = Tokens::new(diff.old_slices());
-    let new_tokens = Tokens::new(diff.new_slices());
+    let (old_words, new_words) = (old.tokenize_words(), new.tokenize_words());
+    let ops = word_ops(&old_words, &new_words);
+    let old_tokens = Tokens::new(&old_words);
+    let new_tokens = Tokens::new(&new_words);
     let mut segments: Vec<Segment> = Vec::new();
-    for op in diff.ops() {
+    for op in &ops {
         let (old_range, new_range) = (op.old_range(), op.new_range());
         match op {
             DiffOp::Equal { .. } => segments.push(Segment::Same(new_range)),
@@ -260,6 +271,50 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
         }
     }
     out
+}
+
+/// Myers' diff of two token lists, as `similar::TextDiff::from_words` computes it
+/// (same algorithm, same equality, so the same operations), with the tokens first
+/// numbered through one FNV-hashed table: Myers then compares integers instead of
+/// strings, and numbering skips `similar`'s SipHash pass. Two-fifths fewer
+/// instructions per diff, and a build makes three diffs per level.
+fn word_ops<'t>(old: &[&'t str], new: &[&'t str]) -> Vec<DiffOp> {
+    let mut ids: HashMap<&'t str, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+    let mut number = |tokens: &[&'t str]| -> Vec<u32> {
+        tokens
+            .iter()
+            .map(|&t| {
+                let next = ids.len() as u32;
+                *ids.entry(t).or_insert(next)
+            })
+            .collect()
+    };
+    let (old_ids, new_ids) = (number(old), number(new));
+    similar::capture_diff_slices(Algorithm::Myers, &old_ids, &new_ids)
+}
+
+/// FNV-1a: a fast hash for the short word tokens of a diff (no untrusted-input
+/// concern here: the words come from the ladder's own files and a diff is capped).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 /// A run of the diff as token ranges: tokens both sides share (taken from the new
@@ -377,17 +432,29 @@ fn push_tagged(out: &mut String, tag: &str, text: &str) {
 /// HTML-escapes text for element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, s);
     out
+}
+
+/// [`escape`] appended to `out`: the diff escapes every line it writes, and a fresh
+/// String per line was a tenth of the diff's cost. Runs without a special character
+/// are copied whole.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
 }
 
 #[cfg(test)]
@@ -422,9 +489,9 @@ mod tests {
     #[test]
     fn token_ranges_count_words_like_split_whitespace() {
         let text = "  Leads\u{a0}a  team.\n• one\ttwo  ";
-        let diff = TextDiff::from_words(text, "");
-        let tokens = Tokens::new(diff.old_slices());
-        let n = diff.old_slices().len();
+        let words = text.tokenize_words();
+        let tokens = Tokens::new(&words);
+        let n = words.len();
         for start in 0..=n {
             for end in start..=n {
                 let part = tokens.text(text, start..end);
@@ -436,6 +503,16 @@ mod tests {
             }
         }
         assert_eq!(tokens.text(text, 0..n), text);
+    }
+
+    #[test]
+    fn escape_replaces_every_special_character_and_keeps_the_rest() {
+        assert_eq!(
+            escape(r#"Ünï <a href="x">&'é'</a>"#),
+            "Ünï &lt;a href=&quot;x&quot;&gt;&amp;&#39;é&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain"), "plain");
     }
 
     #[test]

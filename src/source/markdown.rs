@@ -278,7 +278,15 @@ impl ParaState {
 
 /// Collapses runs of whitespace into single spaces and trims.
 pub fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One pass into one buffer: every Markdown fragment of the ladder goes through here.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The plain text of a Markdown fragment: markup dropped, whitespace collapsed.

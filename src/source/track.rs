@@ -71,6 +71,59 @@ struct RawLevel {
     inherits: Option<YSpanned<String>>,
 }
 
+/// [`RawTrack`] with unknown keys refused, here and in every level. When it parses, no
+/// key is unknown anywhere, so the two unknown-key scans have nothing to report and
+/// are skipped: one YAML parse for a clean file instead of three (the front matter of
+/// a 10-level track is about a fifth of the cost of parsing the whole file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrictTrack {
+    title: Option<YSpanned<String>>,
+    id: Option<YSpanned<String>>,
+    summary: Option<String>,
+    order: Option<i64>,
+    dimensions: Option<Vec<YSpanned<String>>>,
+    levels: Option<Vec<YSpanned<StrictLevel>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrictLevel {
+    title: Option<YSpanned<String>>,
+    id: Option<YSpanned<String>>,
+    code: Option<YSpanned<String>>,
+    band: Option<YSpanned<i64>>,
+    inherits: Option<YSpanned<String>>,
+}
+
+impl From<StrictTrack> for RawTrack {
+    fn from(t: StrictTrack) -> RawTrack {
+        RawTrack {
+            title: t.title,
+            id: t.id,
+            summary: t.summary,
+            order: t.order,
+            dimensions: t.dimensions,
+            levels: t.levels.map(|levels| {
+                levels
+                    .into_iter()
+                    .map(|l| YSpanned {
+                        value: RawLevel {
+                            title: l.value.title,
+                            id: l.value.id,
+                            code: l.value.code,
+                            band: l.value.band,
+                            inherits: l.value.inherits,
+                        },
+                        referenced: l.referenced,
+                        defined: l.defined,
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
 /// The keys of a track's front matter and of a level entry.
 pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
 pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
@@ -203,13 +256,17 @@ fn track_from(src: &Src) -> ParsedTrack {
         Err(d) => return fail(d),
     };
     let fm_span = src.span(0, 3);
-    scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
             Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
                 .with_help("a track needs at least `title:` and `levels:`"),
         );
+    } else if let Ok(strict) =
+        yaml::from_str_in::<StrictTrack>(path, text, split.yaml.start, split.yaml.end)
+    {
+        strict.into()
     } else {
+        scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
             Err(d) => {
@@ -502,7 +559,7 @@ fn section_body(
     track: &mut Track,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let (path, text) = (src.path, src.text);
+    let text = src.text;
     let body = &text[body_start..];
     let (blocks, raw_links) = markdown::blocks(body);
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
@@ -602,12 +659,7 @@ fn section_body(
                 ..
             } => {
                 close!(range.start);
-                let hspan = Span::from_offsets(
-                    path,
-                    text,
-                    range.start,
-                    trim_end_offset(text, range.clone()),
-                );
+                let hspan = src.span(range.start, trim_end_offset(text, range.clone()));
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
                         Some(&li) => {
@@ -708,12 +760,8 @@ fn section_body(
                 let hashes = text[range.clone()]
                     .find(|c: char| c != '#' && c != ' ')
                     .unwrap_or(0);
-                let label_span = Span::from_offsets(
-                    path,
-                    text,
-                    range.start + hashes,
-                    trim_end_offset(text, range.clone()),
-                );
+                let label_span =
+                    src.span(range.start + hashes, trim_end_offset(text, range.clone()));
                 open = Some(open_label(h, label_span, range.end, &mut labels_seen[li]));
             }
             Block::Label {
