@@ -142,13 +142,13 @@ pub struct Ladder {
 }
 
 /// The home page's title and prose, from `content/_index.md` when present.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Home {
     pub title: Option<String>,
     pub body: Markdown,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Track {
     /// Unique track id (front matter `id`, default the file stem); used in URLs.
     pub id: Spanned<String>,
@@ -173,7 +173,7 @@ pub struct Track {
 }
 
 /// An H2 that matches no level: kept and rendered on the track page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProseSection {
     pub title: String,
     pub anchor: String,
@@ -184,7 +184,7 @@ pub struct ProseSection {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Level {
     /// Unique within its track (front matter `id`, default the slug of the title).
     pub id: Spanned<String>,
@@ -216,7 +216,7 @@ pub struct Level {
 }
 
 /// The H2 heading that opens a level's section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
     /// Heading text without the trailing note and `{#id}` attribute.
     pub heading: String,
@@ -226,7 +226,7 @@ pub struct Section {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Competency {
     /// The label as written, e.g. "Technical Ability".
     pub label: String,
@@ -241,7 +241,7 @@ pub struct Competency {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Responsibility {
     /// The list item's Markdown.
     pub body: Markdown,
@@ -250,7 +250,7 @@ pub struct Responsibility {
 }
 
 /// A responsibility held through `inherits`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inherited {
     /// The level that states it.
     pub from: LevelRef,
@@ -259,7 +259,7 @@ pub struct Inherited {
 }
 
 /// A link written in Markdown whose target is another track file or an anchor.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
     /// The destination as written, e.g. `managing.md#team-lead`.
     pub dest: String,

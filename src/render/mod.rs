@@ -16,6 +16,7 @@
 
 mod data;
 mod delta;
+mod incremental;
 pub mod markdown;
 mod pages;
 mod theme;
@@ -26,6 +27,7 @@ mod writer;
 use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::model::{Ladder, LevelRef};
 pub use theme::{Theme, PAGE_TEMPLATES};
@@ -33,25 +35,130 @@ pub use writer::{write_site, MARKER};
 
 /// Every file of a rendered site, keyed by its path relative to the site root
 /// (`/`-separated, e.g. `managing/team-lead/index.html`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `ladder build` renders every file ([`render_site`]). `ladder serve` may leave the
+/// files that show the whole ladder (band pages, print view, search index, picker
+/// data, ladder.json) to be rendered on their first request ([`render_update`]):
+/// those sit in `deferred`, each bound to the model and theme of the build that
+/// listed it, so a late request still sees that build's site and nothing newer.
+#[derive(Debug, Clone, Default)]
 pub struct SiteFiles {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub deferred: BTreeMap<String, Arc<Deferred>>,
+}
+
+impl PartialEq for SiteFiles {
+    fn eq(&self, other: &SiteFiles) -> bool {
+        self.files == other.files && self.deferred.keys().eq(other.deferred.keys())
+    }
 }
 
 impl SiteFiles {
     /// Number of HTML pages in the site.
     pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
+        self.paths().filter(|p| p.ends_with(".html")).count()
     }
 
-    /// Total size of all files, in bytes.
+    /// Total size of the files rendered so far, in bytes.
     pub fn total_bytes(&self) -> usize {
-        self.files.values().map(Vec::len).sum()
+        self.files.values().map(|b| b.len()).sum()
+    }
+
+    /// Every path of the site, rendered or deferred, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys().chain(self.deferred.keys())
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.deferred.contains_key(path)
+    }
+
+    /// Whether `path` is a deferred file that has not been rendered yet (its first
+    /// request pays for it).
+    pub fn is_pending(&self, path: &str) -> bool {
+        self.deferred
+            .get(path)
+            .is_some_and(|d| d.out.get().is_none())
+    }
+
+    /// The bytes of `path`, rendering it first if it was deferred. `Err` is a
+    /// rendering failure of a deferred file (a template error), as text.
+    pub fn get(&self, path: &str) -> Option<Result<Arc<[u8]>, String>> {
+        if let Some(b) = self.files.get(path) {
+            return Some(Ok(b.clone()));
+        }
+        self.deferred.get(path).map(|d| d.bytes())
+    }
+
+    /// The same site with every deferred file rendered.
+    pub fn materialize(&self) -> anyhow::Result<SiteFiles> {
+        let rendered: Vec<(String, Arc<[u8]>)> = self
+            .deferred
+            .par_iter()
+            .map(|(p, d)| d.bytes().map(|b| (p.clone(), b)))
+            .collect::<Result<_, String>>()
+            .map_err(anyhow::Error::msg)?;
+        let mut files = self.files.clone();
+        files.extend(rendered);
+        Ok(SiteFiles {
+            files,
+            deferred: BTreeMap::new(),
+        })
     }
 }
 
+/// A file of the site left to be rendered when first asked for.
+pub struct Deferred {
+    job: Job,
+    snapshot: Arc<Snapshot>,
+    out: OnceLock<Result<Arc<[u8]>, String>>,
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred")
+            .field("job", &self.job)
+            .field("rendered", &self.out.get().is_some())
+            .finish()
+    }
+}
+
+impl Deferred {
+    /// Renders the file once (concurrent callers wait for the first) and returns it.
+    pub fn bytes(&self) -> Result<Arc<[u8]>, String> {
+        self.out
+            .get_or_init(|| {
+                let s = &*self.snapshot;
+                let urls = urls::Urls::new(&s.ladder.config.base_url);
+                let md = markdown::MarkdownRenderer::new(&s.ladder, &urls);
+                let views = views::Views::new(&s.ladder, &urls, &md);
+                match self.job {
+                    Job::Band(b) => views.render_tracks(
+                        s.ladder
+                            .bands
+                            .get(&b)
+                            .map(|m| m.iter().map(|r| r.track).collect())
+                            .unwrap_or_default(),
+                    ),
+                    Job::LadderJson => {}
+                    _ => views.render_all(),
+                }
+                render_job(&views, &s.theme, self.job)
+                    .map(Arc::from)
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .clone()
+    }
+}
+
+/// What a deferred file is rendered from.
+struct Snapshot {
+    ladder: Arc<Ladder>,
+    theme: Arc<Theme>,
+}
+
 /// One output file to produce.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Job {
     Home,
     Track(usize),
@@ -66,13 +173,37 @@ enum Job {
     LadderJson,
 }
 
-/// Renders the whole site in memory. Pure and deterministic: the same ladder and theme
-/// give the same bytes. Pages render in parallel.
-pub fn render_site(ladder: &Ladder, theme: &Theme) -> anyhow::Result<SiteFiles> {
-    let urls = urls::Urls::new(&ladder.config.base_url);
-    let md = markdown::MarkdownRenderer::new(ladder, &urls);
-    let views = views::Views::build(ladder, &urls, &md);
+impl Job {
+    /// Files that show the whole ladder (or a whole band of it): the ones `ladder
+    /// serve` renders on request rather than after every edit.
+    fn whole_ladder(self) -> bool {
+        matches!(
+            self,
+            Job::Band(_) | Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson
+        )
+    }
 
+    /// Where the file goes, relative to the site root.
+    fn path(self, ladder: &Ladder) -> String {
+        match self {
+            Job::Home => urls::index_file(""),
+            Job::Track(t) => urls::index_file(&urls::track_dir(ladder, t)),
+            Job::Level(r) => urls::index_file(&urls::level_dir(ladder, r)),
+            Job::Band(b) => urls::index_file(&urls::band_dir(b)),
+            Job::Picker => urls::index_file("compare/"),
+            Job::Search => urls::index_file("search/"),
+            Job::Print => urls::index_file("print/"),
+            Job::NotFound => "404.html".into(),
+            Job::SearchIndex => "data/search.json".into(),
+            Job::PickerData => "data/levels.json".into(),
+            Job::LadderJson => "ladder.json".into(),
+        }
+    }
+}
+
+/// Every file the ladder's site has, with its path; an error when two would share a
+/// path (an id that collides with a page of the site).
+fn plan(ladder: &Ladder) -> anyhow::Result<Vec<(String, Job)>> {
     let mut jobs = vec![
         Job::Home,
         Job::Picker,
@@ -86,92 +217,135 @@ pub fn render_site(ladder: &Ladder, theme: &Theme) -> anyhow::Result<SiteFiles> 
     jobs.extend((0..ladder.tracks.len()).map(Job::Track));
     jobs.extend(ladder.levels().map(|(r, _)| Job::Level(r)));
     jobs.extend(ladder.bands.keys().map(|&b| Job::Band(b)));
-
-    let outputs: Vec<(String, Vec<u8>)> = jobs
-        .par_iter()
-        .map(|&job| render_job(&views, theme, job))
-        .collect::<anyhow::Result<_>>()?;
-
-    let mut files = BTreeMap::new();
-    for (path, bytes) in outputs {
-        if files.insert(path.clone(), bytes).is_some() {
+    let mut seen = std::collections::HashSet::with_capacity(jobs.len());
+    let mut out = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let path = job.path(ladder);
+        if !seen.insert(path.clone()) {
             bail!(
                 "two pages of the site would be written to `{path}`; a track or level id \
                  collides with a page of the site (compare, search, print, assets, data) \
                  or with another id: rename one"
             );
         }
+        out.push((path, job));
     }
+    Ok(out)
+}
+
+/// Renders the whole site in memory. Pure and deterministic: the same ladder and theme
+/// give the same bytes. Pages render in parallel.
+pub fn render_site(ladder: &Ladder, theme: &Theme) -> anyhow::Result<SiteFiles> {
+    let jobs = plan(ladder)?;
+    let urls = urls::Urls::new(&ladder.config.base_url);
+    let md = markdown::MarkdownRenderer::new(ladder, &urls);
+    let views = views::Views::new(ladder, &urls, &md);
+    views.render_all();
+    let outputs: Vec<(String, Arc<[u8]>)> = jobs
+        .into_par_iter()
+        .map(|(path, job)| render_job(&views, theme, job).map(|b| (path, Arc::from(b))))
+        .collect::<anyhow::Result<_>>()?;
+    let mut files: BTreeMap<String, Arc<[u8]>> = outputs.into_iter().collect();
     // Static files: the theme's, then the project's, as they are (they may replace a
     // page on purpose, e.g. a hand-written 404.html).
     for (path, bytes) in &theme.statics {
-        files.insert(path.clone(), bytes.to_vec());
+        files.insert(path.clone(), bytes.clone());
     }
-    Ok(SiteFiles { files })
+    Ok(SiteFiles {
+        files,
+        deferred: BTreeMap::new(),
+    })
 }
 
-fn render_job(
-    views: &views::Views<'_>,
-    theme: &Theme,
-    job: Job,
-) -> anyhow::Result<(String, Vec<u8>)> {
-    let ladder = views.ladder;
-    let page = |template: &str,
-                dir: String,
-                ctx: anyhow::Result<tera::Context>|
-     -> anyhow::Result<(String, Vec<u8>)> {
-        let ctx = ctx?;
-        let html = theme.render(template, &ctx)?;
-        let path = if dir.ends_with(".html") {
-            dir
+/// The last site `ladder serve` published and the model it was rendered from.
+#[derive(Clone)]
+pub struct Previous {
+    pub ladder: Arc<Ladder>,
+    pub site: SiteFiles,
+}
+
+/// Renders the site for `ladder serve` after an edit: the pages the edit cannot have
+/// changed are taken from `previous` as they are; the others are rendered again, the
+/// whole-ladder files on their first request (see [`SiteFiles`]). `previous` must
+/// have been rendered with the same theme (the caller passes `None` after a theme
+/// or settings change). Gives the same bytes as [`render_site`] for every file.
+pub fn render_update(
+    ladder: Arc<Ladder>,
+    theme: Arc<Theme>,
+    previous: Option<&Previous>,
+) -> anyhow::Result<SiteFiles> {
+    let jobs = plan(&ladder)?;
+    let stale = previous.and_then(|p| incremental::Stale::between(&p.ladder, &ladder));
+    let snapshot = Arc::new(Snapshot {
+        ladder: ladder.clone(),
+        theme: theme.clone(),
+    });
+    let mut files = BTreeMap::new();
+    let mut deferred = BTreeMap::new();
+    let mut eager = Vec::new();
+    for (path, job) in jobs {
+        if let (Some(stale), Some(prev)) = (&stale, previous) {
+            if !stale.touches(job) {
+                let reused = match prev.site.files.get(&path) {
+                    Some(b) => Some(b.clone()),
+                    None => prev
+                        .site
+                        .deferred
+                        .get(&path)
+                        .and_then(|d| d.out.get().and_then(|r| r.as_ref().ok().cloned())),
+                };
+                if let Some(b) = reused {
+                    files.insert(path, b);
+                    continue;
+                }
+            }
+        }
+        if job.whole_ladder() {
+            let d = Deferred {
+                job,
+                snapshot: snapshot.clone(),
+                out: OnceLock::new(),
+            };
+            deferred.insert(path, Arc::new(d));
         } else {
-            urls::index_file(&dir)
-        };
-        Ok((path, html.into_bytes()))
+            eager.push((path, job));
+        }
+    }
+    let urls = urls::Urls::new(&ladder.config.base_url);
+    let md = markdown::MarkdownRenderer::new(&ladder, &urls);
+    let views = views::Views::new(&ladder, &urls, &md);
+    let rendered: Vec<(String, Arc<[u8]>)> = eager
+        .into_par_iter()
+        .map(|(path, job)| render_job(&views, &theme, job).map(|b| (path, Arc::from(b))))
+        .collect::<anyhow::Result<_>>()?;
+    files.extend(rendered);
+    for (path, bytes) in &theme.statics {
+        deferred.remove(path);
+        files.insert(path.clone(), bytes.clone());
+    }
+    Ok(SiteFiles { files, deferred })
+}
+
+fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyhow::Result<Vec<u8>> {
+    let ladder = views.ladder;
+    let page = |template: &str, ctx: anyhow::Result<tera::Context>| -> anyhow::Result<Vec<u8>> {
+        Ok(theme.render(template, &ctx?)?.into_bytes())
     };
     fn ctx<T: serde::Serialize>(value: &T) -> anyhow::Result<tera::Context> {
         tera::Context::from_serialize(value).context("preparing a page's template context")
     }
     match job {
-        Job::Home => page("home.html", String::new(), ctx(&pages::home(views))),
-        Job::Track(t) => page(
-            "track.html",
-            urls::track_dir(ladder, t),
-            ctx(&pages::track_page(views, t)),
-        ),
-        Job::Level(r) => page(
-            "level.html",
-            urls::level_dir(ladder, r),
-            ctx(&pages::level_page(views, r)),
-        )
-        .with_context(|| format!("level {}", ladder.level(r).code.value)),
-        Job::Band(b) => page(
-            "compare.html",
-            urls::band_dir(b),
-            ctx(&pages::band_page(views, b)),
-        ),
-        Job::Picker => page(
-            "picker.html",
-            "compare/".into(),
-            ctx(&pages::picker_page(views)),
-        ),
-        Job::Search => page(
-            "search.html",
-            "search/".into(),
-            ctx(&pages::search_page(views)),
-        ),
-        Job::Print => page(
-            "print.html",
-            "print/".into(),
-            ctx(&pages::print_page(views)),
-        ),
-        Job::NotFound => page(
-            "404.html",
-            "404.html".into(),
-            ctx(&pages::not_found_page(views)),
-        ),
-        Job::SearchIndex => Ok(("data/search.json".into(), data::search_index(views)?)),
-        Job::PickerData => Ok(("data/levels.json".into(), data::picker_data(views)?)),
-        Job::LadderJson => Ok(("ladder.json".into(), data::ladder_json(ladder))),
+        Job::Home => page("home.html", ctx(&pages::home(views))),
+        Job::Track(t) => page("track.html", ctx(&pages::track_page(views, t))),
+        Job::Level(r) => page("level.html", ctx(&pages::level_page(views, r)))
+            .with_context(|| format!("level {}", ladder.level(r).code.value)),
+        Job::Band(b) => page("compare.html", ctx(&pages::band_page(views, b))),
+        Job::Picker => page("picker.html", ctx(&pages::picker_page(views))),
+        Job::Search => page("search.html", ctx(&pages::search_page(views))),
+        Job::Print => page("print.html", ctx(&pages::print_page(views))),
+        Job::NotFound => page("404.html", ctx(&pages::not_found_page(views))),
+        Job::SearchIndex => data::search_index(views),
+        Job::PickerData => data::picker_data(views),
+        Job::LadderJson => Ok(data::ladder_json(ladder)),
     }
 }

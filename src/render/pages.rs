@@ -163,7 +163,7 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
         prose: Some(ProseView {
             title: &track.prose[i].title,
             anchor: &track.prose[i].anchor,
-            html: &views.prose[t][i],
+            html: &views.track(t).prose[i],
         }),
     };
     // Prose sections go after the level they follow in the file; a prose section
@@ -178,7 +178,7 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
         .flatten()
         .map(|&i| prose(i))
         .collect();
-    for (li, level) in views.levels[t].iter().enumerate() {
+    for (li, level) in views.track(t).levels.iter().enumerate() {
         sections.push(SectionView {
             kind: "level",
             level: Some(level),
@@ -192,14 +192,14 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
                 .map(|&i| prose(i)),
         );
     }
-    let levels: Vec<&'v LevelView<'v>> = views.levels[t].iter().collect();
+    let levels: Vec<&'v LevelView<'v>> = views.track(t).levels.iter().collect();
     TrackView {
         id: &track.id.value,
         title: &track.title.value,
         heading: track.heading.as_deref().unwrap_or(&track.title.value),
         summary: track.summary.as_deref(),
         url: views.urls.track(ladder, t),
-        intro: &views.intros[t],
+        intro: &views.track(t).intro,
         sections,
         levels: (0..track.levels.len())
             .map(|level| views.link(LevelRef { track: t, level }))

@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use super::delta::escape;
 use super::markdown::MarkdownRenderer;
@@ -105,56 +106,32 @@ pub struct LevelView<'a> {
     pub inherited_count: usize,
 }
 
-/// All views of a ladder, indexed like the model (`levels[track][level]`).
+/// The rendered text of one track: its levels, its intro and its prose sections.
+pub struct TrackText<'a> {
+    pub levels: Vec<LevelView<'a>>,
+    pub intro: String,
+    /// Per prose section: its HTML.
+    pub prose: Vec<String>,
+}
+
+/// All views of a ladder, indexed like the model (`track(t).levels[level]`).
+///
+/// A track's text is rendered the first time a page asks for it, once, and then
+/// shared: a full build renders every track up front, in parallel
+/// ([`render_all`](Self::render_all)), while `ladder serve`, re-rendering only the
+/// pages an edit touched, renders only the tracks those pages show.
 pub struct Views<'a> {
     pub ladder: &'a Ladder,
     pub urls: &'a Urls,
-    pub levels: Vec<Vec<LevelView<'a>>>,
-    pub intros: Vec<String>,
-    /// Per track, per prose section: its HTML.
-    pub prose: Vec<Vec<String>>,
+    md: &'a MarkdownRenderer<'a>,
+    tracks: Vec<OnceLock<TrackText<'a>>>,
     pub home: String,
     /// Per band, per track: how many levels the track has at that band.
     band_track_counts: HashMap<(i64, usize), usize>,
 }
 
 impl<'a> Views<'a> {
-    pub fn build(ladder: &'a Ladder, urls: &'a Urls, md: &MarkdownRenderer<'_>) -> Views<'a> {
-        let refs: Vec<LevelRef> = ladder.levels().map(|(r, _)| r).collect();
-        let flat: Vec<LevelView<'a>> = refs
-            .par_iter()
-            .map(|&r| level_view(ladder, urls, md, r))
-            .collect();
-        let mut levels: Vec<Vec<LevelView<'a>>> = ladder
-            .tracks
-            .iter()
-            .map(|t| Vec::with_capacity(t.levels.len()))
-            .collect();
-        for (r, v) in refs.iter().zip(flat) {
-            levels[r.track].push(v);
-        }
-        let intros: Vec<String> = (0..ladder.tracks.len())
-            .into_par_iter()
-            .map(|t| {
-                let track = &ladder.tracks[t];
-                md.render(
-                    &track.intro.source,
-                    Some(t),
-                    &format!("{}-intro-", track.id.value),
-                )
-            })
-            .collect();
-        let prose: Vec<Vec<String>> = (0..ladder.tracks.len())
-            .into_par_iter()
-            .map(|t| {
-                let track = &ladder.tracks[t];
-                track
-                    .prose
-                    .iter()
-                    .map(|p| md.render(&p.body.source, Some(t), &format!("{}-", p.anchor)))
-                    .collect()
-            })
-            .collect();
+    pub fn new(ladder: &'a Ladder, urls: &'a Urls, md: &'a MarkdownRenderer<'a>) -> Views<'a> {
         let home = md.render(&ladder.home.body.source, None, "");
         let mut band_track_counts = HashMap::new();
         for (&band, members) in &ladder.bands {
@@ -165,16 +142,92 @@ impl<'a> Views<'a> {
         Views {
             ladder,
             urls,
-            levels,
-            intros,
-            prose,
+            md,
+            tracks: ladder.tracks.iter().map(|_| OnceLock::new()).collect(),
             home,
             band_track_counts,
         }
     }
 
+    /// Renders the text of every track now, levels in parallel.
+    pub fn render_all(&self) {
+        let ladder = self.ladder;
+        let refs: Vec<LevelRef> = ladder.levels().map(|(r, _)| r).collect();
+        let flat: Vec<LevelView<'a>> = refs
+            .par_iter()
+            .map(|&r| level_view(ladder, self.urls, self.md, r))
+            .collect();
+        let mut levels: Vec<Vec<LevelView<'a>>> = ladder
+            .tracks
+            .iter()
+            .map(|t| Vec::with_capacity(t.levels.len()))
+            .collect();
+        for (r, v) in refs.iter().zip(flat) {
+            levels[r.track].push(v);
+        }
+        let texts: Vec<(String, Vec<String>)> = (0..ladder.tracks.len())
+            .into_par_iter()
+            .map(|t| self.track_prose(t))
+            .collect();
+        for ((t, levels), (intro, prose)) in levels.into_iter().enumerate().zip(texts) {
+            let _ = self.tracks[t].set(TrackText {
+                levels,
+                intro,
+                prose,
+            });
+        }
+    }
+
+    /// Renders the text of `tracks` now, in parallel (duplicates are fine).
+    pub fn render_tracks(&self, mut tracks: Vec<usize>) {
+        tracks.sort_unstable();
+        tracks.dedup();
+        tracks.par_iter().for_each(|&t| {
+            self.track(t);
+        });
+    }
+
+    /// The rendered text of track `t`.
+    pub fn track(&self, t: usize) -> &TrackText<'a> {
+        self.tracks[t].get_or_init(|| {
+            let (intro, prose) = self.track_prose(t);
+            TrackText {
+                levels: (0..self.ladder.tracks[t].levels.len())
+                    .map(|level| {
+                        level_view(
+                            self.ladder,
+                            self.urls,
+                            self.md,
+                            LevelRef { track: t, level },
+                        )
+                    })
+                    .collect(),
+                intro,
+                prose,
+            }
+        })
+    }
+
+    fn track_prose(&self, t: usize) -> (String, Vec<String>) {
+        let track = &self.ladder.tracks[t];
+        let intro = self.md.render(
+            &track.intro.source,
+            Some(t),
+            &format!("{}-intro-", track.id.value),
+        );
+        let prose = track
+            .prose
+            .iter()
+            .map(|p| {
+                self.md
+                    .render(&p.body.source, Some(t), &format!("{}-", p.anchor))
+            })
+            .collect();
+        (intro, prose)
+    }
+
     pub fn level(&self, r: LevelRef) -> &LevelView<'a> {
-        &self.levels[r.track][r.level]
+        &self.track(r.track).levels[r.level]
     }
 
     pub fn site(&self) -> SiteView<'a> {

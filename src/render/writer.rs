@@ -22,6 +22,9 @@ Do not edit it by hand: edit the ladder project and build again.\n";
 
 /// Writes `site` to `output` (relative paths are taken from the current folder).
 pub fn write_site(root: &Path, output: &Path, site: &SiteFiles) -> anyhow::Result<()> {
+    if !site.deferred.is_empty() {
+        return write_site(root, output, &site.materialize()?);
+    }
     for path in site.files.keys() {
         check_relative(path)?;
     }
@@ -183,8 +186,9 @@ mod tests {
         SiteFiles {
             files: files
                 .iter()
-                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+                .map(|(p, t)| (p.to_string(), std::sync::Arc::from(t.as_bytes())))
                 .collect(),
+            deferred: Default::default(),
         }
     }
 

@@ -29,14 +29,21 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Lint, Sources};
 use crate::model::{Home, Ladder, Span};
-use crate::render::SiteFiles;
+use crate::render::{Previous, SiteFiles};
 use crate::source::{self, InputFile, ParsedTrack, Project};
 
 /// The rendering step of a build: compile a theme, render a site with it.
 pub trait SiteBuilder {
     type Theme;
     fn load_theme(&self, root: &Path, config: &Config) -> Result<Self::Theme, Vec<Diagnostic>>;
-    fn render(&self, ladder: &Ladder, theme: &Self::Theme) -> anyhow::Result<SiteFiles>;
+    /// Renders the site of `ladder`. `previous` is the last site this builder
+    /// rendered with the same theme, which it may reuse files of.
+    fn render(
+        &self,
+        ladder: Arc<Ladder>,
+        theme: &Arc<Self::Theme>,
+        previous: Option<&Previous>,
+    ) -> anyhow::Result<SiteFiles>;
 }
 
 /// The real renderer of `crate::render`, the one `ladder build` uses.
@@ -49,8 +56,13 @@ impl SiteBuilder for Renderer {
         crate::render::Theme::load(root, config)
     }
 
-    fn render(&self, ladder: &Ladder, theme: &Self::Theme) -> anyhow::Result<SiteFiles> {
-        crate::render::render_site(ladder, theme)
+    fn render(
+        &self,
+        ladder: Arc<Ladder>,
+        theme: &Arc<Self::Theme>,
+        previous: Option<&Previous>,
+    ) -> anyhow::Result<SiteFiles> {
+        crate::render::render_update(ladder, theme.clone(), previous)
     }
 }
 
@@ -137,7 +149,10 @@ pub struct Session<B: SiteBuilder> {
     /// Problems met while walking content/ (symlink loops, unreadable folders) and
     /// reading files, by the path they concern.
     read_diagnostics: BTreeMap<Arc<str>, Diagnostic>,
-    theme: Option<Result<B::Theme, Vec<Diagnostic>>>,
+    theme: Option<Result<Arc<B::Theme>, Vec<Diagnostic>>>,
+    /// The last site rendered with the current theme and the model it shows: an
+    /// edit re-renders only the files it can have changed (see `render::render_update`).
+    previous: Option<Previous>,
     /// Whether the last build produced a site (so an empty change needs no render).
     last_ok: bool,
     built: bool,
@@ -157,6 +172,7 @@ impl<B: SiteBuilder> Session<B> {
             files: BTreeMap::new(),
             read_diagnostics: BTreeMap::new(),
             theme: None,
+            previous: None,
             last_ok: false,
             built: false,
             parses: 0,
@@ -206,7 +222,12 @@ impl<B: SiteBuilder> Session<B> {
 
         let theme_changed = changes.theme || config_changed || self.theme.is_none();
         if theme_changed {
-            self.theme = Some(self.builder.load_theme(&self.root, &self.config));
+            self.theme = Some(
+                self.builder
+                    .load_theme(&self.root, &self.config)
+                    .map(Arc::new),
+            );
+            self.previous = None;
             stats.theme_loaded = true;
         }
 
@@ -251,8 +272,18 @@ impl<B: SiteBuilder> Session<B> {
         if failure.is_none() && !diagnostic::has_errors(&diagnostics) {
             if let Some(Ok(theme)) = &self.theme {
                 stats.rendered = true;
-                match self.builder.render(&project.ladder, theme) {
-                    Ok(s) => site = Some(s),
+                let ladder = Arc::new(project.ladder);
+                match self
+                    .builder
+                    .render(ladder.clone(), theme, self.previous.as_ref())
+                {
+                    Ok(s) => {
+                        self.previous = Some(Previous {
+                            ladder,
+                            site: s.clone(),
+                        });
+                        site = Some(s);
+                    }
                     Err(e) => failure = Some(format!("rendering the site: {e:#}")),
                 }
             }
@@ -502,13 +533,20 @@ mod tests {
             Ok(template)
         }
 
-        fn render(&self, ladder: &Ladder, theme: &String) -> anyhow::Result<SiteFiles> {
+        fn render(
+            &self,
+            ladder: Arc<Ladder>,
+            theme: &Arc<String>,
+            _previous: Option<&Previous>,
+        ) -> anyhow::Result<SiteFiles> {
             self.renders.set(self.renders.get() + 1);
             let mut site = SiteFiles::default();
             for t in &ladder.tracks {
                 let page = format!("{theme}{} at {}", t.title.value, ladder.config.base_url);
-                site.files
-                    .insert(format!("{}/index.html", t.id.value), page.into_bytes());
+                site.files.insert(
+                    format!("{}/index.html", t.id.value),
+                    Arc::from(page.into_bytes()),
+                );
             }
             Ok(site)
         }

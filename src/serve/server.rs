@@ -145,11 +145,25 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
             let Some(site) = &served.site else {
                 return no_site(base, &served);
             };
-            if let Some(bytes) = site.files.get(&key) {
-                return file(base, &served, &key, bytes, StatusCode::OK);
+            if site.contains(&key) {
+                // A file left for its first request (a band page, the print view, the
+                // search index...) is rendered off the async threads.
+                let got = if site.is_pending(&key) {
+                    let (site, key) = (site.clone(), key.clone());
+                    tokio::task::spawn_blocking(move || site.get(&key))
+                        .await
+                        .unwrap_or_else(|e| Some(Err(format!("rendering stopped: {e}"))))
+                } else {
+                    site.get(&key)
+                };
+                return match got {
+                    Some(Ok(bytes)) => file(base, &served, &key, &bytes, StatusCode::OK),
+                    Some(Err(e)) => render_failed(&key, &e),
+                    None => not_found(base, &served, site),
+                };
             }
             if let Some(folder) = folder {
-                if site.files.contains_key(&folder) {
+                if site.contains(&folder) {
                     return redirect(&format!("{}/", req.uri().path()));
                 }
             }
@@ -162,6 +176,16 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
     }
 }
 
+/// A file rendered on request whose template failed: the error, as the build would
+/// have reported it.
+fn render_failed(key: &str, error: &str) -> Response {
+    let text = format!("ladder serve: rendering {key} failed:\n\n{error}\n");
+    let mut r = (StatusCode::INTERNAL_SERVER_ERROR, text).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 fn redirect(to: &str) -> Response {
     let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
@@ -171,8 +195,8 @@ fn redirect(to: &str) -> Response {
 }
 
 fn not_found(base: &str, served: &Served, site: &SiteFiles) -> Response {
-    match site.files.get("404.html") {
-        Some(page) => file(base, served, "404.html", page, StatusCode::NOT_FOUND),
+    match site.get("404.html").and_then(Result::ok) {
+        Some(page) => file(base, served, "404.html", &page, StatusCode::NOT_FOUND),
         None => {
             let page = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>";
             file(base, served, "404.html", page, StatusCode::NOT_FOUND)

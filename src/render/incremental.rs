@@ -1,0 +1,159 @@
+//! Which files of the site an edit can have changed, for `ladder serve`.
+//!
+//! [`Stale::between`] compares the model before and after an edit. The site is
+//! rendered from the model alone (and the theme, which the caller keeps unchanged), so
+//! a file whose inputs are equal in both models has the same bytes, and the old bytes
+//! can be served again. The inputs are tracked at the granularity of a track:
+//!
+//! - The **outline** of the ladder is what pages of other tracks show: the settings,
+//!   the home page, the band table, and per track its id, title, summary, heading,
+//!   file, dimensions, prose section titles and anchors (the targets of links from
+//!   other tracks), and per level its id, title, code, band, heading note and
+//!   `inherits`. If the outline changed, every file is stale (the navigation, band
+//!   peers, the matrix and every link may have changed).
+//! - Otherwise only the **text** of some tracks changed (summaries, competencies,
+//!   responsibilities, intros, prose). A level page shows its own text, its previous
+//!   level's (for "what changes") and the responsibilities inherited along the
+//!   `inherits` chains of both, which may cross tracks: it is stale when any of those
+//!   levels' tracks changed. A track page is stale when its track changed or one of its
+//!   level pages is stale (its table counts inherited responsibilities). A band page is
+//!   stale when one of its levels is. The files that hold the whole ladder's text
+//!   (print view, search index, picker data, ladder.json) are stale on any change.
+//!   The home, picker, search and 404 pages show only the outline: never stale here.
+//!
+//! A test renders every edit both ways and compares every file byte for byte
+//! (`tests/site.rs`, `incremental_render_matches_full_render`).
+
+use crate::model::{Ladder, LevelRef, Track};
+
+use super::Job;
+
+/// The files an edit made stale. See the module documentation.
+pub struct Stale {
+    /// Per track, per level: the level page is stale.
+    levels: Vec<Vec<bool>>,
+    /// Per track: the track page is stale.
+    tracks: Vec<bool>,
+    /// Bands with a stale level.
+    bands: std::collections::BTreeSet<i64>,
+    /// Some track's text changed.
+    any: bool,
+}
+
+impl Stale {
+    /// `None` when everything is stale (the outline changed).
+    pub fn between(old: &Ladder, new: &Ladder) -> Option<Stale> {
+        if old.config != new.config
+            || old.home != new.home
+            || old.bands != new.bands
+            || old.tracks.len() != new.tracks.len()
+        {
+            return None;
+        }
+        let mut changed = Vec::with_capacity(new.tracks.len());
+        for (a, b) in old.tracks.iter().zip(&new.tracks) {
+            if a == b {
+                changed.push(false);
+            } else if same_outline(a, b) {
+                changed.push(true);
+            } else {
+                return None;
+            }
+        }
+        let any = changed.iter().any(|&c| c);
+        // Whether a level's own text or anything it inherits comes from a changed
+        // track. Chains are walked once per level, memoised; a cycle (an error the
+        // checker reports, so never rendered) would end at the step limit.
+        let mut chain: Vec<Vec<Option<bool>>> = new
+            .tracks
+            .iter()
+            .map(|t| vec![None; t.levels.len()])
+            .collect();
+        let limit = new.tracks.iter().map(|t| t.levels.len()).sum::<usize>();
+        let mut chain_changed = |r: LevelRef| -> bool {
+            let mut path = Vec::new();
+            let mut at = Some(r);
+            let mut result = false;
+            while let Some(x) = at {
+                if let Some(known) = chain[x.track][x.level] {
+                    result = known;
+                    break;
+                }
+                if changed[x.track] || path.len() > limit {
+                    result = true;
+                    break;
+                }
+                path.push(x);
+                at = new.level(x).inherits_ref;
+            }
+            for x in path {
+                chain[x.track][x.level] = Some(result);
+            }
+            result
+        };
+        let mut levels = Vec::with_capacity(new.tracks.len());
+        let mut tracks = Vec::with_capacity(new.tracks.len());
+        let mut bands = std::collections::BTreeSet::new();
+        for (t, track) in new.tracks.iter().enumerate() {
+            let own: Vec<bool> = (0..track.levels.len())
+                .map(|level| chain_changed(LevelRef { track: t, level }))
+                .collect();
+            let stale: Vec<bool> = (0..own.len())
+                .map(|l| own[l] || (l > 0 && own[l - 1]))
+                .collect();
+            for (l, &s) in stale.iter().enumerate() {
+                if s {
+                    bands.insert(track.levels[l].band.value);
+                }
+            }
+            tracks.push(changed[t] || stale.iter().any(|&s| s));
+            levels.push(stale);
+        }
+        Some(Stale {
+            levels,
+            tracks,
+            bands,
+            any,
+        })
+    }
+
+    /// Whether the file `job` renders may differ from the previous build's.
+    pub(super) fn touches(&self, job: Job) -> bool {
+        match job {
+            Job::Home | Job::Picker | Job::Search | Job::NotFound => false,
+            Job::Track(t) => self.tracks[t],
+            Job::Level(r) => self.levels[r.track][r.level],
+            Job::Band(b) => self.bands.contains(&b),
+            Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson => self.any,
+        }
+    }
+}
+
+/// Whether two versions of a track agree on everything other tracks' pages show.
+fn same_outline(a: &Track, b: &Track) -> bool {
+    a.id.value == b.id.value
+        && a.title.value == b.title.value
+        && a.summary == b.summary
+        && a.order == b.order
+        && a.path == b.path
+        && a.heading == b.heading
+        && a.dimensions
+            .iter()
+            .map(|d| &d.value)
+            .eq(b.dimensions.iter().map(|d| &d.value))
+        && a.prose
+            .iter()
+            .map(|p| (&p.title, &p.anchor, p.after_level))
+            .eq(b.prose.iter().map(|p| (&p.title, &p.anchor, p.after_level)))
+        && a.levels.len() == b.levels.len()
+        && a.levels.iter().zip(&b.levels).all(|(x, y)| {
+            x.id.value == y.id.value
+                && x.title.value == y.title.value
+                && x.code.value == y.code.value
+                && x.band.value == y.band.value
+                && x.inherits_ref == y.inherits_ref
+                && x.inherits.as_ref().map(|i| &i.value) == y.inherits.as_ref().map(|i| &i.value)
+                && x.section.as_ref().map(|s| (&s.heading, &s.note))
+                    == y.section.as_ref().map(|s| (&s.heading, &s.note))
+        })
+}

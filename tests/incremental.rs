@@ -1,0 +1,281 @@
+//! `ladder serve` re-renders only the files an edit can have changed
+//! (`render::render_update`). These tests edit a copy of the example ladder the way an
+//! author does, one edit after another, and after each one compare the incremental
+//! site with a full `render_site` of the same model, file by file and byte for byte.
+//! They also check that the incremental render really reused the files the edit did
+//! not touch (the same allocation as the previous site's), so a change that made every
+//! edit a full render would fail here too.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ladder::render::{render_site, render_update, Previous, SiteFiles, Theme};
+
+/// A third track whose first level inherits from a level of the technical track, so
+/// that an edit there reaches pages of another track through `inherits`.
+const PLATFORM: &str = "---
+title: Platform Path
+id: platform
+summary: Engineers who run the shared platform.
+levels:
+  - title: Platform Engineer
+    id: platform-engineer
+    code: P4
+    band: 4
+    inherits: technical/staff-engineer
+  - title: Senior Platform Engineer
+    id: senior-platform-engineer
+    code: P5
+    band: 5
+    inherits: platform-engineer
+---
+
+# Platform Path
+
+## Platform Engineer
+
+Runs the shared platform that product teams deploy to.
+
+### Technical Ability
+
+Keeps the platform's services healthy and their costs known.
+
+### Responsibilities
+
+- Own the on-call rotation of the platform.
+
+## Senior Platform Engineer
+
+Shapes the platform for the next year of growth.
+
+### Technical Ability
+
+Designs the platform's services for the teams that build on them.
+
+### Responsibilities
+
+- Plan the platform's capacity with the product groups.
+";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    std::fs::copy(repo.join("ladder.yaml"), dir.path().join("ladder.yaml")).unwrap();
+    std::fs::write(dir.path().join("content/platform.md"), PLATFORM).unwrap();
+    dir
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join("content").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Loads the project, checks it has no errors, and renders it both ways.
+fn render_both(root: &Path, theme: &Arc<Theme>, previous: Option<&Previous>) -> Previous {
+    let project = ladder::source::load_project(root).unwrap();
+    let diagnostics = ladder::check::check_project(&project, false);
+    assert!(
+        !ladder::diagnostic::has_errors(&diagnostics),
+        "the edited ladder has errors: {diagnostics:#?}"
+    );
+    let ladder = Arc::new(project.ladder);
+    let incremental = render_update(ladder.clone(), theme.clone(), previous).unwrap();
+    let full = render_site(&ladder, theme).unwrap();
+    assert_same(&incremental.materialize().unwrap(), &full);
+    Previous {
+        ladder,
+        site: incremental,
+    }
+}
+
+fn assert_same(incremental: &SiteFiles, full: &SiteFiles) {
+    let a: Vec<&String> = incremental.files.keys().collect();
+    let b: Vec<&String> = full.files.keys().collect();
+    assert_eq!(a, b, "the two renders list different files");
+    for (path, bytes) in &full.files {
+        assert!(
+            incremental.files[path] == *bytes,
+            "{path} differs between the incremental and the full render"
+        );
+    }
+}
+
+fn reused(now: &Previous, before: &Previous, path: &str) -> bool {
+    match (now.site.files.get(path), before.site.files.get(path)) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+fn page(site: &Previous, path: &str) -> String {
+    String::from_utf8(site.site.get(path).unwrap().unwrap().to_vec()).unwrap()
+}
+
+#[test]
+fn incremental_render_matches_full_render_edit_after_edit() {
+    let dir = project();
+    let root = dir.path();
+    let config = ladder::source::load_project(root).unwrap().config;
+    let theme = Arc::new(Theme::load(root, &config).unwrap());
+
+    // Files that show the whole ladder wait for their first request.
+    let project = ladder::source::load_project(root).unwrap();
+    let site = render_update(Arc::new(project.ladder), theme.clone(), None).unwrap();
+    for path in [
+        "ladder.json",
+        "print/index.html",
+        "data/search.json",
+        "compare/4/index.html",
+    ] {
+        assert!(site.is_pending(path), "{path} was rendered up front");
+    }
+    assert!(site
+        .files
+        .contains_key("technical/staff-engineer/index.html"));
+    // Asked for once, it is kept.
+    let print = site.get("print/index.html").unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&print).contains("Platform Path"));
+    assert!(!site.is_pending("print/index.html"));
+
+    let first = render_both(root, &theme, None);
+
+    // 1. A competency reworded in the managing track: that track's pages change,
+    //    the technical track's do not.
+    edit(
+        root,
+        "managing.md",
+        "cutting scope early when a plan slips",
+        "cutting scope early when a plan slips badly",
+    );
+    let second = render_both(root, &theme, Some(&first));
+    assert!(page(&second, "managing/team-lead/index.html").contains("plan slips badly"));
+    assert!(
+        reused(&second, &first, "index.html"),
+        "the home page was rendered again"
+    );
+    assert!(reused(
+        &second,
+        &first,
+        "technical/staff-engineer/index.html"
+    ));
+    assert!(reused(
+        &second,
+        &first,
+        "platform/platform-engineer/index.html"
+    ));
+    assert!(!reused(&second, &first, "managing/index.html"));
+
+    // 2. A responsibility added to the technical level the platform track inherits
+    //    from: the platform levels (both, through the chain) show it.
+    edit(
+        root,
+        "technical.md",
+        "- Plan the group's work with its engineering managers and product leaders.\n",
+        "- Plan the group's work with its engineering managers and product leaders.\n\
+         - Keep a written map of the group's systems and who owns each.\n",
+    );
+    let third = render_both(root, &theme, Some(&second));
+    for level in ["platform-engineer", "senior-platform-engineer"] {
+        let html = page(&third, &format!("platform/{level}/index.html"));
+        assert!(html.contains("Keep a written map"), "{level} misses it");
+    }
+    assert!(reused(&third, &second, "managing/index.html"));
+    assert!(reused(&third, &second, "managing/director/index.html"));
+    assert!(
+        !reused(
+            &third,
+            &second,
+            "technical/senior-staff-engineer/index.html"
+        ),
+        "the next level's \"what changes\" shows the new responsibility as removed"
+    );
+
+    // A responsibility they inherit reworded: the platform track's own model is the
+    // same (it holds "responsibility 5 of staff-engineer"), its pages are not.
+    edit(
+        root,
+        "technical.md",
+        "including those working towards staff.",
+        "including those working towards a staff role.",
+    );
+    let third = render_both(root, &theme, Some(&third));
+    for level in ["platform-engineer", "senior-platform-engineer"] {
+        let html = page(&third, &format!("platform/{level}/index.html"));
+        assert!(html.contains("towards a staff role"), "{level} misses it");
+    }
+
+    // 3. A level renamed: the outline changed, every page may show it.
+    edit(
+        root,
+        "managing.md",
+        "title: VP Engineering",
+        "title: VP of Engineering",
+    );
+    edit(
+        root,
+        "managing.md",
+        "\n## VP Engineering",
+        "\n## VP of Engineering",
+    );
+    let fourth = render_both(root, &theme, Some(&third));
+    assert!(page(&fourth, "index.html").contains("VP of Engineering"));
+
+    // 4. Prose between levels, then the home page's text.
+    edit(
+        root,
+        "technical.md",
+        "## Beyond Senior Engineer\n",
+        "## Beyond Senior Engineer\n\nA new first line.\n",
+    );
+    let fifth = render_both(root, &theme, Some(&fourth));
+    assert!(page(&fifth, "technical/index.html").contains("A new first line."));
+    assert!(reused(&fifth, &fourth, "managing/index.html"));
+    let home = std::fs::read_to_string(root.join("content/_index.md")).unwrap();
+    std::fs::write(
+        root.join("content/_index.md"),
+        format!("{home}\nOne more paragraph.\n"),
+    )
+    .unwrap();
+    let sixth = render_both(root, &theme, Some(&fifth));
+    assert!(page(&sixth, "index.html").contains("One more paragraph."));
+
+    // 5. A level removed, then a track removed.
+    edit(
+        root,
+        "platform.md",
+        "  - title: Senior Platform Engineer\n    id: senior-platform-engineer\n    code: P5\n    band: 5\n    inherits: platform-engineer\n",
+        "",
+    );
+    let text = std::fs::read_to_string(root.join("content/platform.md")).unwrap();
+    let cut = text.find("## Senior Platform Engineer").unwrap();
+    std::fs::write(root.join("content/platform.md"), &text[..cut]).unwrap();
+    let seventh = render_both(root, &theme, Some(&sixth));
+    assert!(!seventh
+        .site
+        .contains("platform/senior-platform-engineer/index.html"));
+    std::fs::remove_file(root.join("content/platform.md")).unwrap();
+    let eighth = render_both(root, &theme, Some(&seventh));
+    assert!(!eighth.site.contains("platform/index.html"));
+
+    // 6. The same model again: nothing is rendered again.
+    let ninth = render_both(root, &theme, Some(&eighth));
+    for path in eighth.site.files.keys() {
+        assert!(reused(&ninth, &eighth, path), "{path} was rendered again");
+    }
+}
