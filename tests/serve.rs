@@ -407,3 +407,48 @@ fn templates_and_static_files_are_watched_even_when_their_folders_come_later() {
         .header("content-type")
         .is_some_and(|t| t.starts_with("text/plain")));
 }
+
+/// The files that show the whole ladder (band pages, print view, search index,
+/// picker data, ladder.json) are rendered when first asked for; after an edit they
+/// show the edit like every other page, and a band page's folder still redirects.
+#[test]
+fn whole_ladder_files_follow_edits_when_asked_for() {
+    let project = Project::new();
+    let server = Server::start(&project);
+    let whole = [
+        "/careers/ladder/compare/2/",
+        "/careers/ladder/print/",
+        "/careers/ladder/data/search.json",
+        "/careers/ladder/data/levels.json",
+        "/careers/ladder/ladder.json",
+    ];
+    for path in whole {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}: {r:?}");
+        assert!(
+            r.body.contains("Writes code alone."),
+            "{path} lacks the text"
+        );
+    }
+    let band = server.get("/careers/ladder/compare/2");
+    assert_eq!(band.status, 307, "{band:?}");
+    assert_eq!(band.header("location"), Some("/careers/ladder/compare/2/"));
+
+    project.atomic_save(
+        "content/technical.md",
+        &serve_support::TECHNICAL.replace("Writes code alone.", "Designs systems alone."),
+    );
+    assert!(
+        eventually(|| page_with(&server, PAGE, "Designs systems alone.")).is_some(),
+        "the edit was not served: {:?}",
+        server.stdout_lines()
+    );
+    for path in whole {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}: {r:?}");
+        assert!(r.body.contains("Designs systems alone."), "{path} is stale");
+        assert!(!r.body.contains("Writes code alone."), "{path} is stale");
+    }
+    // The other track's pages were kept, and still show its text.
+    assert!(page_with(&server, "/careers/ladder/managing/", "Leads a small team.").is_some());
+}
