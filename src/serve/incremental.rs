@@ -21,6 +21,7 @@
 //! Rendering goes through the [`SiteBuilder`] trait so that unit tests can count theme
 //! loads and renders without the real renderer.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -308,18 +309,23 @@ impl<B: SiteBuilder> Session<B> {
             sources.insert(Arc::from(CONFIG), text.clone());
         }
         diagnostics.extend(self.config_diagnostics.iter().cloned());
-        let mut tracks = Vec::with_capacity(self.files.len());
         let mut home = Home::default();
         for (path, cached) in &self.files {
             sources.insert(path.clone(), cached.text.clone());
             diagnostics.extend(cached.parsed.diagnostics.iter().cloned());
-            if let Some(t) = &cached.parsed.track {
-                tracks.push(t.clone());
-            }
             if let Some(h) = &cached.parsed.home {
                 home = h.clone();
             }
         }
+        // `assemble` resolves cross references in the tracks it is given, so it gets
+        // copies; copying 10,000 levels is worth both cores.
+        let tracks: Vec<_> = self
+            .files
+            .values()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter_map(|cached| cached.parsed.track.clone())
+            .collect();
         let ladder = source::assemble(self.config.clone(), home, tracks);
         Project {
             config: self.config.clone(),
