@@ -78,6 +78,12 @@ fn an_atomic_save_is_rebuilt_once_and_served() {
         line.contains("1 file parsed"),
         "only the saved file is parsed: {line}"
     );
+    // The technical track's page and its two level pages; not the home page, not
+    // the managing track's pages.
+    assert!(
+        line.contains("3 pages rendered"),
+        "only the edited track's pages are rendered: {line}"
+    );
     // The other track was not touched and is still there.
     assert!(page_with(&server, "/careers/ladder/managing/", "Leads a small team.").is_some());
 }

@@ -127,6 +127,9 @@ pub struct BuildStats {
     pub theme_loaded: bool,
     /// Whether the site was rendered in this build (false when nothing changed).
     pub rendered: bool,
+    /// Pages (HTML files) rendered in this build rather than kept from the last one;
+    /// pages left for their first request are not counted.
+    pub pages_rendered: usize,
     pub duration: Duration,
 }
 
@@ -279,6 +282,17 @@ impl<B: SiteBuilder> Session<B> {
                     .render(ladder.clone(), theme, self.previous.as_ref())
                 {
                     Ok(s) => {
+                        let before = self.previous.as_ref().map(|p| &p.site.files);
+                        stats.pages_rendered = s
+                            .files
+                            .iter()
+                            .filter(|(path, bytes)| {
+                                path.ends_with(".html")
+                                    && !before
+                                        .and_then(|b| b.get(*path))
+                                        .is_some_and(|old| Arc::ptr_eq(old, bytes))
+                            })
+                            .count();
                         self.previous = Some(Previous {
                             ladder,
                             site: s.clone(),

@@ -422,6 +422,12 @@ fn describe(build: &Build) -> String {
     } else {
         "templates reused".into()
     });
+    if s.rendered {
+        parts.push(match s.pages_rendered {
+            1 => "1 page rendered".to_string(),
+            n => format!("{n} pages rendered"),
+        });
+    }
     let errors = build
         .diagnostics
         .iter()
