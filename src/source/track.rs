@@ -57,7 +57,7 @@ struct RawTrack {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
     summary: Option<String>,
-    order: Option<i64>,
+    order: Option<yaml::Int>,
     dimensions: Option<Vec<YSpanned<String>>>,
     levels: Option<Vec<YSpanned<RawLevel>>>,
 }
@@ -67,7 +67,7 @@ struct RawLevel {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
     code: Option<YSpanned<String>>,
-    band: Option<YSpanned<i64>>,
+    band: Option<YSpanned<yaml::Int>>,
     inherits: Option<YSpanned<String>>,
 }
 
@@ -81,7 +81,7 @@ struct StrictTrack {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
     summary: Option<String>,
-    order: Option<i64>,
+    order: Option<yaml::Int>,
     dimensions: Option<Vec<YSpanned<String>>>,
     levels: Option<Vec<YSpanned<StrictLevel>>>,
 }
@@ -92,7 +92,7 @@ struct StrictLevel {
     title: Option<YSpanned<String>>,
     id: Option<YSpanned<String>>,
     code: Option<YSpanned<String>>,
-    band: Option<YSpanned<i64>>,
+    band: Option<YSpanned<yaml::Int>>,
     inherits: Option<YSpanned<String>>,
 }
 
@@ -389,7 +389,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                     title,
                     code,
                     band: Spanned {
-                        value: b.value,
+                        value: b.value.0,
                         span: sp(&b.referenced),
                     },
                     inherits: l.inherits.as_ref().map(spanned),
@@ -409,7 +409,7 @@ fn track_from(src: &Src) -> ParsedTrack {
         id,
         title,
         summary: raw.summary,
-        order: raw.order,
+        order: raw.order.map(|o| o.0),
         path: path.strip_prefix("content/").unwrap_or(path).to_string(),
         dimensions,
         intro: Markdown::default(),

@@ -140,10 +140,73 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
         )
         .with_label("not a known key")
         .with_help(help);
+    } else if message.starts_with("expected an integer, not the string") {
+        d = d
+            .with_label("wrong type")
+            .with_help("write a whole number without quotes, such as `5`");
     } else if message.starts_with("expected ") || message.contains("invalid type") {
         d = d.with_label("wrong type");
     }
     d
+}
+
+/// An integer written as a YAML number. serde-saphyr also reads a quoted `"5"` into an
+/// `i64`; the format says `band` is an integer, and a quoted one is usually a sign the
+/// author meant something else (a code, a name), so it is refused with a clear message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int(pub i64);
+
+impl<'de> serde::Deserialize<'de> for Int {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct V;
+        impl<'v> serde::de::Visitor<'v> for V {
+            type Value = Int;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<Int, E> {
+                Ok(Int(v))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<Int, E> {
+                i64::try_from(v)
+                    .map(Int)
+                    .map_err(|_| E::custom("expected an integer, and this one is too large"))
+            }
+            fn visit_i128<E: Error>(self, _: i128) -> Result<Int, E> {
+                Err(E::custom("expected an integer, and this one is too large"))
+            }
+            fn visit_u128<E: Error>(self, _: u128) -> Result<Int, E> {
+                Err(E::custom("expected an integer, and this one is too large"))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<Int, E> {
+                Err(E::custom(if v.fract() == 0.0 {
+                    "expected an integer, and this one is too large"
+                } else {
+                    "expected an integer, not a fraction"
+                }))
+            }
+            fn visit_bool<E: Error>(self, _: bool) -> Result<Int, E> {
+                Err(E::custom("expected an integer, not a boolean"))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Int, E> {
+                let shown: String = v.chars().take(40).collect();
+                Err(E::custom(format!(
+                    "expected an integer, not the string {shown:?}"
+                )))
+            }
+            fn visit_unit<E: Error>(self) -> Result<Int, E> {
+                Err(E::custom("expected an integer, found nothing"))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'v>>(self, _: A) -> Result<Int, A::Error> {
+                Err(A::Error::custom("expected an integer, not a list"))
+            }
+            fn visit_map<A: serde::de::MapAccess<'v>>(self, _: A) -> Result<Int, A::Error> {
+                Err(A::Error::custom("expected an integer, not a mapping"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// The keys of a YAML mapping with their spans, values skipped: used to report every
