@@ -164,6 +164,73 @@ fn wrong_types() {
 }
 
 #[test]
+fn band_written_as_a_quoted_string() {
+    // serde would read `"5"` into an integer; the format says `band` is one.
+    let fm = "title: A\nlevels:\n  - title: Engineer\n    code: T1\n    band: \"5\"\n";
+    let p = project(None, &[("a.md", &track(fm, BODY))]);
+    let r = check(p.path());
+    assert_reports(
+        &r,
+        "front-matter",
+        "content/a.md:6:11",
+        "expected an integer, not the string \"5\"",
+    );
+    assert!(r.stderr.contains("without quotes"), "{}", r.stderr);
+
+    let fm = format!("title: A\norder: \"1\"\n{LEVEL}");
+    let p = project(None, &[("a.md", &track(&fm, BODY))]);
+    let r = check(p.path());
+    assert_reports(
+        &r,
+        "front-matter",
+        "content/a.md:3:8",
+        "not the string \"1\"",
+    );
+
+    let fm =
+        "title: A\nlevels:\n  - title: Engineer\n    code: T1\n    band: 99999999999999999999999\n";
+    let p = project(None, &[("a.md", &track(fm, BODY))]);
+    let r = check(p.path());
+    assert_reports(&r, "front-matter", "content/a.md:6:11", "too large");
+}
+
+#[test]
+fn a_broken_track_does_not_make_links_to_it_dangle() {
+    // The managing track's front matter is broken; the technical track links to it and
+    // inherits from it. Only the broken file is an error: the references cannot be
+    // checked, and calling them dangling would bury the real error.
+    let managing = track(
+        "title: M\nlevels:\n  - title: Lead\n    code: M1\n    band: [1\n",
+        "\n## Lead\n\nLeads.\n",
+    );
+    let technical = track(
+        "title: T\nlevels:\n  - title: Engineer\n    code: T1\n    band: 1\n    inherits: managing/lead\n",
+        "\n## Engineer\n\nSee [the lead](managing.md#lead) and [x](nowhere.md).\n",
+    );
+    let p = project(
+        None,
+        &[("managing.md", &managing), ("technical.md", &technical)],
+    );
+    let r = check(p.path());
+    assert_reports(&r, "front-matter", "content/managing.md:", "");
+    assert!(
+        !r.stderr
+            .split("\n\n")
+            .filter_map(|b| b.lines().next())
+            .any(|head| head.starts_with("error[dangling-reference]") && head.contains("managing")),
+        "references into the broken file reported as dangling:\n{}",
+        r.stderr
+    );
+    // A link to a file that does not exist at all is still dangling.
+    assert_reports(
+        &r,
+        "dangling-reference",
+        "content/technical.md:",
+        "no track file `nowhere.md`",
+    );
+}
+
+#[test]
 fn unknown_keys_with_did_you_mean() {
     let fm = format!("title: A\nsumary: x\n{LEVEL}    bnad: 2\n");
     let p = project(None, &[("a.md", &track(&fm, BODY))]);

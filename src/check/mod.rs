@@ -19,16 +19,70 @@ pub mod ids;
 pub mod levels;
 pub mod references;
 
-use crate::diagnostic::Diagnostic;
-use crate::model::Ladder;
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{slugify, Ladder};
+use crate::source::is_home;
 use crate::Project;
+
+/// Track files that exist but did not become a track (unreadable, not UTF-8, broken
+/// front matter). The front end has already reported why; a link or an `inherits`
+/// into such a file cannot be checked, and calling it dangling would bury the one real
+/// error under a cascade of false ones.
+#[derive(Debug, Default, Clone)]
+pub struct Unloaded {
+    /// Paths relative to content/, as links write them (`technical.md`).
+    pub paths: HashSet<String>,
+    /// The track id each would have had by default (its file stem).
+    pub ids: HashSet<String>,
+}
+
+impl Unloaded {
+    /// The content files named by an error of the front end that gave no track.
+    pub fn of(project: &Project) -> Unloaded {
+        let loaded: HashSet<&str> = project
+            .ladder
+            .tracks
+            .iter()
+            .map(|t| t.path.as_str())
+            .collect();
+        let mut u = Unloaded::default();
+        for d in &project.diagnostics {
+            let file = &*d.span.file;
+            let Some(rel) = file.strip_prefix("content/") else {
+                continue;
+            };
+            if d.severity != Severity::Error
+                || is_home(file)
+                || !rel.ends_with(".md")
+                || loaded.contains(rel)
+            {
+                continue;
+            }
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .unwrap_or(rel)
+                .trim_end_matches(".md");
+            u.ids.insert(slugify(stem));
+            u.paths.insert(rel.to_string());
+        }
+        u
+    }
+}
 
 /// Runs every model lint, in no particular order (the caller sorts).
 pub fn lint_ladder(ladder: &Ladder) -> Vec<Diagnostic> {
+    lint_ladder_with(ladder, &Unloaded::default())
+}
+
+/// [`lint_ladder`], knowing which track files failed to load.
+pub fn lint_ladder_with(ladder: &Ladder, unloaded: &Unloaded) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     ids::lint(ladder, &mut out);
     bands::lint(ladder, &mut out);
-    references::lint(ladder, &mut out);
+    references::lint(ladder, unloaded, &mut out);
     dimensions::lint(ladder, &mut out);
     levels::lint(ladder, &mut out);
     out
@@ -37,7 +91,7 @@ pub fn lint_ladder(ladder: &Ladder) -> Vec<Diagnostic> {
 /// All diagnostics of a project (front end + lints), severities applied, sorted.
 pub fn check_project(project: &Project, deny_warnings: bool) -> Vec<Diagnostic> {
     let mut all = project.diagnostics.clone();
-    all.extend(lint_ladder(&project.ladder));
+    all.extend(lint_ladder_with(&project.ladder, &Unloaded::of(project)));
     project.config.lint_levels(deny_warnings).apply(all)
 }
 

@@ -9,16 +9,19 @@
 
 use std::collections::HashMap;
 
+use super::Unloaded;
 use crate::diagnostic::{did_you_mean, edit_distance, Diagnostic, Lint};
 use crate::model::{fold_label, Ladder, LevelRef, Link, ProseSection, Track};
 use crate::source::normalize_join;
 
-pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+/// References into a track file in `unloaded` are left alone: that file's own error
+/// has been reported, and whether the reference is right cannot be known.
+pub fn lint(ladder: &Ladder, unloaded: &Unloaded, out: &mut Vec<Diagnostic>) {
     let mut hints = Hints { left: 1_000_000 };
     missing_sections(ladder, &mut hints, out);
-    dangling_inherits(ladder, &mut hints, out);
+    dangling_inherits(ladder, unloaded, &mut hints, out);
     inherits_cycles(ladder, out);
-    dangling_links(ladder, &mut hints, out);
+    dangling_links(ladder, unloaded, &mut hints, out);
 }
 
 /// Names longer than this get no "did you mean".
@@ -120,7 +123,12 @@ fn heading_without_note(title: &str) -> &str {
     }
 }
 
-fn dangling_inherits(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
+fn dangling_inherits(
+    ladder: &Ladder,
+    unloaded: &Unloaded,
+    hints: &mut Hints,
+    out: &mut Vec<Diagnostic>,
+) {
     // Level id → the first track holding it, for "it is on another track" hints.
     let mut anywhere: HashMap<&str, usize> = HashMap::new();
     for (r, level) in ladder.levels() {
@@ -135,6 +143,11 @@ fn dangling_inherits(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnosti
                 continue;
             }
             let target = inherits.value.trim();
+            if let Some((tid, _)) = target.split_once('/') {
+                if ladder.track_index(tid).is_none() && unloaded.ids.contains(tid) {
+                    continue;
+                }
+            }
             let (message, label, help) = match target.split_once('/') {
                 Some((tid, lid)) => match ladder.track_index(tid) {
                     Some(tt) => {
@@ -313,7 +326,12 @@ fn cycle_diagnostic(ladder: &Ladder, cycle: &[LevelRef]) -> Diagnostic {
     d.with_help("a level can only inherit from a level that does not inherit it back; remove one `inherits`")
 }
 
-fn dangling_links(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
+fn dangling_links(
+    ladder: &Ladder,
+    unloaded: &Unloaded,
+    hints: &mut Hints,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut by_path: HashMap<&str, usize> = HashMap::new();
     for (ti, t) in ladder.tracks.iter().enumerate() {
         by_path.entry(t.path.as_str()).or_insert(ti);
@@ -323,7 +341,13 @@ fn dangling_links(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>)
         for link in track.links.iter().filter(|l| l.target.is_none()) {
             let target_track = match &link.file {
                 None => Some(ti),
-                Some(f) => normalize_join(dir, f).and_then(|p| by_path.get(p.as_str()).copied()),
+                Some(f) => {
+                    let path = normalize_join(dir, f);
+                    if path.as_ref().is_some_and(|p| unloaded.paths.contains(p)) {
+                        continue;
+                    }
+                    path.and_then(|p| by_path.get(p.as_str()).copied())
+                }
             };
             out.push(match target_track {
                 None => missing_file(ladder, hints, link),
