@@ -173,9 +173,9 @@ fn band_written_as_a_quoted_string() {
         &r,
         "front-matter",
         "content/a.md:6:11",
-        "expected an integer, not the string \"5\"",
+        "expected an integer, not the quoted string \"5\"",
     );
-    assert!(r.stderr.contains("without quotes"), "{}", r.stderr);
+    assert!(r.stderr.contains("remove the quotes"), "{}", r.stderr);
 
     let fm = format!("title: A\norder: \"1\"\n{LEVEL}");
     let p = project(None, &[("a.md", &track(&fm, BODY))]);
@@ -184,7 +184,7 @@ fn band_written_as_a_quoted_string() {
         &r,
         "front-matter",
         "content/a.md:3:8",
-        "not the string \"1\"",
+        "not the quoted string \"1\"",
     );
 
     let fm =

@@ -140,10 +140,10 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
         )
         .with_label("not a known key")
         .with_help(help);
-    } else if message.starts_with("expected an integer, not the string") {
+    } else if message.starts_with("expected an integer, not the quoted string") {
         d = d
             .with_label("wrong type")
-            .with_help("write a whole number without quotes, such as `5`");
+            .with_help("remove the quotes: a number in quotes is a string in YAML");
     } else if message.starts_with("expected ") || message.contains("invalid type") {
         d = d.with_label("wrong type");
     }
@@ -190,6 +190,11 @@ impl<'de> serde::Deserialize<'de> for Int {
                 Err(E::custom("expected an integer, not a boolean"))
             }
             fn visit_str<E: Error>(self, v: &str) -> Result<Int, E> {
+                if v.trim().parse::<i64>().is_ok() {
+                    return Err(E::custom(format!(
+                        "expected an integer, not the quoted string {v:?}"
+                    )));
+                }
                 let shown: String = v.chars().take(40).collect();
                 Err(E::custom(format!(
                     "expected an integer, not the string {shown:?}"
