@@ -294,3 +294,35 @@ fn real_world_page_parses_into_the_expected_model() {
     assert_eq!(bands, [8, 6, 5]);
     assert_eq!(matrix[0].1[0], None, "no technical level at band 8: a gap");
 }
+
+/// Many ladders write one label per line with no blank line between them. That is a
+/// single CommonMark paragraph, but each line is a labelled block of its own: no
+/// dimension may go missing and no text may move to the wrong label.
+#[test]
+fn labels_on_consecutive_lines_are_each_a_competency() {
+    const PAGE: &str = "---\ntitle: T\ndimensions: [Impact, People, Craft]\nlevels:\n  - {title: Engineer, code: E1, band: 1}\n---\n\n## Engineer (IC 1)\n\nShips features.\n\n**Impact:** a feature,\nsometimes two.\n**People**: helps peers.\n**Craft:**\n\n- writes tests\n";
+    let project = load_files(&InputFiles {
+        config: None,
+        content: vec![InputFile {
+            path: Arc::from("content/t.md"),
+            bytes: Arc::from(PAGE.as_bytes()),
+        }],
+        diagnostics: vec![],
+    });
+    let level = &project.ladder.tracks[0].levels[0];
+    let labels: Vec<(&str, &str, u32)> = level
+        .competencies
+        .iter()
+        .map(|c| (c.label.as_str(), c.body.text.as_str(), c.span.line))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("Impact", "a feature, sometimes two.", 12),
+            ("People", "helps peers.", 14),
+            ("Craft", "writes tests", 15),
+        ]
+    );
+    let lints = ladder::check::check_project(&project, true);
+    assert!(lints.is_empty(), "{lints:#?}");
+}

@@ -118,13 +118,15 @@ pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
                             }
                         }
                         TagEnd::Paragraph => {
-                            let p = para.take().unwrap_or_default();
-                            match p.label(body, range.clone()) {
-                                Some(b) => blocks.push(b),
-                                None => blocks.push(Block::Other {
+                            let mut p = para.take().unwrap_or_default();
+                            let line_bolds = std::mem::take(&mut p.line_bolds);
+                            let first = match p.label(body, range.clone()) {
+                                Some(b) => b,
+                                None => Block::Other {
                                     range: range.clone(),
-                                }),
-                            }
+                                },
+                            };
+                            push_paragraph(&mut blocks, body, first, &line_bolds);
                         }
                         TagEnd::List(_) => blocks.push(Block::List {
                             items: std::mem::take(&mut list_items),
@@ -152,7 +154,7 @@ pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
                     text.push(' ');
                 }
                 if let Some(p) = para.as_mut() {
-                    p.on_text(" ", range.clone());
+                    p.on_break(range.clone());
                 }
             }
             Event::Html(_) | Event::Rule | Event::DisplayMath(_) if depth == 0 => {
@@ -197,10 +199,23 @@ struct ParaState {
     /// Text right after the strong span (to find a colon just after the bold).
     after: Option<(String, usize)>,
     spoiled: bool,
+    /// The last inline was a line break: a bold starting now starts its line.
+    after_break: bool,
+    /// Offsets of bold spans that open a line after the first (candidate labels).
+    line_bolds: Vec<usize>,
 }
 
 impl ParaState {
+    fn on_break(&mut self, range: Range<usize>) {
+        self.on_text(" ", range);
+        self.after_break = true;
+    }
+
     fn on_start(&mut self, tag: &Tag, depth: usize, range: Range<usize>) {
+        if self.after_break && depth == 2 && matches!(tag, Tag::Strong) {
+            self.line_bolds.push(range.start);
+        }
+        self.after_break = false;
         if !self.started {
             self.started = true;
             if depth == 2 && matches!(tag, Tag::Strong) {
@@ -226,6 +241,7 @@ impl ParaState {
     }
 
     fn on_text(&mut self, t: &str, range: Range<usize>) {
+        self.after_break = false;
         if !self.started {
             self.started = true;
             self.spoiled = true;
@@ -273,6 +289,80 @@ impl ParaState {
             rest: rest_start..range.end,
             range,
         })
+    }
+}
+
+/// Pushes a top-level paragraph, split where a later line opens with a bold label.
+///
+/// `**Impact:** a feature.` and `**People:** none yet.` on consecutive lines are one
+/// CommonMark paragraph, but real ladders write labels that way and mean two labelled
+/// blocks. Each line that opens with bold (`line_bolds`, found by the parser, so not
+/// inside code) starts a segment; a segment that parses on its own as a label becomes
+/// one, any other stays part of the block before it. Each segment is parsed once, so
+/// the cost stays linear in the paragraph.
+fn push_paragraph(blocks: &mut Vec<Block>, body: &str, first: Block, line_bolds: &[usize]) {
+    let range = first.range().clone();
+    let min_cut = match &first {
+        Block::Label { label_range, .. } => label_range.end,
+        _ => range.start,
+    };
+    let cuts: Vec<usize> = line_bolds
+        .iter()
+        .filter_map(|&b| body[..b].rfind('\n').map(|nl| nl + 1))
+        .filter(|&c| c > min_cut && c < range.end)
+        .collect();
+    if cuts.is_empty() {
+        blocks.push(first);
+        return;
+    }
+    let mut current = first;
+    let ends = cuts
+        .iter()
+        .copied()
+        .skip(1)
+        .chain(std::iter::once(range.end));
+    for (start, end) in cuts.iter().copied().zip(ends) {
+        let (mut parsed, _) = self::blocks(&body[start..end]);
+        match parsed.pop() {
+            Some(Block::Label {
+                label,
+                label_range,
+                rest,
+                ..
+            }) if parsed.is_empty() => {
+                blocks.push(truncate(current, start));
+                let shift = |x: Range<usize>| (x.start + start)..(x.end + start);
+                current = Block::Label {
+                    label,
+                    label_range: shift(label_range),
+                    rest: shift(rest),
+                    range: start..end,
+                };
+            }
+            _ => current = truncate(current, end),
+        }
+    }
+    blocks.push(current);
+}
+
+/// `block` with its end moved to `end`.
+fn truncate(block: Block, end: usize) -> Block {
+    match block {
+        Block::Label {
+            label,
+            label_range,
+            rest,
+            range,
+        } => Block::Label {
+            label,
+            label_range,
+            rest: rest.start.min(end)..end,
+            range: range.start..end,
+        },
+        Block::Other { range } => Block::Other {
+            range: range.start..end,
+        },
+        other => other,
     }
 }
 
@@ -362,6 +452,40 @@ mod tests {
             ]
         );
         assert!(matches!(b[2], Block::Other { .. }));
+    }
+
+    #[test]
+    fn labels_on_consecutive_lines_are_separate_blocks() {
+        // One CommonMark paragraph, three labelled blocks as the author meant them; a
+        // bold line that is not a label, and bold inside code, stay in the text.
+        let body = "**Impact:** a feature\nspanning two lines.\n**People**: none yet.\n**Note** not a label\n`**Code:**` neither\n**Craft:** tests.\n";
+        let (b, _) = blocks(body);
+        let labels: Vec<_> = b
+            .iter()
+            .map(|b| match b {
+                Block::Label { label, rest, .. } => {
+                    (label.clone(), body[rest.clone()].trim().to_string())
+                }
+                other => ("-".to_string(), format!("{other:?}")),
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                (
+                    "Impact".to_string(),
+                    "a feature\nspanning two lines.".to_string()
+                ),
+                (
+                    "People".to_string(),
+                    "none yet.\n**Note** not a label\n`**Code:**` neither".to_string()
+                ),
+                ("Craft".to_string(), "tests.".to_string()),
+            ]
+        );
+        // Ranges tile the paragraph: nothing lost, nothing read twice.
+        assert_eq!(b[0].range().end, b[1].range().start);
+        assert_eq!(b[1].range().end, b[2].range().start);
     }
 
     #[test]
