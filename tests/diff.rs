@@ -649,6 +649,36 @@ fn a_level_whose_default_id_changes_with_its_title_is_matched_by_code() {
 }
 
 #[test]
+fn an_inherits_that_follows_an_id_change_is_not_a_change() {
+    // Senior inherits `engineer`; renaming that id means rewriting the `inherits`, but
+    // senior still holds the same responsibilities: only the id change is news.
+    let repo = Repo::new();
+    repo.edit(
+        "content/technical.md",
+        "    id: engineer\n",
+        "    id: software-engineer\n",
+    );
+    repo.edit(
+        "content/technical.md",
+        "    inherits: engineer\n",
+        "    inherits: software-engineer\n",
+    );
+    repo.commit("id rename");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(count(&report, "ids_changed"), 1);
+    assert_eq!(count(&report, "inherits_changed"), 0, "{report:#}");
+    let levels: Vec<&str> = track(&report, "technical")["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    assert_eq!(levels, ["software-engineer"]);
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(!md.contains("Inherits"), "{md}");
+}
+
+#[test]
 fn code_band_inherits_and_note_changes() {
     let repo = Repo::new();
     repo.edit(

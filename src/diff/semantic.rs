@@ -485,10 +485,16 @@ fn level_diff(
         title_change: Change::of(ol.title.value.clone(), nl.title.value.clone()),
         code_change: Change::of(ol.code.value.clone(), nl.code.value.clone()),
         band_change: Change::of(ol.band.value, nl.band.value),
-        inherits_change: Change::of(
-            ol.inherits.as_ref().map(|s| s.value.trim().to_string()),
-            nl.inherits.as_ref().map(|s| s.value.trim().to_string()),
-        ),
+        // Renaming the id of the inherited level rewrites this `inherits` too; when
+        // both still name the same level (codes are unique ladder-wide), nothing this
+        // level holds has changed, and the id change is reported on that level.
+        inherits_change: match (ol.inherits_ref, nl.inherits_ref) {
+            (Some(a), Some(b)) if o.level(a).code.value == n.level(b).code.value => None,
+            _ => Change::of(
+                ol.inherits.as_ref().map(|s| s.value.trim().to_string()),
+                nl.inherits.as_ref().map(|s| s.value.trim().to_string()),
+            ),
+        },
         note_change: Change::of(note(ol), note(nl)),
         summary: text_change(&ol.summary, &nl.summary),
         competencies: Vec::new(),
