@@ -108,6 +108,9 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
     let message = match message.as_str() {
         "invalid i64" | "invalid u64" => "expected an integer".to_string(),
         "expected string scalar" => "expected a string".to_string(),
+        "expected mapping start" => "expected a mapping (`key: value` lines)".to_string(),
+        "expected sequence start" => "expected a list (`- item` lines)".to_string(),
+        "invalid boolean" => "expected `true` or `false`".to_string(),
         _ => message,
     };
     // The parser's limits (see `from_str_in`) report a Debug-formatted breach with
@@ -125,6 +128,22 @@ fn error_diagnostic(span: Span, display: &str) -> Diagnostic {
             .with_help(
                 "ladder limits YAML nesting, size and alias expansion so that no file can stall it; write the values out plainly",
             );
+    }
+    if let Some((value, expected)) = message
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split_once("`, expected one of "))
+    {
+        let choices: Vec<&str> = expected.split(", ").map(|c| c.trim_matches('`')).collect();
+        let mut d = Diagnostic::new(
+            Lint::FrontMatter,
+            span,
+            format!("`{value}` is not one of {}", choices.join(", ")),
+        )
+        .with_label("not an allowed value");
+        if let Some(s) = did_you_mean(value, choices.iter().copied()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        return d;
     }
     let mut d = Diagnostic::new(Lint::FrontMatter, span, message.clone());
     if let Some((unknown, expected)) = parse_unknown_field(&message) {
