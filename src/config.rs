@@ -78,10 +78,7 @@ impl Config {
         } else {
             match yaml::from_str::<RawConfig>(path, text, 0) {
                 Ok(raw) => raw,
-                Err(d) => {
-                    diagnostics.push(d);
-                    RawConfig::default()
-                }
+                Err(d) => parse_leniently(path, text, d, &mut diagnostics),
             }
         };
         let mut config = Config::default();
@@ -136,6 +133,80 @@ impl Config {
     }
 }
 
+/// The keys of the `markdown:` mapping.
+const MARKDOWN_KEYS: [&str; 1] = ["raw_html"];
+
+/// ladder.yaml did not parse as a whole (serde stops at its first problem). Reports
+/// every problem in one run instead: each unknown key, at the top and under
+/// `markdown:`, and each known key whose value has the wrong type; keeps every value
+/// that is right. `first` is the whole-file error, reported only when nothing more
+/// precise is found.
+fn parse_leniently(
+    path: &Arc<str>,
+    text: &str,
+    first: Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) -> RawConfig {
+    #[derive(Deserialize)]
+    struct MarkdownKeys {
+        markdown: Option<yaml::Keys>,
+    }
+    /// `markdown:` without `deny_unknown_fields`: unknown keys are reported above.
+    #[derive(Deserialize)]
+    struct LenientMarkdown {
+        raw_html: Option<bool>,
+    }
+
+    // Not YAML at all (or over the parser's limits): nothing more precise to find.
+    if let Err(d) = yaml::from_str::<serde::de::IgnoredAny>(path, text, 0) {
+        out.push(d);
+        return RawConfig::default();
+    }
+    let mut found = Vec::new();
+    if let Ok(keys) = yaml::from_str::<yaml::Keys>(path, text, 0) {
+        yaml::unknown_keys(path, text, 0, &keys, &KEYS, &mut found);
+    }
+    if let Ok(MarkdownKeys {
+        markdown: Some(keys),
+    }) = yaml::from_str::<MarkdownKeys>(path, text, 0)
+    {
+        yaml::unknown_keys(path, text, 0, &keys, &MARKDOWN_KEYS, &mut found);
+    }
+
+    let mut raw = RawConfig::default();
+    // One small parse per key, so that a wrong type in one does not hide the others.
+    macro_rules! field {
+        ($name:ident: $ty:ty) => {{
+            #[derive(Deserialize)]
+            struct Only {
+                $name: Option<$ty>,
+            }
+            match yaml::from_str::<Only>(path, text, 0) {
+                Ok(only) => only.$name,
+                Err(d) => {
+                    found.push(d);
+                    None
+                }
+            }
+        }};
+    }
+    raw.title = field!(title: String);
+    raw.base_url = field!(base_url: String);
+    raw.output = field!(output: String);
+    raw.theme = field!(theme: String);
+    raw.bands = field!(bands: BTreeMap<i64, String>);
+    raw.lints = field!(lints: std::collections::HashMap<serde_saphyr::Spanned<String>, Severity>);
+    raw.markdown = field!(markdown: LenientMarkdown).map(|m| MarkdownConfig {
+        raw_html: m.raw_html.unwrap_or_default(),
+    });
+
+    if found.is_empty() {
+        found.push(first);
+    }
+    out.extend(found);
+    raw
+}
+
 /// `eng/ladder` → `/eng/ladder/`; a full URL keeps its scheme and host.
 pub fn normalize_base_url(s: &str) -> String {
     let s = s.trim();
@@ -182,6 +253,46 @@ mod tests {
         assert_eq!((d[0].span.line, d[0].span.col), (3, 3));
         assert_eq!(d[0].span.end - d[0].span.start, "empty-levle".len());
         assert_eq!(d[0].help.as_deref(), Some("did you mean `empty-level`?"));
+    }
+
+    #[test]
+    fn every_problem_of_ladder_yaml_in_one_run() {
+        let p: Arc<str> = Arc::from("ladder.yaml");
+        let text = "titel: X\nbase_ur: /x/\noutput: out\nbands: 5\nlints:\n  band-gap: fatal\nmarkdown:\n  raw_htm: true\ntheme: plain\n";
+        let (c, d) = Config::parse(&p, text);
+        let got: Vec<(u32, &str, Option<&str>)> = {
+            let mut v: Vec<_> = d
+                .iter()
+                .map(|d| (d.span.line, d.message.as_str(), d.help.as_deref()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(got.len(), 5, "{got:#?}");
+        assert_eq!(
+            got[0],
+            (1, "unknown key `titel`", Some("did you mean `title`?"))
+        );
+        assert_eq!(
+            got[1],
+            (2, "unknown key `base_ur`", Some("did you mean `base_url`?"))
+        );
+        assert_eq!(got[2].0, 4, "bands: 5 is not a mapping");
+        assert_eq!(got[3].0, 6, "fatal is not a severity");
+        assert_eq!(
+            got[4],
+            (8, "unknown key `raw_htm`", Some("did you mean `raw_html`?"))
+        );
+        // The values that are right are kept.
+        assert_eq!((c.output.as_str(), c.theme.as_str()), ("out", "plain"));
+    }
+
+    #[test]
+    fn a_syntax_error_in_ladder_yaml_is_reported_once() {
+        let p: Arc<str> = Arc::from("ladder.yaml");
+        let (_, d) = Config::parse(&p, "title: [x\n");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].span.line, 1);
     }
 
     #[test]

@@ -167,6 +167,53 @@ fn unknown_lint_in_ladder_yaml_is_reported_with_a_hint() {
 }
 
 #[test]
+fn every_problem_of_ladder_yaml_is_reported_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(
+        &fixture("lint-band-gap-clean/content"),
+        &dir.path().join("content"),
+    );
+    std::fs::write(
+        dir.path().join("ladder.yaml"),
+        "titel: X\nbase_ur: /x/\nlints:\n  band-gap: eror\nmarkdown:\n  raw_htm: true\n",
+    )
+    .expect("write ladder.yaml");
+    let r = ladder_in(dir.path(), &[], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for (place, message, help) in [
+        (
+            "ladder.yaml:1:1",
+            "unknown key `titel`",
+            "did you mean `title`?",
+        ),
+        (
+            "ladder.yaml:2:1",
+            "unknown key `base_ur`",
+            "did you mean `base_url`?",
+        ),
+        (
+            "ladder.yaml:4:13",
+            "`eror` is not one of allow, warning, error",
+            "did you mean `error`?",
+        ),
+        (
+            "ladder.yaml:6:3",
+            "unknown key `raw_htm`",
+            "did you mean `raw_html`?",
+        ),
+    ] {
+        assert!(
+            r.stderr.split("\n\n").any(|b| b.contains(message)
+                && b.contains(&format!("--> {place}\n"))
+                && b.contains(help)),
+            "no {message:?} at {place} with {help:?}:\n{}",
+            r.stderr
+        );
+    }
+    assert!(r.stderr.contains("4 errors emitted"), "{}", r.stderr);
+}
+
+#[test]
 fn json_format_lists_every_diagnostic_with_its_place() {
     let r = check("lint-dangling-reference-fires", &["--format", "json"]);
     assert_eq!(r.code, 1);
