@@ -400,12 +400,21 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let folded = word.to_lowercase();
+    let word_len = folded.chars().count();
     candidates
         .into_iter()
         .map(|c| (edit_distance(&folded, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count().max(3) / 3).max(1) + 1)
+        .filter(|(d, c)| *d > 0 && *d <= typo_limit(word_len.min(c.chars().count())))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// How many edits still look like a typo in a name of `len` characters: about one in
+/// three, and never more than three. A typo is a slip of a few keys whatever the
+/// length; without the cap, `senior-engineering-manager` (seven edits away) would be
+/// "corrected" to `engineering-manager`, a different level.
+fn typo_limit(len: usize) -> usize {
+    len.div_ceil(3).clamp(1, 3)
 }
 
 #[cfg(test)]
@@ -422,6 +431,30 @@ mod tests {
         );
         let out = render_human(&[d], &Sources::default(), false);
         assert!(out.contains("--> content/secret.md:1:1\n"), "{out}");
+    }
+
+    #[test]
+    fn did_you_mean_catches_typos_not_other_names() {
+        let ids = [
+            "engineering-manager",
+            "team-lead",
+            "staff",
+            "theme",
+            "junior",
+        ];
+        let guess = |w: &str| did_you_mean(w, ids);
+        // Slips of a key or two, at every length.
+        assert_eq!(guess("engineering-manger"), Some("engineering-manager"));
+        assert_eq!(guess("engneering-managre"), Some("engineering-manager"));
+        assert_eq!(guess("team-leed"), Some("team-lead"));
+        assert_eq!(guess("staf"), Some("staff"));
+        assert_eq!(guess("theem"), Some("theme"));
+        assert_eq!(guess("junoir"), Some("junior"));
+        // Another name that merely shares words is not a typo of it.
+        assert_eq!(guess("senior-engineering-manager"), None);
+        assert_eq!(guess("engineering-director"), None);
+        assert_eq!(guess("lead"), None);
+        assert_eq!(guess("x"), None);
     }
 
     #[test]
