@@ -67,6 +67,30 @@ fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic
                 format!("level `{}` has no section", level.title.value),
             )
             .with_label("declared here, but no `##` heading has this title");
+            // Two levels with one title: a heading matched by title goes to the first,
+            // so the other needs its heading to carry `{#id}`.
+            let folded = fold_label(&level.title.value);
+            let twin = track.levels.iter().find(|l| {
+                !std::ptr::eq(*l, level)
+                    && l.section.is_some()
+                    && fold_label(&l.title.value) == folded
+            });
+            if let Some(twin) = twin {
+                if let Some(section) = &twin.section {
+                    d = d
+                        .with_label("a second level with this title")
+                        .with_related(
+                            section.span.clone(),
+                            format!("this heading went to `{}`", twin.id.value),
+                        )
+                        .with_help(format!(
+                            "two levels are titled `{}`, so a heading cannot tell them apart by title; add a heading for this level with `{{#{}}}` after its title",
+                            level.title.value, level.id.value
+                        ));
+                    out.push(d);
+                    continue;
+                }
+            }
             // A prose H2 close to the title is most likely the level's own heading
             // with a typo; name it rather than ask for a new one.
             let near = if hints.afford(track.prose.len()) {
@@ -464,6 +488,29 @@ mod tests {
             .filter(|d| d.lint.id() == "dangling-reference" && d.span.line == 11)
             .count();
         assert_eq!(links, 2, "{got:?}");
+    }
+
+    #[test]
+    fn two_levels_with_one_title_ask_for_an_explicit_id() {
+        let t = "---\ntitle: T\nlevels:\n  - {title: Senior, id: senior, code: T1, band: 1}\n  - {title: Senior, id: senior-2, code: T2, band: 2}\n---\n## Senior (IC 5)\ns\n";
+        let p = project(&[("t.md", t)]);
+        let d = crate::check::lint_ladder(&p.ladder);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].lint.id(), d[0].span.line), ("missing-section", 5));
+        assert_eq!(
+            d[0].related[0].0.line, 7,
+            "points at the heading that was taken"
+        );
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_some_and(|h| h.contains("`{#senior-2}`")),
+            "{:?}",
+            d[0].help
+        );
+        // With the id on a second heading, both levels have their section.
+        let fixed = format!("{t}## Senior (IC 6) {{#senior-2}}\ns\n");
+        assert!(crate::check::lint_ladder(&project(&[("t.md", &fixed)]).ladder).is_empty());
     }
 
     #[test]
