@@ -455,6 +455,30 @@ fn unreadable_file() {
 }
 
 #[test]
+fn unreadable_ladder_yaml() {
+    // A folder named ladder.yaml, and a link to nowhere: both are settings the author
+    // meant to be read, so they are diagnostics with a place, not a silent default.
+    let valid = track(&format!("title: A\n{LEVEL}"), BODY);
+    let p = project(None, &[("a.md", &valid)]);
+    std::fs::create_dir(p.path().join("ladder.yaml")).expect("mkdir");
+    assert_reports(
+        &check(p.path()),
+        "io",
+        "ladder.yaml:1:1",
+        "cannot read ladder.yaml",
+    );
+
+    let p = project(None, &[("a.md", &valid)]);
+    std::os::unix::fs::symlink("gone.yaml", p.path().join("ladder.yaml")).expect("symlink");
+    assert_reports(
+        &check(p.path()),
+        "io",
+        "ladder.yaml:1:1",
+        "cannot read ladder.yaml",
+    );
+}
+
+#[test]
 fn bad_ids_and_codes() {
     let fm = "title: A\nid: ../etc\nlevels:\n  - {title: One, id: a/b, code: M/4, band: 1}\n  - {title: Two, id: senior engineer, code: '..', band: 2}\n  - {title: Three, id: ünï, code: É4, band: 3}\n  - {title: Four, code: M 4, band: 4}\n";
     let body = "\n## One\nx\n## Two\nx\n## Three\nx\n## Four\nx\n";

@@ -16,7 +16,7 @@ mod markdown;
 mod track;
 pub mod yaml;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -78,13 +78,29 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
         );
     }
     let mut files = InputFiles::default();
-    if config_path.exists() {
-        let bytes = std::fs::read(&config_path)
-            .with_context(|| format!("reading {}", config_path.display()))?;
-        files.config = Some(InputFile {
-            path: Arc::from("ladder.yaml"),
-            bytes: Arc::from(bytes),
-        });
+    // `symlink_metadata`, not `exists`: a dangling or looping link named ladder.yaml is
+    // a file the author meant to be read, not an absent one.
+    if std::fs::symlink_metadata(&config_path).is_ok() {
+        match std::fs::read(&config_path) {
+            Ok(bytes) => {
+                files.config = Some(InputFile {
+                    path: Arc::from("ladder.yaml"),
+                    bytes: Arc::from(bytes),
+                })
+            }
+            // Like an unreadable track file: a diagnostic with a place (exit 1), and
+            // the content still checked, with default settings.
+            Err(e) => files.diagnostics.push(
+                Diagnostic::new(
+                    Lint::Io,
+                    Span::file_start(&Arc::from("ladder.yaml")),
+                    format!("cannot read ladder.yaml: {e}"),
+                )
+                .with_help(
+                    "make ladder.yaml a readable file, or remove it to use the default settings",
+                ),
+            ),
+        }
     }
     // walkdir only sees a loop when a link points back inside the walk; a link to
     // content/'s parent (or higher) would walk the project again, once per level.
