@@ -479,6 +479,31 @@ fn unreadable_ladder_yaml() {
 }
 
 #[test]
+fn a_project_without_content() {
+    // ladder.yaml makes it a ladder project: its missing tracks are a diagnostic with
+    // a place. A folder with neither is no project at all (exit 2).
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("ladder.yaml"), "title: X\n").expect("write");
+    assert_reports(
+        &check(dir.path()),
+        "io",
+        "ladder.yaml:1:1",
+        "there is no content/ folder",
+    );
+    std::fs::write(dir.path().join("content"), "not a folder").expect("write");
+    assert_reports(
+        &check(dir.path()),
+        "io",
+        "ladder.yaml:1:1",
+        "content is not a folder",
+    );
+    let empty = tempfile::tempdir().expect("temp dir");
+    let r = check(empty.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a ladder project"), "{}", r.stderr);
+}
+
+#[test]
 fn bad_ids_and_codes() {
     let fm = "title: A\nid: ../etc\nlevels:\n  - {title: One, id: a/b, code: M/4, band: 1}\n  - {title: Two, id: senior engineer, code: '..', band: 2}\n  - {title: Three, id: ünï, code: É4, band: 3}\n  - {title: Four, code: M 4, band: 4}\n";
     let body = "\n## One\nx\n## Two\nx\n## Three\nx\n## Four\nx\n";

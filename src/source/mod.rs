@@ -71,13 +71,31 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
     }
     let content_dir = root.join("content");
     let config_path = root.join("ladder.yaml");
-    if !content_dir.is_dir() {
+    let has_config = std::fs::symlink_metadata(&config_path).is_ok();
+    if !content_dir.is_dir() && !has_config {
         bail!(
             "{} is not a ladder project: it has no content/ folder (run `ladder init` to start one)",
             root.display()
         );
     }
     let mut files = InputFiles::default();
+    if !content_dir.is_dir() {
+        // ladder.yaml says this is a ladder project; its tracks are missing. That is
+        // a broken ladder (exit 1, with a place), not a folder that is no project.
+        let what = if content_dir.exists() {
+            "content is not a folder"
+        } else {
+            "there is no content/ folder"
+        };
+        files.diagnostics.push(
+            Diagnostic::new(
+                Lint::Io,
+                Span::file_start(&Arc::from("ladder.yaml")),
+                format!("{what}: this project has no tracks"),
+            )
+            .with_help("a ladder project keeps one Markdown file per track in content/, such as content/technical.md"),
+        );
+    }
     // `symlink_metadata`, not `exists`: a dangling or looping link named ladder.yaml is
     // a file the author meant to be read, not an absent one.
     if std::fs::symlink_metadata(&config_path).is_ok() {
@@ -104,6 +122,9 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
     }
     // walkdir only sees a loop when a link points back inside the walk; a link to
     // content/'s parent (or higher) would walk the project again, once per level.
+    if !content_dir.is_dir() {
+        return Ok(files);
+    }
     let content_real = std::fs::canonicalize(&content_dir).ok();
     let mut walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(true)
