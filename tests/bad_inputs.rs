@@ -504,6 +504,17 @@ fn a_project_without_content() {
 }
 
 #[test]
+fn an_empty_level_list() {
+    let p = project(None, &[("a.md", &track("title: A\nlevels: []\n", BODY))]);
+    assert_reports(
+        &check(p.path()),
+        "front-matter",
+        "content/a.md:3:1",
+        "`levels` is empty",
+    );
+}
+
+#[test]
 fn bad_ids_and_codes() {
     let fm = "title: A\nid: ../etc\nlevels:\n  - {title: One, id: a/b, code: M/4, band: 1}\n  - {title: Two, id: senior engineer, code: '..', band: 2}\n  - {title: Three, id: ünï, code: É4, band: 3}\n  - {title: Four, code: M 4, band: 4}\n";
     let body = "\n## One\nx\n## Two\nx\n## Three\nx\n## Four\nx\n";

@@ -240,6 +240,9 @@ fn dangling_inherits(
 /// "level ids in this track: a, b, c" (the first few, for a long track).
 fn level_list_help(track: &Track) -> String {
     const SHOWN: usize = 12;
+    if track.levels.is_empty() {
+        return format!("track `{}` has no levels yet", track.id.value);
+    }
     let ids: Vec<&str> = track
         .levels
         .iter()

@@ -332,6 +332,28 @@ fn track_from(src: &Src) -> ParsedTrack {
                 "list the track's levels, lowest first, each with `title`, `code` and `band`",
             ),
         ),
+        Some(list) if list.is_empty() => {
+            // The `levels:` key itself, when it starts a line of the front matter.
+            let yaml = &text[split.yaml.clone()];
+            let at = yaml
+                .match_indices("levels:")
+                .find(|(i, _)| *i == 0 || yaml[..*i].ends_with('\n'))
+                .map_or(fm_span.clone(), |(i, k)| {
+                    let start = split.yaml.start + i;
+                    src.span(start, start + k.len() - 1)
+                });
+            diagnostics.push(
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    at,
+                    "`levels` is empty: a track needs at least one level",
+                )
+                .with_label("no levels")
+                .with_help(
+                    "list the track's levels, lowest first, each with `title`, `code` and `band`",
+                ),
+            );
+        }
         Some(list) => {
             for entry in list {
                 let at = sp(&entry.referenced);
