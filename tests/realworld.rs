@@ -326,3 +326,32 @@ fn labels_on_consecutive_lines_are_each_a_competency() {
     let lints = ladder::check::check_project(&project, true);
     assert!(lints.is_empty(), "{lints:#?}");
 }
+
+/// Headings are matched to titles with case and spacing folded, also around
+/// punctuation, and the note may be emphasised.
+#[test]
+fn headings_match_titles_whatever_their_spacing_and_case() {
+    const PAGE: &str = "---\ntitle: M\nlevels:\n  - {title: Team Lead / Senior Engineer, id: team-lead, code: M4, band: 4}\n  - {title: Senior Engineering Manager, code: M6, band: 6}\n---\n\n## Team Lead/Senior Engineer *(Manager 4 / IC 5)*\n\nLeads.\n\n## SENIOR  engineering Manager (Manager 6)\n\nManages managers.\n";
+    let project = load_files(&InputFiles {
+        config: None,
+        content: vec![InputFile {
+            path: Arc::from("content/m.md"),
+            bytes: Arc::from(PAGE.as_bytes()),
+        }],
+        diagnostics: vec![],
+    });
+    let lints = ladder::check::check_project(&project, true);
+    assert!(lints.is_empty(), "{lints:#?}");
+    let sections: Vec<(u32, Option<&str>)> = project.ladder.tracks[0]
+        .levels
+        .iter()
+        .map(|l| {
+            let s = l.section.as_ref().expect("every level has its section");
+            (s.span.line, s.note.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [(8, Some("Manager 4 / IC 5")), (12, Some("Manager 6"))]
+    );
+}

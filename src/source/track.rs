@@ -597,7 +597,7 @@ fn section_body(
         .iter()
         .enumerate()
         .rev()
-        .map(|(i, l)| (fold_label(&l.title.value), i))
+        .map(|(i, l)| (title_key(&l.title.value), i))
         .collect();
     let by_id: HashMap<String, usize> = track
         .levels
@@ -708,10 +708,10 @@ fn section_body(
                     },
                     None => {
                         let (head, note) = markdown::split_note(h);
-                        if let Some(&li) = by_title.get(&fold_label(h)) {
+                        if let Some(&li) = by_title.get(&title_key(h)) {
                             Some((li, h.as_str(), None))
                         } else {
-                            by_title.get(&fold_label(head)).map(|&li| (li, head, note))
+                            by_title.get(&title_key(head)).map(|&li| (li, head, note))
                         }
                     }
                 };
@@ -826,6 +826,25 @@ fn section_body(
         }
     }
     close!(text.len());
+}
+
+/// How a heading is compared with level titles: case and spacing folded, including
+/// the spaces around punctuation, so that `Team Lead/Senior Engineer` is the heading of
+/// `Team Lead / Senior Engineer`.
+fn title_key(s: &str) -> String {
+    let folded = fold_label(s);
+    let chars: Vec<char> = folded.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            *c != ' '
+                || (i > 0
+                    && chars[i - 1].is_alphanumeric()
+                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()))
+        })
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 fn open_label(label: &str, span: Span, body_start: usize, seen: &mut Vec<String>) -> OpenLabel {
