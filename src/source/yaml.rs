@@ -61,6 +61,23 @@ pub fn span_of(
     Span::from_offsets(path, file_text, start, start + len)
 }
 
+/// [`span_of`] through the file's line index: for the many values of one front
+/// matter (a scan from the start of the file per value was quadratic in its length).
+pub fn span_indexed(
+    lines: &crate::model::LineIndex,
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    loc: &serde_saphyr::Location,
+) -> Span {
+    let start = match loc.span().byte_offset() {
+        Some(b) => offset + b as usize,
+        None => line_col_to_offset(file_text, offset, loc.line(), loc.column()),
+    };
+    let len = loc.span().byte_len().unwrap_or(0) as usize;
+    lines.span(path, file_text, start, start + len)
+}
+
 fn line_col_to_offset(text: &str, offset: usize, line: u64, col: u64) -> usize {
     let yaml = &text[offset..];
     let mut pos = 0;
