@@ -820,6 +820,39 @@ fn a_reworded_competency_has_a_word_level_diff() {
 }
 
 #[test]
+fn a_reworded_list_item_stays_apart_from_its_neighbours() {
+    let repo = Repo::new();
+    repo.edit(
+        "content/technical.md",
+        "**Communication:** Asks for help early.",
+        "**Communication:**\n\n- asks for help early\n- writes down decisions",
+    );
+    repo.commit("a list");
+    repo.edit(
+        "content/technical.md",
+        "- asks for help early",
+        "- asks for help when stuck",
+    );
+    repo.commit("reword an item");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let engineer = level(&report, "technical", "engineer");
+    let text = &engineer["competencies"][0]["text"];
+    assert_eq!(
+        words(text),
+        "asks for help [-early-] {+when stuck+} · writes down decisions"
+    );
+    assert_eq!(
+        text["new"],
+        "asks for help when stuck · writes down decisions"
+    );
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(
+        md.contains("- **Communication** reworded: asks for help ~~early~~ **when stuck** · writes down decisions"),
+        "{md}"
+    );
+}
+
+#[test]
 fn competencies_added_and_removed() {
     let repo = Repo::new();
     repo.edit(

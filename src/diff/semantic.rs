@@ -316,13 +316,53 @@ fn text_change(old: &Markdown, new: &Markdown) -> Option<TextChange> {
     {
         return None;
     }
-    let words = word_diff(&old.text, &new.text);
+    let (old, new) = (reading_text(old), reading_text(new));
+    let words = word_diff(&old, &new);
     Some(TextChange {
-        old: old.text.clone(),
-        new: new.text.clone(),
         markup_only: !has_changes(&words),
+        old,
+        new,
         words,
     })
+}
+
+/// The text a reviewer reads a change in: the plain text, except that list items stay
+/// apart (` · `). Flattened, a bullet list read as one run-on sentence in the word diff
+/// ("grows team leads handles performance reviews"), and an edit to one item seemed
+/// to spill into the next.
+fn reading_text(md: &Markdown) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    if !md.source.contains(['-', '*', '+', '.', ')']) {
+        return md.text.clone();
+    }
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut out = String::with_capacity(md.source.len());
+    let mut items = 0usize;
+    for event in Parser::new_ext(&md.source, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Start(Tag::Item) => {
+                if !out.trim().is_empty() {
+                    out.push_str(" · ");
+                }
+                items += 1;
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    if items == 0 {
+        return md.text.clone();
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Compares one track present on both sides. Returns its diff (`None` when nothing
