@@ -347,6 +347,35 @@ fn a_file_of_several_megabytes() {
 }
 
 #[test]
+fn a_level_with_a_hundred_thousand_labels() {
+    // Several megabytes of labels under one level, one per line: each label is looked
+    // up once (this took 35 s in a release build when every label scanned the ones
+    // before it). The last line is a link to a missing level, reported at its place.
+    let mut body = String::from("\n## Engineer\n\n");
+    for i in 0..100_000 {
+        body.push_str(&format!("**Label {i}:** text\n"));
+    }
+    body.push_str("\nSee [the lead](#lead).\n");
+    let p = project(
+        None,
+        &[("a.md", &track(&format!("title: A\n{LEVEL}"), &body))],
+    );
+    let start = Instant::now();
+    let r = check(p.path());
+    assert_reports(
+        &r,
+        "dangling-reference",
+        "content/a.md:100012:5",
+        "no level or section `lead`",
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
 fn deeply_nested_yaml() {
     let deep = format!(
         "title: A\nsummary: {}{}\n{LEVEL}",

@@ -615,6 +615,8 @@ fn section_body(
     let mut open: Option<OpenLabel> = None;
     let mut last_level: Option<usize> = None;
     let mut labels_seen: Vec<Vec<String>> = vec![Vec::new(); track.levels.len()];
+    let mut anchors_seen: Vec<std::collections::HashSet<String>> =
+        vec![std::collections::HashSet::new(); track.levels.len()];
     let mut found: Vec<Option<Span>> = vec![None; track.levels.len()];
     let mut prose_anchor_count: BTreeMap<String, usize> = BTreeMap::new();
     // Blocks of the current Responsibilities label, collected as they come.
@@ -640,8 +642,11 @@ fn section_body(
                     } else {
                         let key = fold_label(&o.label);
                         let mut anchor = slugify(&o.label);
-                        if level.competencies.iter().any(|c| c.anchor == anchor) {
+                        // A set, not a scan of the level's competencies: a level with
+                        // n labels would cost n² (100,000 labels took 35 s).
+                        if !anchors_seen[*li].insert(anchor.clone()) {
                             anchor = format!("{anchor}-{}", level.competencies.len() + 1);
+                            anchors_seen[*li].insert(anchor.clone());
                         }
                         level.competencies.push(Competency {
                             label: o.label,
