@@ -60,6 +60,7 @@ impl Hints {
 
 fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
     for track in &ladder.tracks {
+        let mut owners: Option<HashMap<String, usize>> = None;
         for level in track.levels.iter().filter(|l| l.section.is_none()) {
             let mut d = Diagnostic::new(
                 Lint::MissingSection,
@@ -67,29 +68,49 @@ fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic
                 format!("level `{}` has no section", level.title.value),
             )
             .with_label("declared here, but no `##` heading has this title");
-            // Two levels with one title: a heading matched by title goes to the first,
-            // so the other needs its heading to carry `{#id}`.
-            let folded = fold_label(&level.title.value);
-            let twin = track.levels.iter().find(|l| {
-                !std::ptr::eq(*l, level)
-                    && l.section.is_some()
-                    && fold_label(&l.title.value) == folded
+            // A heading with this title exists but went to another level: either two
+            // levels share the title (the first one takes it), or the heading carries
+            // another level's `{#id}`. Looked up in a map, so that a track of missing
+            // sections stays linear.
+            let owners = owners.get_or_insert_with(|| {
+                let mut m: HashMap<String, usize> = HashMap::new();
+                for (i, l) in track.levels.iter().enumerate() {
+                    if let Some(s) = &l.section {
+                        m.entry(fold_label(&s.heading)).or_insert(i);
+                    }
+                }
+                m
             });
-            if let Some(twin) = twin {
-                if let Some(section) = &twin.section {
-                    d = d
-                        .with_label("a second level with this title")
+            let folded = fold_label(&level.title.value);
+            let owner = owners.get(&folded).map(|&i| &track.levels[i]);
+            if let Some((owner, section)) = owner.and_then(|o| Some((o, o.section.as_ref()?))) {
+                let same_title = fold_label(&owner.title.value) == folded;
+                d = if same_title {
+                    d.with_label("a second level with this title")
                         .with_related(
                             section.span.clone(),
-                            format!("this heading went to `{}`", twin.id.value),
+                            format!("this heading went to `{}`", owner.id.value),
                         )
                         .with_help(format!(
                             "two levels are titled `{}`, so a heading cannot tell them apart by title; add a heading for this level with `{{#{}}}` after its title",
                             level.title.value, level.id.value
-                        ));
-                    out.push(d);
-                    continue;
-                }
+                        ))
+                } else {
+                    d.with_label("declared here")
+                        .with_related(
+                            section.span.clone(),
+                            format!(
+                                "this heading has this title, but its `{{#{}}}` makes it the section of `{}`",
+                                owner.id.value, owner.id.value
+                            ),
+                        )
+                        .with_help(format!(
+                            "correct the `{{#...}}` on that heading to `{{#{}}}`, or remove it",
+                            level.id.value
+                        ))
+                };
+                out.push(d);
+                continue;
             }
             // A prose H2 close to the title is most likely the level's own heading
             // with a typo; name it rather than ask for a new one.
@@ -514,6 +535,25 @@ mod tests {
         // With the id on a second heading, both levels have their section.
         let fixed = format!("{t}## Senior (IC 6) {{#senior-2}}\ns\n");
         assert!(crate::check::lint_ladder(&project(&[("t.md", &fixed)]).ladder).is_empty());
+    }
+
+    #[test]
+    fn a_heading_taken_by_another_levels_id_is_named() {
+        let t = "---\ntitle: T\nlevels:\n  - {title: Engineer, code: T1, band: 1}\n  - {title: Staff, code: T2, band: 2}\n---\n## Engineer {#staff}\ns\n";
+        let p = project(&[("t.md", t)]);
+        let d = crate::check::lint_ladder(&p.ladder);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].lint.id(), d[0].span.line), ("missing-section", 4));
+        assert_eq!(d[0].related[0].0.line, 7);
+        assert!(
+            d[0].related[0].1.contains("`{#staff}`"),
+            "{:?}",
+            d[0].related
+        );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("correct the `{#...}` on that heading to `{#engineer}`, or remove it")
+        );
     }
 
     #[test]
