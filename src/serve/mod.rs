@@ -347,6 +347,11 @@ impl Publisher {
         let served = match build.site {
             Some(site) => Served {
                 token,
+                moved_from: if base != previous.base && previous.site.is_some() {
+                    Some(previous.base.clone())
+                } else {
+                    previous.moved_from.clone()
+                },
                 base,
                 site: Some(Arc::new(site)),
                 overlay: None,
@@ -360,6 +365,7 @@ impl Publisher {
                 } else {
                     base
                 },
+                moved_from: previous.moved_from.clone(),
                 site: previous.site.clone(),
                 overlay: Some(Arc::from(overlay::overlay_html(
                     &build.diagnostics,
