@@ -316,7 +316,11 @@ impl Publisher {
     fn rebuilt(&mut self, build: Build, base: &str) {
         let ms = millis(build.stats.duration);
         if build.unchanged {
-            println!("Nothing to rebuild: the saved files did not change ({ms} ms).");
+            if build.stats.parsed == 0 {
+                println!("Nothing to rebuild: the saved files did not change ({ms} ms).");
+            } else {
+                println!("Nothing to reload: the edit changes nothing the site shows ({ms} ms).");
+            }
             return;
         }
         let what = describe(&build);
