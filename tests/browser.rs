@@ -578,6 +578,17 @@ fn the_site_works_in_a_real_browser() {
                 "{name} page splits row labels mid-word on a phone (see {})",
                 shot.display()
             );
+            // Stacked previous / next cards are one column, not a narrow card
+            // pushed to the right under a wide one.
+            let pager = page.eval(
+                "[...document.querySelectorAll('nav.pager a')].map(a => Math.round(a.getBoundingClientRect().width))",
+            );
+            let widths: Vec<i64> = serde_json::from_value(pager).unwrap_or_default();
+            assert!(
+                widths.windows(2).all(|w| w[0] == w[1]),
+                "{name} page's pager cards differ in width on a phone: {widths:?} (see {})",
+                shot.display()
+            );
         }
     }
     page.open(BASE);
