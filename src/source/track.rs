@@ -279,7 +279,9 @@ fn track_from(src: &Src) -> ParsedTrack {
             }
         }
     };
-    let sp = |loc: &serde_saphyr::Location| yaml::span_of(path, text, split.yaml.start, loc);
+    let sp = |loc: &serde_saphyr::Location| {
+        yaml::span_indexed(&src.lines, path, text, split.yaml.start, loc)
+    };
     let spanned = |v: &YSpanned<String>| Spanned {
         value: v.value.clone(),
         span: sp(&v.referenced),

@@ -53,12 +53,31 @@ pub fn span_of(
     offset: usize,
     loc: &serde_saphyr::Location,
 ) -> Span {
+    let (start, end) = byte_range(file_text, offset, loc);
+    Span::from_offsets(path, file_text, start, end)
+}
+
+/// [`span_of`] through the file's line index: for the many values of one front
+/// matter (a scan from the start of the file per value was quadratic in its length).
+pub fn span_indexed(
+    lines: &crate::model::LineIndex,
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    loc: &serde_saphyr::Location,
+) -> Span {
+    let (start, end) = byte_range(file_text, offset, loc);
+    lines.span(path, file_text, start, end)
+}
+
+/// The byte range of `loc` in `file_text`, for YAML starting at `offset`.
+fn byte_range(file_text: &str, offset: usize, loc: &serde_saphyr::Location) -> (usize, usize) {
     let start = match loc.span().byte_offset() {
         Some(b) => offset + b as usize,
         None => line_col_to_offset(file_text, offset, loc.line(), loc.column()),
     };
     let len = loc.span().byte_len().unwrap_or(0) as usize;
-    Span::from_offsets(path, file_text, start, start + len)
+    (start, start + len)
 }
 
 fn line_col_to_offset(text: &str, offset: usize, line: u64, col: u64) -> usize {
