@@ -240,7 +240,7 @@
   }
 
   // The plain words of an HTML fragment, to match responsibilities on their text.
-  function words(html) {
+  function plainText(html) {
     var d = document.createElement("div");
     d.innerHTML = html;
     return d.textContent.replace(/\s+/g, " ").trim();
@@ -252,14 +252,14 @@
   function responsibilities(level, byKey) {
     var items = level.responsibilities.map(function (html) { return { html: html }; });
     var said = {};
-    items.forEach(function (it) { said[words(it.html)] = true; });
+    items.forEach(function (it) { said[plainText(it.html)] = true; });
     var seen = {};
     seen[level.key] = true;
     var p = level.inherits ? byKey[level.inherits] : null;
     while (p && !seen[p.key] && items.length < 200) {
       seen[p.key] = true;
       p.responsibilities.forEach(function (html, i) {
-        var text = words(html);
+        var text = plainText(html);
         if (said[text]) return;
         said[text] = true;
         items.push({ html: html, from: p, anchor: "responsibility-" + (i + 1) });
