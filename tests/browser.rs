@@ -567,6 +567,28 @@ fn the_site_works_in_a_real_browser() {
                 "{name} page scrolls sideways on a phone by {overflow} px (see {})",
                 shot.display()
             );
+            // Row labels ("Responsibilities", "Collaboration") are read down the
+            // sticky first column: a word split over two lines there is unreadable.
+            let split = page.eval(
+                "[...document.querySelectorAll('table tbody th')].flatMap(th => { const out = []; const w = document.createTreeWalker(th, NodeFilter.SHOW_TEXT); const r = document.createRange(); let n; while ((n = w.nextNode())) { for (const m of n.data.matchAll(/\\S+/g)) { r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length); if ([...r.getClientRects()].filter(x => x.width > 0).length > 1) out.push(m[0]); } } return out; })",
+            );
+            assert_eq!(
+                split,
+                serde_json::json!([]),
+                "{name} page splits row labels mid-word on a phone (see {})",
+                shot.display()
+            );
+            // Stacked previous / next cards are one column, not a narrow card
+            // pushed to the right under a wide one.
+            let pager = page.eval(
+                "[...document.querySelectorAll('nav.pager a')].map(a => Math.round(a.getBoundingClientRect().width))",
+            );
+            let widths: Vec<i64> = serde_json::from_value(pager).unwrap_or_default();
+            assert!(
+                widths.windows(2).all(|w| w[0] == w[1]),
+                "{name} page's pager cards differ in width on a phone: {widths:?} (see {})",
+                shot.display()
+            );
         }
     }
     page.open(BASE);

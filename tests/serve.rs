@@ -346,6 +346,12 @@ fn tracks_added_and_removed_and_ladder_yaml_edits_are_seen() {
             server.port
         )));
     assert_eq!(server.get("/").header("location"), Some("/eng/"));
+    // A page still open at the old address reloads there: it is sent to the same
+    // page at the new address, not to a 404.
+    let old = server.get("/careers/ladder/technical/");
+    assert_eq!(old.status, 307, "{old:?}");
+    assert_eq!(old.header("location"), Some("/eng/technical/"));
+    assert_eq!(server.get("/careers/other/").status, 404);
 }
 
 #[test]

@@ -692,10 +692,67 @@ fn long_inherits_chains_are_summarised_not_repeated() {
         "no repetition down the chain"
     );
     assert!(
-        track.contains("Also holds the 117 responsibilities of"),
+        track.contains("Also holds 117 responsibilities through"),
         "the inherited count is stated"
     );
     site.check_links("/");
+}
+
+#[test]
+fn a_responsibility_restated_down_a_chain_is_listed_once() {
+    // `b` restates one line of `a` and `c` restates one of `b`; the lint warns, and
+    // the pages list each line once, where it is stated nearest to the level.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    std::fs::write(
+        dir.path().join("content/t.md"),
+        "---\ntitle: T\nlevels:\n  - {title: A, code: A1, band: 1}\n  \
+         - {title: B, code: B1, band: 2, inherits: a}\n  \
+         - {title: C, code: C1, band: 3, inherits: b}\n---\n\n\
+         ## A\n\n**Responsibilities:**\n\n- Fix own bugs\n- Write tests\n\n\
+         ## B\n\n**Responsibilities:**\n\n- Run the on-call\n- Fix own bugs\n\n\
+         ## C\n\n**Responsibilities:**\n\n- Write tests\n- Plan the quarter\n",
+    )
+    .unwrap();
+    let out = build_project(dir.path(), &[]);
+    let site = Site::read(out.path());
+
+    let c = site.page("t/c/index.html");
+    let listed = section(&c, "responsibilities");
+    for line in [
+        "Fix own bugs",
+        "Write tests",
+        "Run the on-call",
+        "Plan the quarter",
+    ] {
+        assert_eq!(
+            listed.matches(&format!("{line}<")).count()
+                + listed.matches(&format!("{line} <")).count(),
+            1,
+            "{line} is listed once on C: {listed}"
+        );
+    }
+    // C's own "Write tests" is not shown again as inherited from A; "Fix own bugs"
+    // is credited to B, the nearest level that states it.
+    assert!(
+        listed.contains("Fix own bugs <a class=\"origin\" href=\"/t/b/#responsibility-2\""),
+        "{listed}"
+    );
+    assert!(!listed.contains("/t/a/#responsibility-2"), "{listed}");
+    assert_eq!(
+        listed.matches("<li class=\"inherited\"").count(),
+        2,
+        "{listed}"
+    );
+    assert!(
+        listed.contains("2 responsibilities are inherited through"),
+        "{listed}"
+    );
+    let track = site.page("t/index.html");
+    assert!(
+        track.contains("Also holds 2 responsibilities through"),
+        "the count on the track page matches the list"
+    );
 }
 
 #[test]

@@ -265,8 +265,18 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
         match s {
             Segment::Same(range) => push_text(&mut out, new_tokens.text(new, range)),
             Segment::Changed(removed, added) => {
-                push_tagged(&mut out, "del", old_tokens.text(old, removed));
-                push_tagged(&mut out, "ins", new_tokens.text(new, added));
+                let (gone, came) = (old_tokens.text(old, removed), new_tokens.text(new, added));
+                push_tagged(&mut out, "del", gone);
+                // "the team" replaced by "grows" must not read "teamgrows", on screen
+                // or to a screen reader: a space between, unless one is there.
+                if !gone.trim().is_empty()
+                    && !came.trim().is_empty()
+                    && !gone.ends_with(char::is_whitespace)
+                    && !came.starts_with(char::is_whitespace)
+                {
+                    out.push(' ');
+                }
+                push_tagged(&mut out, "ins", came);
             }
         }
     }
@@ -464,7 +474,7 @@ mod tests {
     #[test]
     fn word_diff_marks_changed_words_only() {
         let html = word_diff_html("Leads a small team", "Leads a large team");
-        assert_eq!(html, "Leads a <del>small</del><ins>large</ins> team");
+        assert_eq!(html, "Leads a <del>small</del> <ins>large</ins> team");
     }
 
     #[test]
@@ -478,11 +488,44 @@ mod tests {
     }
 
     #[test]
+    fn a_replaced_run_and_its_replacement_read_as_separate_words() {
+        for (old, new) in [
+            ("Grows the team.", "Grows first-time managers."),
+            (
+                "Designs the group's teams, and more",
+                "Designs the organisation, and more",
+            ),
+            (
+                "• weekly one-to-ones\n• hiring for the team",
+                "grows first-time managers.",
+            ),
+            (
+                "the team ships what it commits to",
+                "several teams' roadmaps fit together",
+            ),
+        ] {
+            let html = word_diff_html(old, new);
+            assert!(!html.contains("</del><ins>"), "{html}");
+            let mut text = String::new();
+            let mut in_tag = false;
+            for ch in html.replace("<br>", " ").chars() {
+                match ch {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            assert!(!text.contains("  "), "one space, not two: {html}");
+        }
+    }
+
+    #[test]
     fn separate_small_edits_stay_separate() {
         let html = word_diff_html("alpha beta gamma delta", "omega beta kappa delta");
         assert_eq!(
             html,
-            "<del>alpha</del><ins>omega</ins> beta <del>gamma</del><ins>kappa</ins> delta"
+            "<del>alpha</del> <ins>omega</ins> beta <del>gamma</del> <ins>kappa</ins> delta"
         );
     }
 

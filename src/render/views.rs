@@ -9,14 +9,14 @@
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use super::delta::escape;
 use super::markdown::MarkdownRenderer;
 use super::urls::Urls;
-use crate::model::{Ladder, Level, LevelRef, Track};
+use crate::model::{Inherited, Ladder, Level, LevelRef, Track};
 
 /// How many band peers a level page lists before linking to the band page.
 pub const PEER_LIMIT: usize = 12;
@@ -290,7 +290,12 @@ impl<'a> Views<'a> {
             })
             .collect();
         let mut links: HashMap<LevelRef, LevelLink<'_>> = HashMap::new();
-        for inh in level.inherited.iter().take(inherited_limit) {
+        let mut held = 0;
+        for inh in distinct_inherited(self.ladder, level) {
+            held += 1;
+            if held > inherited_limit {
+                continue;
+            }
             let Some(origin) = self.level(inh.from).responsibilities.get(inh.index) else {
                 continue;
             };
@@ -305,7 +310,7 @@ impl<'a> Views<'a> {
                 inherited_from: Some(from),
             });
         }
-        let hidden = level.inherited.len().saturating_sub(inherited_limit);
+        let hidden = held.saturating_sub(inherited_limit);
         (items, hidden)
     }
 
@@ -431,8 +436,32 @@ fn level_view<'a>(
         competencies,
         responsibilities,
         inherits: level.inherits_ref.map(|i| level_link(ladder, urls, i)),
-        inherited_count: level.inherited.len(),
+        inherited_count: distinct_inherited(ladder, level).count(),
     }
+}
+
+/// The responsibilities `level` holds through `inherits` as its pages list them:
+/// nearest ancestor first, each text once, and none that repeats one of the level's
+/// own. A chain where a level restates what it already inherits (the
+/// redundant-responsibility lint warns about it) would otherwise list the same line
+/// twice, and the "What changes" view, which matches on text, would disagree with
+/// the list above it.
+pub fn distinct_inherited<'m>(
+    ladder: &'m Ladder,
+    level: &'m Level,
+) -> impl Iterator<Item = &'m Inherited> + 'm {
+    let mut seen: HashSet<&'m str> = level
+        .responsibilities
+        .iter()
+        .map(|r| r.body.text.as_str())
+        .collect();
+    level.inherited.iter().filter(move |i| {
+        ladder
+            .level(i.from)
+            .responsibilities
+            .get(i.index)
+            .is_some_and(|r| seen.insert(r.body.text.as_str()))
+    })
 }
 
 /// A level's own responsibilities as one HTML list, followed by a line that says how
@@ -452,7 +481,7 @@ pub fn own_responsibilities_html(level: &LevelView<'_>) -> String {
         if n > 0 {
             let _ = write!(
                 out,
-                "<p class=\"inherits-note\">Also holds the {n} responsibilit{} of <a href=\"{}#responsibilities\">{} ({})</a>.</p>",
+                "<p class=\"inherits-note\">Also holds {n} responsibilit{} through <a href=\"{}#responsibilities\">{} ({})</a>.</p>",
                 if n == 1 { "y" } else { "ies" },
                 escape(&from.url),
                 escape(from.title),

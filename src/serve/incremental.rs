@@ -100,7 +100,8 @@ pub struct Build {
     /// The new site; `None` when the build failed (see `diagnostics` and `failure`)
     /// or found nothing to do (`unchanged`).
     pub site: Option<SiteFiles>,
-    /// Nothing the site depends on changed (a save without edits, a temporary file):
+    /// Nothing the site shows changed (a save without edits, a temporary file, an edit
+    /// that leaves the model and its diagnostics as they were):
     /// the served site stays as it is.
     pub unchanged: bool,
     /// Diagnostics of the build, severities applied, sorted (errors make it fail).
@@ -159,6 +160,8 @@ pub struct Session<B: SiteBuilder> {
     previous: Option<Previous>,
     /// Whether the last build produced a site (so an empty change needs no render).
     last_ok: bool,
+    /// The diagnostics of the last build that produced a site.
+    last_diagnostics: Vec<Diagnostic>,
     built: bool,
     /// Content files parsed since the session started.
     parses: usize,
@@ -178,6 +181,7 @@ impl<B: SiteBuilder> Session<B> {
             theme: None,
             previous: None,
             last_ok: false,
+            last_diagnostics: Vec::new(),
             built: false,
             parses: 0,
         }
@@ -272,6 +276,28 @@ impl<B: SiteBuilder> Session<B> {
         if matches!(&self.theme, Some(Err(d)) if !diagnostic::has_errors(d)) {
             failure = Some("the theme could not be loaded".into());
         }
+        // An edit that leaves the model as it was (a blank line at the end of a file)
+        // with the same diagnostics and theme gives the same site, byte for byte:
+        // keep serving it rather than reload every open page for nothing.
+        if self.last_ok
+            && !theme_changed
+            && failure.is_none()
+            && diagnostics == self.last_diagnostics
+            && self
+                .previous
+                .as_ref()
+                .is_some_and(|p| same_model(&p.ladder, &project.ladder))
+        {
+            stats.duration = started.elapsed();
+            return Build {
+                site: None,
+                unchanged: true,
+                diagnostics: Vec::new(),
+                failure: None,
+                sources: Sources::default(),
+                stats,
+            };
+        }
         let mut site = None;
         if failure.is_none() && !diagnostic::has_errors(&diagnostics) {
             if let Some(Ok(theme)) = &self.theme {
@@ -304,6 +330,9 @@ impl<B: SiteBuilder> Session<B> {
             }
         }
         self.last_ok = site.is_some();
+        if self.last_ok {
+            self.last_diagnostics = diagnostics.clone();
+        }
         stats.duration = started.elapsed();
         Build {
             site,
@@ -508,6 +537,18 @@ fn is_content_markdown(rel: &str) -> bool {
         && !name.ends_with('~')
 }
 
+/// Whether two models are equal in everything the site is rendered from. The
+/// pattern names every field, so that a field added to the model is not forgotten.
+fn same_model(a: &Ladder, b: &Ladder) -> bool {
+    let Ladder {
+        config,
+        home,
+        tracks,
+        bands,
+    } = a;
+    *config == b.config && *home == b.home && *tracks == b.tracks && *bands == b.bands
+}
+
 /// The path part of a base URL, always starting and ending with `/`:
 /// `https://example.com/careers/ladder/` → `/careers/ladder/`.
 pub fn base_path(base_url: &str) -> String {
@@ -635,6 +676,43 @@ mod tests {
         assert!(!b.stats.rendered);
         assert!(b.unchanged && !b.failed());
         assert_eq!(fake.renders.get(), 1);
+    }
+
+    #[test]
+    fn an_edit_that_leaves_the_model_as_it_was_is_not_published() {
+        let dir = project();
+        let fake = Fake::default();
+        let mut s = Session::new(dir.path(), &fake);
+        s.build_all();
+        // Blank lines at the end: new bytes, parsed again, the same model.
+        let alpha = dir.path().join("content/alpha.md");
+        fs::write(&alpha, format!("{}\n\n", track("Alpha"))).unwrap();
+        let b = s.rebuild(&changed(std::slice::from_ref(&alpha)));
+        assert_eq!(b.stats.parsed, 1);
+        assert!(b.unchanged && !b.failed(), "the served site stays: {b:?}");
+        assert_eq!(fake.renders.get(), 1, "nothing was rendered");
+        // A real edit after it is published as usual.
+        fs::write(&alpha, track("Alpha Prime")).unwrap();
+        let b = s.rebuild(&changed(&[alpha]));
+        assert!(!b.unchanged);
+        assert_eq!(page(&b, "alpha/index.html"), "Alpha Prime at /");
+    }
+
+    #[test]
+    fn a_broken_edit_undone_is_published_to_take_the_overlay_down() {
+        let dir = project();
+        let fake = Fake::default();
+        let mut s = Session::new(dir.path(), &fake);
+        s.build_all();
+        let alpha = dir.path().join("content/alpha.md");
+        fs::write(&alpha, "---\ntitle: [\n---\n").unwrap();
+        assert!(s.rebuild(&changed(std::slice::from_ref(&alpha))).failed());
+        // Back to the last good text: the same model, but the open pages show an
+        // overlay that must go.
+        fs::write(&alpha, track("Alpha")).unwrap();
+        let b = s.rebuild(&changed(&[alpha]));
+        assert!(!b.unchanged && !b.failed(), "{b:?}");
+        assert_eq!(page(&b, "alpha/index.html"), "Alpha at /");
     }
 
     #[test]

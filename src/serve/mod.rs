@@ -316,7 +316,11 @@ impl Publisher {
     fn rebuilt(&mut self, build: Build, base: &str) {
         let ms = millis(build.stats.duration);
         if build.unchanged {
-            println!("Nothing to rebuild: the saved files did not change ({ms} ms).");
+            if build.stats.parsed == 0 {
+                println!("Nothing to rebuild: the saved files did not change ({ms} ms).");
+            } else {
+                println!("Nothing to reload: the edit changes nothing the site shows ({ms} ms).");
+            }
             return;
         }
         let what = describe(&build);
@@ -347,6 +351,11 @@ impl Publisher {
         let served = match build.site {
             Some(site) => Served {
                 token,
+                moved_from: if base != previous.base && previous.site.is_some() {
+                    Some(previous.base.clone())
+                } else {
+                    previous.moved_from.clone()
+                },
                 base,
                 site: Some(Arc::new(site)),
                 overlay: None,
@@ -360,6 +369,7 @@ impl Publisher {
                 } else {
                     base
                 },
+                moved_from: previous.moved_from.clone(),
                 site: previous.site.clone(),
                 overlay: Some(Arc::from(overlay::overlay_html(
                     &build.diagnostics,

@@ -39,6 +39,9 @@ pub struct Served {
     pub token: String,
     /// The site's base path, starting and ending with `/`.
     pub base: Arc<str>,
+    /// The base path served before ladder.yaml moved the site, if it did: pages open
+    /// there reload at their old address, which redirects to the new one.
+    pub moved_from: Option<Arc<str>>,
     /// The last good site; `None` until a build has succeeded.
     pub site: Option<Arc<SiteFiles>>,
     /// The overlay's HTML while the latest build has failed.

@@ -102,6 +102,21 @@ pub fn route(base: &str, raw_path: &str) -> Route {
     }
 }
 
+/// Where a path under the base the site was served at before ladder.yaml moved it
+/// (`old`) is now: the same path under `base`. `None` for any other path, and for
+/// the old base's events channel (its stream has already told the page to reload).
+pub fn moved(base: &str, old: Option<&str>, raw_path: &str) -> Option<String> {
+    let old = old.filter(|o| *o != base)?;
+    let rest = raw_path
+        .strip_prefix(old)
+        .or_else(|| (raw_path == old.trim_end_matches('/')).then_some(""))?;
+    if percent_decode(rest).is_some_and(|r| r == EVENTS_PATH) {
+        return None;
+    }
+    // Never `//host` (or `/\host`, which browsers read alike): that would leave the site.
+    Some(format!("{base}{}", rest.trim_start_matches(['/', '\\'])))
+}
+
 /// Percent-decodes a URL path; `None` when an escape is malformed or the result is
 /// not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
@@ -169,10 +184,15 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
             }
             not_found(base, &served, site)
         }
-        Route::NotFound => match &served.site {
-            Some(site) => not_found(base, &served, site),
-            None => no_site(base, &served),
-        },
+        Route::NotFound => {
+            if let Some(to) = moved(base, served.moved_from.as_deref(), req.uri().path()) {
+                return redirect(&to);
+            }
+            match &served.site {
+                Some(site) => not_found(base, &served, site),
+                None => no_site(base, &served),
+            }
+        }
     }
 }
 
@@ -288,6 +308,42 @@ mod tests {
         Route::File {
             key: key.into(),
             folder: None,
+        }
+    }
+
+    #[test]
+    fn pages_open_at_an_old_base_path_redirect_to_the_new_one() {
+        let (new, old) = ("/eng/", Some("/careers/ladder/"));
+        let to = |p: &str| moved(new, old, p);
+        assert_eq!(
+            to("/careers/ladder/technical/"),
+            Some("/eng/technical/".into())
+        );
+        assert_eq!(to("/careers/ladder/"), Some("/eng/".into()));
+        assert_eq!(to("/careers/ladder"), Some("/eng/".into()));
+        assert_eq!(to("/careers/other/"), None);
+        assert_eq!(to("/careers/ladder/__ladder/events"), None);
+        assert_eq!(moved(new, None, "/careers/ladder/x/"), None);
+        assert_eq!(moved(new, Some(new), "/eng/x/"), None);
+        // From a root site into a sub-path, and back.
+        assert_eq!(
+            moved("/eng/", Some("/"), "/technical/"),
+            Some("/eng/technical/".into())
+        );
+        assert_eq!(
+            moved("/", Some("/careers/ladder/"), "/careers/ladder/technical/"),
+            Some("/technical/".into())
+        );
+        // Never a protocol-relative address that leaves the server.
+        for evil in [
+            "/careers/ladder//evil.example/",
+            "/careers/ladder/\\evil.example/",
+        ] {
+            assert_eq!(
+                moved("/", old, evil),
+                Some("/evil.example/".into()),
+                "{evil}"
+            );
         }
     }
 

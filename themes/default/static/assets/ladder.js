@@ -239,16 +239,29 @@
     });
   }
 
+  // The plain words of an HTML fragment, to match responsibilities on their text.
+  function plainText(html) {
+    var d = document.createElement("div");
+    d.innerHTML = html;
+    return d.textContent.replace(/\s+/g, " ").trim();
+  }
+
   // A level's own responsibilities, then the ones it inherits (walking `inherits`,
-  // nearest ancestor first, as the level page lists them), as one HTML list.
+  // nearest ancestor first, as the level page lists them: each text once), as one
+  // HTML list.
   function responsibilities(level, byKey) {
     var items = level.responsibilities.map(function (html) { return { html: html }; });
+    var said = {};
+    items.forEach(function (it) { said[plainText(it.html)] = true; });
     var seen = {};
     seen[level.key] = true;
     var p = level.inherits ? byKey[level.inherits] : null;
     while (p && !seen[p.key] && items.length < 200) {
       seen[p.key] = true;
       p.responsibilities.forEach(function (html, i) {
+        var text = plainText(html);
+        if (said[text]) return;
+        said[text] = true;
         items.push({ html: html, from: p, anchor: "responsibility-" + (i + 1) });
       });
       p = p.inherits ? byKey[p.inherits] : null;
