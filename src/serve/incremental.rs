@@ -114,6 +114,15 @@ pub struct Build {
 }
 
 impl Build {
+    /// A build that found nothing the site shows to have changed.
+    fn unchanged(stats: BuildStats) -> Build {
+        Build {
+            unchanged: true,
+            stats,
+            ..Build::default()
+        }
+    }
+
     pub fn failed(&self) -> bool {
         self.site.is_none() && !self.unchanged
     }
@@ -248,14 +257,7 @@ impl<B: SiteBuilder> Session<B> {
         {
             // Saved without a change (or only a temporary file moved): nothing to do.
             stats.duration = started.elapsed();
-            return Build {
-                site: None,
-                unchanged: true,
-                diagnostics: Vec::new(),
-                failure: None,
-                sources: Sources::default(),
-                stats,
-            };
+            return Build::unchanged(stats);
         }
         self.built = true;
 
@@ -289,14 +291,7 @@ impl<B: SiteBuilder> Session<B> {
                 .is_some_and(|p| same_model(&p.ladder, &project.ladder))
         {
             stats.duration = started.elapsed();
-            return Build {
-                site: None,
-                unchanged: true,
-                diagnostics: Vec::new(),
-                failure: None,
-                sources: Sources::default(),
-                stats,
-            };
+            return Build::unchanged(stats);
         }
         let mut site = None;
         if failure.is_none() && !diagnostic::has_errors(&diagnostics) {
