@@ -533,6 +533,40 @@ fn a_project_without_content() {
 }
 
 #[test]
+fn a_content_folder_without_track_files() {
+    // It would pass check and publish a site of empty tables. A page saved as
+    // .markdown is not a track file, so this is the same project.
+    let p = project(
+        Some(b"title: X\n"),
+        &[("technical.markdown", BODY.as_bytes())],
+    );
+    assert_reports(
+        &check(p.path()),
+        "io",
+        "ladder.yaml:1:1",
+        "content/ holds no track files",
+    );
+    std::fs::remove_file(p.path().join("ladder.yaml")).expect("remove");
+    assert_reports(
+        &check(p.path()),
+        "io",
+        "content/:1:1",
+        "content/ holds no track files",
+    );
+    // One track file is enough.
+    std::fs::write(
+        p.path().join("content/a.md"),
+        track(
+            "title: A\nlevels:\n  - title: One\n    code: A1\n    band: 1\n",
+            "## One\n\nText.\n",
+        ),
+    )
+    .expect("write");
+    let r = check(p.path());
+    assert!(!r.stderr.contains("holds no track files"), "{}", r.stderr);
+}
+
+#[test]
 fn an_empty_level_list() {
     let p = project(None, &[("a.md", &track("title: A\nlevels: []\n", BODY))]);
     assert_reports(
