@@ -355,3 +355,37 @@ fn headings_match_titles_whatever_their_spacing_and_case() {
         [(8, Some("Manager 4 / IC 5")), (12, Some("Manager 6"))]
     );
 }
+
+/// A heading may carry more than one note ("(Manager 4) (IC 5)"), and a title may
+/// itself end in parentheses: notes are taken off one at a time until the title matches.
+#[test]
+fn headings_with_several_notes_and_titles_with_parentheses() {
+    const PAGE: &str = "---\ntitle: M\nlevels:\n  - {title: Engineer (Platform), id: platform, code: P3, band: 3}\n  - {title: Team Lead, code: M4, band: 4}\n---\n\n## Engineer (Platform) (IC 3)\n\nBuilds the platform.\n\n## Team Lead (Manager 4) (IC 5)\n\nLeads.\n";
+    let project = load_files(&InputFiles {
+        config: None,
+        content: vec![InputFile {
+            path: Arc::from("content/m.md"),
+            bytes: Arc::from(PAGE.as_bytes()),
+        }],
+        diagnostics: vec![],
+    });
+    let lints = ladder::check::check_project(&project, true);
+    assert!(lints.is_empty(), "{lints:#?}");
+    let track = &project.ladder.tracks[0];
+    assert!(track.prose.is_empty(), "{:#?}", track.prose);
+    let sections: Vec<(&str, Option<&str>, &str)> = track
+        .levels
+        .iter()
+        .map(|l| {
+            let s = l.section.as_ref().expect("every level has its section");
+            (s.heading.as_str(), s.note.as_deref(), l.summary.text.as_str())
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("Engineer (Platform)", Some("IC 3"), "Builds the platform."),
+            ("Team Lead", Some("Manager 4 · IC 5"), "Leads."),
+        ]
+    );
+}

@@ -693,7 +693,7 @@ fn section_body(
                     Some(id) => match by_id.get(id.as_str()) {
                         Some(&li) => {
                             let (head, note) = markdown::split_note(h);
-                            Some((li, head, note))
+                            Some((li, head, note.map(str::to_string)))
                         }
                         None => {
                             let mut d = Diagnostic::new(
@@ -713,14 +713,7 @@ fn section_body(
                             None
                         }
                     },
-                    None => {
-                        let (head, note) = markdown::split_note(h);
-                        if let Some(&li) = by_title.get(&title_key(h)) {
-                            Some((li, h.as_str(), None))
-                        } else {
-                            by_title.get(&title_key(head)).map(|&li| (li, head, note))
-                        }
-                    }
+                    None => match_title(h, |t| by_title.get(&title_key(t)).copied()),
                 };
                 match matched {
                     Some((li, head, note)) => {
@@ -752,7 +745,7 @@ fn section_body(
                             found[li] = Some(hspan.clone());
                             track.levels[li].section = Some(Section {
                                 heading: head.to_string(),
-                                note: note.map(str::to_string),
+                                note,
                                 span: hspan,
                             });
                             target = Target::Level(li);
@@ -908,4 +901,32 @@ fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link> {
         target: None,
         span: src.span(range.start, range.end),
     })
+}
+
+/// Matches an H2's text to a level title: the whole text, or the text without its
+/// trailing parenthetical notes, one at a time ("Lead (Manager 4) (IC 5)" tries
+/// "Lead (Manager 4)" then "Lead"), so a title that itself ends in parentheses still
+/// matches. Several notes are shown joined by " · ".
+fn match_title(
+    h: &str,
+    find: impl Fn(&str) -> Option<usize>,
+) -> Option<(usize, &str, Option<String>)> {
+    let mut head = h;
+    let mut notes: Vec<&str> = Vec::new();
+    loop {
+        if let Some(li) = find(head) {
+            let note = (!notes.is_empty()).then(|| {
+                notes.reverse();
+                notes.join(" · ")
+            });
+            return Some((li, head, note));
+        }
+        match markdown::split_note(head) {
+            (rest, Some(note)) => {
+                notes.push(note);
+                head = rest;
+            }
+            _ => return None,
+        }
+    }
 }
