@@ -163,6 +163,35 @@ fn wrong_types() {
     assert_reports(&check(p.path()), "front-matter", "content/a.md:2:", "");
 }
 
+/// serde stops at the first wrong value; the author must hear of all of them at once,
+/// each where it is, and once.
+#[test]
+fn every_wrong_type_of_a_track_in_one_run() {
+    let fm = "title: A\norder: first\ndimensions: Impact\nlevels:\n  - title: One\n    code: A1\n    band: five\n  - title: Two\n    code: [A2]\n    band: 2\n  - {title: Three, code: A3, band: six, inherits: {x: 1}}\n";
+    let p = project(None, &[("a.md", &track(fm, BODY))]);
+    let r = check(p.path());
+    for (place, message) in [
+        (
+            "content/a.md:3:8",
+            "expected an integer, not the string \"first\"",
+        ),
+        ("content/a.md:4:13", "expected a list"),
+        (
+            "content/a.md:8:11",
+            "expected an integer, not the string \"five\"",
+        ),
+        ("content/a.md:10:11", "expected a string"),
+        (
+            "content/a.md:12:36",
+            "expected an integer, not the string \"six\"",
+        ),
+        ("content/a.md:12:51", "expected a string"),
+    ] {
+        assert_reports(&r, "front-matter", place, message);
+    }
+    assert!(r.stderr.contains("6 errors emitted"), "{}", r.stderr);
+}
+
 #[test]
 fn band_written_as_a_quoted_string() {
     // serde would read `"5"` into an integer; the format says `band` is one.

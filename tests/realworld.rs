@@ -378,7 +378,11 @@ fn headings_with_several_notes_and_titles_with_parentheses() {
         .iter()
         .map(|l| {
             let s = l.section.as_ref().expect("every level has its section");
-            (s.heading.as_str(), s.note.as_deref(), l.summary.text.as_str())
+            (
+                s.heading.as_str(),
+                s.note.as_deref(),
+                l.summary.text.as_str(),
+            )
         })
         .collect();
     assert_eq!(

@@ -12,6 +12,7 @@
 //! `diff` feeds the same steps with files read from git instead of the disk
 //! ([`load_files`]). Lints over the assembled model live in `check`.
 
+mod lenient;
 mod markdown;
 mod track;
 pub mod yaml;

@@ -270,7 +270,13 @@ fn track_from(src: &Src) -> ParsedTrack {
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
             Err(d) => {
-                diagnostics.push(d);
+                // serde stopped at the first wrong value: look for the others.
+                let all = super::lenient::type_errors(src, split.yaml.clone());
+                if all.is_empty() {
+                    diagnostics.push(d);
+                } else {
+                    diagnostics.extend(all);
+                }
                 return ParsedTrack {
                     track: None,
                     home: None,

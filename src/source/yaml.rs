@@ -27,8 +27,25 @@ pub fn from_str_in<T: DeserializeOwned>(
     offset: usize,
     end: usize,
 ) -> Result<T, Diagnostic> {
-    let yaml = &file_text[offset..end];
-    let options = serde_saphyr::options! {
+    serde_saphyr::from_str_with_options::<T>(&file_text[offset..end], options())
+        .map_err(|e| error_at(path, file_text, offset, &e))
+}
+
+/// Runs `f` on a deserializer of `file_text[offset..end]`, with the limits of
+/// [`from_str_in`]: for seeds and visitors that read a document piecemeal.
+pub fn with_deserializer_in<'de, R>(
+    path: &Arc<str>,
+    file_text: &'de str,
+    offset: usize,
+    end: usize,
+    f: impl for<'e> FnOnce(serde_saphyr::Deserializer<'de, 'e>) -> Result<R, serde_saphyr::Error>,
+) -> Result<R, Diagnostic> {
+    serde_saphyr::with_deserializer_from_str_with_options(&file_text[offset..end], options(), f)
+        .map_err(|e| error_at(path, file_text, offset, &e))
+}
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         with_snippet: false,
         budget: serde_saphyr::budget! {
             max_depth: 64,
@@ -36,14 +53,20 @@ pub fn from_str_in<T: DeserializeOwned>(
             max_aliases: 1_000,
             max_anchors: 1_000,
         },
+    }
+}
+
+fn error_at(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    e: &serde_saphyr::Error,
+) -> Diagnostic {
+    let span = match e.location() {
+        Some(loc) => span_of(path, file_text, offset, &loc),
+        None => Span::from_offsets(path, file_text, offset, offset),
     };
-    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| {
-        let span = match e.location() {
-            Some(loc) => span_of(path, file_text, offset, &loc),
-            None => Span::from_offsets(path, file_text, offset, offset),
-        };
-        error_diagnostic(span, &e.to_string())
-    })
+    error_diagnostic(span, &e.to_string())
 }
 
 /// Converts a serde-saphyr location inside YAML that starts at `offset` of `file_text`.

@@ -1,0 +1,239 @@
+//! Every wrongly typed value of a track's front matter in one run.
+//!
+//! serde stops at the first value of the wrong type, so a file with `order: first` and
+//! `band: five` in three levels used to report `order` only, and the author found the
+//! rest one fix at a time. When the front matter does not deserialize, each key is read
+//! on its own ([`Pick`]), and each level key level by level, skipping the levels
+//! already found wrong ([`EachLevel`]), so that one bad value hides no other.
+//!
+//! This runs only on the failure path: a clean file is parsed once, as before.
+
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Range;
+
+use super::track::Src;
+use super::yaml;
+use crate::diagnostic::Diagnostic;
+
+/// At most this many wrongly typed values are reported per file: past that the author
+/// has a systematic mistake to fix, and each more costs a parse of the front matter.
+const MAX_REPORTED: usize = 100;
+
+/// The type errors of the front matter in `yaml` (a byte range of the file), each
+/// once, in source order. Empty when none is found (the caller keeps its own error).
+pub(crate) fn type_errors(src: &Src, yaml: Range<usize>) -> Vec<Diagnostic> {
+    // Not YAML (or over the parser's limits): there are no values to look at, and the
+    // caller's error says why.
+    if yaml::from_str_in::<IgnoredAny>(src.path, src.text, yaml.start, yaml.end).is_err() {
+        return Vec::new();
+    }
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let parse =
+        |f: &dyn Fn(serde_saphyr::Deserializer<'_, '_>) -> Result<(), serde_saphyr::Error>| {
+            yaml::with_deserializer_in(src.path, src.text, yaml.start, yaml.end, f)
+        };
+
+    macro_rules! top {
+        ($key:literal: $ty:ty) => {
+            if let Err(d) = parse(&|y| pick::<$ty>(y, $key).map(drop)) {
+                found.push(d);
+            }
+        };
+    }
+    top!("title": String);
+    top!("id": String);
+    top!("summary": String);
+    top!("order": yaml::Int);
+    top!("dimensions": Vec<String>);
+
+    // Where each level starts, to tell which level an error is in.
+    let starts = match level_starts(src, yaml.clone()) {
+        Ok(starts) => starts,
+        Err(d) => {
+            found.push(d);
+            Vec::new()
+        }
+    };
+    if !starts.is_empty() {
+        for key in ["title", "id", "code", "inherits"] {
+            each_level::<String>(src, yaml.clone(), key, &starts, &mut found);
+        }
+        each_level::<yaml::Int>(src, yaml.clone(), "band", &starts, &mut found);
+    }
+
+    found.sort_by_key(|d| d.span.start);
+    found.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
+    found.truncate(MAX_REPORTED);
+    found
+}
+
+/// The byte offset at which each level entry of `levels:` starts.
+fn level_starts(src: &Src, yaml: Range<usize>) -> Result<Vec<usize>, Diagnostic> {
+    let levels = yaml::with_deserializer_in(src.path, src.text, yaml.start, yaml.end, |y| {
+        pick::<Vec<serde_saphyr::Spanned<IgnoredAny>>>(y, "levels")
+    })?;
+    Ok(levels
+        .into_iter()
+        .flatten()
+        .map(|l| yaml::span_of(src.path, src.text, yaml.start, &l.referenced).start)
+        .collect())
+}
+
+/// Reads `key` of every level as a `T`; each level whose value is wrong is reported
+/// and skipped in the next pass, until a pass goes through.
+fn each_level<T: DeserializeOwned>(
+    src: &Src,
+    yaml: Range<usize>,
+    key: &'static str,
+    starts: &[usize],
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut skip: BTreeSet<usize> = BTreeSet::new();
+    while found.len() < MAX_REPORTED {
+        let result = yaml::with_deserializer_in(src.path, src.text, yaml.start, yaml.end, |y| {
+            let seed = Pick {
+                key: "levels",
+                seed: EachLevel::<T> {
+                    key,
+                    skip: &skip,
+                    _t: PhantomData,
+                },
+            };
+            seed.deserialize(y).map(drop)
+        });
+        let Err(d) = result else { break };
+        // The level the error is in: the last one starting at or before it.
+        let level = starts
+            .partition_point(|&s| s <= d.span.start)
+            .checked_sub(1);
+        found.push(d);
+        match level {
+            Some(i) if skip.insert(i) => {}
+            // Not inside a level, or in one already skipped: nothing more to learn.
+            _ => break,
+        }
+    }
+}
+
+/// The value of `key` of the mapping `y` as a `T` (`None` when absent).
+fn pick<'de, T: serde::Deserialize<'de>>(
+    y: serde_saphyr::Deserializer<'de, '_>,
+    key: &'static str,
+) -> Result<Option<T>, serde_saphyr::Error> {
+    Pick {
+        key,
+        seed: PhantomData::<T>,
+    }
+    .deserialize(y)
+}
+
+/// Deserializes a mapping, reading the value of `key` with `seed` and skipping the
+/// other values. Keys that are not strings are skipped too.
+struct Pick<S> {
+    key: &'static str,
+    seed: S,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Pick<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Pick<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut seed = Some(self.seed);
+        let mut value = None;
+        while let Some(k) = m.next_key::<KeyName>()? {
+            match (k.0.as_deref() == Some(self.key), seed.take()) {
+                (true, Some(s)) => value = Some(m.next_value_seed(s)?),
+                (_, s) => {
+                    seed = s;
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// A mapping key: its text when it is a string.
+struct KeyName(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for KeyName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyName, E> {
+                Ok(KeyName(Some(v.to_string())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The level list: `key` of each level read as a `T`, the levels in `skip` skipped.
+struct EachLevel<'a, T> {
+    key: &'static str,
+    skip: &'a BTreeSet<usize>,
+    _t: PhantomData<T>,
+}
+
+impl<'de, T: serde::Deserialize<'de>> DeserializeSeed<'de> for EachLevel<'_, T> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for EachLevel<'_, T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of levels")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            let more = if self.skip.contains(&i) {
+                s.next_element::<IgnoredAny>()?.is_some()
+            } else {
+                s.next_element_seed(Pick {
+                    key: self.key,
+                    seed: PhantomData::<T>,
+                })?
+                .is_some()
+            };
+            if !more {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+}
