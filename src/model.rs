@@ -356,10 +356,21 @@ impl Level {
 
 /// Folds a label or heading for matching: trims, lowercases, collapses whitespace.
 pub fn fold_label(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    // Word by word, straight into one string: the lints fold every label and
+    // responsibility of the ladder. Lowercasing each word alone gives what lowercasing
+    // the joined text gives (a final sigma is decided within its word).
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 /// A URL- and file-name-safe slug: lowercase ASCII letters, digits and `-`.
@@ -393,6 +404,28 @@ pub fn slugify(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_is_lowercasing_the_words_joined_by_one_space() {
+        let reference = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        for s in [
+            "  Technical   ABILITY ",
+            "Review\tcode\ndaily.",
+            "ΟΔΟΣ ΣΑΣ",
+            "ΣΑΣ\u{a0}ΟΔΟΣ",
+            "İstanbul Straße",
+            "",
+            "   ",
+        ] {
+            assert_eq!(fold_label(s), reference(s), "{s:?}");
+        }
+        assert_eq!(fold_label("ΟΔΟΣ"), "οδος");
+    }
 
     #[test]
     fn slugs_never_escape() {

@@ -10,103 +10,112 @@ use std::collections::HashSet;
 
 use crate::check::quoted_list;
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
-use crate::model::{fold_label, Ladder};
+use crate::model::{fold_label, Ladder, Track};
 
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     for track in &ladder.tracks {
-        if track.dimensions.is_empty() {
-            continue;
-        }
-        let declared: HashSet<String> = track
-            .dimensions
-            .iter()
-            .map(|d| fold_label(&d.value))
-            .collect();
-        for level in &track.levels {
-            let Some(section) = &level.section else {
-                continue;
-            };
-            let mut present: HashSet<&str> =
-                level.competencies.iter().map(|c| c.key.as_str()).collect();
-            if level.responsibilities_span.is_some() {
-                present.insert("responsibilities");
-            }
-            let mut missing: Vec<&str> = Vec::new();
-            let mut seen = HashSet::new();
-            for d in &track.dimensions {
-                let key = fold_label(&d.value);
-                if !present.contains(key.as_str()) && seen.insert(key) {
-                    missing.push(&d.value);
-                }
-            }
-            if !missing.is_empty() {
-                let (noun, label) = if missing.len() == 1 {
-                    (
-                        "dimension",
-                        format!("no `{}` label in this section", missing[0]),
-                    )
-                } else {
-                    (
-                        "dimensions",
-                        format!("{} labels missing here", missing.len()),
-                    )
-                };
-                let example = missing[0];
-                out.push(
-                    Diagnostic::new(
-                        Lint::MissingDimension,
-                        section.span.clone(),
-                        format!(
-                            "level `{}` lacks {noun} {}",
-                            level.title.value,
-                            quoted_list(&missing)
-                        ),
-                    )
-                    .with_label(label)
-                    .with_help(format!(
-                        "add a labelled block such as `**{example}:** ...` to this section, \
-                         or remove the label from the track's `dimensions`"
-                    )),
-                );
-            }
+        lint_track(track, out);
+    }
+}
 
-            for c in &level.competencies {
-                if declared.contains(&c.key) {
-                    continue;
-                }
-                let names = track.dimensions.iter().map(|d| d.value.as_str());
-                // Edit distance is quadratic in length: no guess for a long label.
-                let guess = (c.label.len() <= 200)
-                    .then(|| did_you_mean(&c.label, names))
-                    .flatten();
-                let help = match guess {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!(
-                        "add `{}` to `dimensions` in the front matter of {}, or use one of {}",
-                        c.label,
-                        track.span.file,
-                        quoted_list(
-                            &track
-                                .dimensions
-                                .iter()
-                                .map(|d| d.value.as_str())
-                                .collect::<Vec<_>>()
-                        )
-                    ),
-                };
-                out.push(
-                    Diagnostic::new(
-                        Lint::UnknownDimension,
-                        c.span.clone(),
-                        format!(
-                            "label `{}` is not one of the dimensions of track `{}`",
-                            c.label, track.id.value
-                        ),
-                    )
-                    .with_label("not in `dimensions`")
-                    .with_help(help),
-                );
+/// The dimension lints of one track: they read nothing outside it.
+pub fn lint_track(track: &Track, out: &mut Vec<Diagnostic>) {
+    if track.dimensions.is_empty() {
+        return;
+    }
+    let declared: HashSet<String> = track
+        .dimensions
+        .iter()
+        .map(|d| fold_label(&d.value))
+        .collect();
+    let dimension_keys: Vec<(String, &str)> = track
+        .dimensions
+        .iter()
+        .map(|d| (fold_label(&d.value), d.value.as_str()))
+        .collect();
+    for level in &track.levels {
+        let Some(section) = &level.section else {
+            continue;
+        };
+        let mut present: HashSet<&str> =
+            level.competencies.iter().map(|c| c.key.as_str()).collect();
+        if level.responsibilities_span.is_some() {
+            present.insert("responsibilities");
+        }
+        let mut missing: Vec<&str> = Vec::new();
+        let mut seen = HashSet::new();
+        for (key, name) in &dimension_keys {
+            if !present.contains(key.as_str()) && seen.insert(key) {
+                missing.push(name);
             }
+        }
+        if !missing.is_empty() {
+            let (noun, label) = if missing.len() == 1 {
+                (
+                    "dimension",
+                    format!("no `{}` label in this section", missing[0]),
+                )
+            } else {
+                (
+                    "dimensions",
+                    format!("{} labels missing here", missing.len()),
+                )
+            };
+            let example = missing[0];
+            out.push(
+                Diagnostic::new(
+                    Lint::MissingDimension,
+                    section.span.clone(),
+                    format!(
+                        "level `{}` lacks {noun} {}",
+                        level.title.value,
+                        quoted_list(&missing)
+                    ),
+                )
+                .with_label(label)
+                .with_help(format!(
+                    "add a labelled block such as `**{example}:** ...` to this section, \
+                     or remove the label from the track's `dimensions`"
+                )),
+            );
+        }
+
+        for c in &level.competencies {
+            if declared.contains(&c.key) {
+                continue;
+            }
+            let names = track.dimensions.iter().map(|d| d.value.as_str());
+            // Edit distance is quadratic in length: no guess for a long label.
+            let guess = (c.label.len() <= 200)
+                .then(|| did_you_mean(&c.label, names))
+                .flatten();
+            let help = match guess {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "add `{}` to `dimensions` in the front matter of {}, or use one of {}",
+                    c.label,
+                    track.span.file,
+                    quoted_list(
+                        &track
+                            .dimensions
+                            .iter()
+                            .map(|d| d.value.as_str())
+                            .collect::<Vec<_>>()
+                    )
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    Lint::UnknownDimension,
+                    c.span.clone(),
+                    format!(
+                        "label `{}` is not one of the dimensions of track `{}`",
+                        c.label, track.id.value
+                    ),
+                )
+                .with_label("not in `dimensions`")
+                .with_help(help),
+            );
         }
     }
 }

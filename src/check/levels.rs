@@ -10,72 +10,78 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Lint};
-use crate::model::{fold_label, Ladder, Responsibility, Span};
+use crate::model::{fold_label, Ladder, Responsibility, Span, Track};
 
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     for track in &ladder.tracks {
-        for level in &track.levels {
-            let Some(section) = &level.section else {
+        lint_track(ladder, track, out);
+    }
+}
+
+/// The level lints of one track. `redundant-responsibility` also reads the levels its
+/// levels inherit from, wherever they are.
+pub fn lint_track(ladder: &Ladder, track: &Track, out: &mut Vec<Diagnostic>) {
+    for level in &track.levels {
+        let Some(section) = &level.section else {
+            continue;
+        };
+        if level.summary.is_empty()
+            && level.competencies.is_empty()
+            && level.responsibilities.is_empty()
+        {
+            out.push(
+                Diagnostic::new(
+                    Lint::EmptyLevel,
+                    section.span.clone(),
+                    format!("level `{}` is empty", level.title.value),
+                )
+                .with_label("nothing under this heading")
+                .with_help(
+                    "write a summary, labelled competencies (`**Label:** ...`) or a \
+                     `**Responsibilities:**` list under this heading",
+                ),
+            );
+        }
+
+        if level.inherited.is_empty() || level.responsibilities.is_empty() {
+            continue;
+        }
+        // Nearest ancestor first, so the first entry per text is the closest source.
+        let mut inherited: HashMap<String, &crate::model::Inherited> = HashMap::new();
+        for i in &level.inherited {
+            let r = &ladder.level(i.from).responsibilities[i.index];
+            let key = fold_label(&r.body.text);
+            if !key.is_empty() {
+                inherited.entry(key).or_insert(i);
+            }
+        }
+        for own in &level.responsibilities {
+            let key = fold_label(&own.body.text);
+            let Some(i) = inherited.get(&key) else {
                 continue;
             };
-            if level.summary.is_empty()
-                && level.competencies.is_empty()
-                && level.responsibilities.is_empty()
-            {
-                out.push(
-                    Diagnostic::new(
-                        Lint::EmptyLevel,
-                        section.span.clone(),
-                        format!("level `{}` is empty", level.title.value),
-                    )
-                    .with_label("nothing under this heading")
-                    .with_help(
-                        "write a summary, labelled competencies (`**Label:** ...`) or a \
-                         `**Responsibilities:**` list under this heading",
+            let from = ladder.level(i.from);
+            let original = &from.responsibilities[i.index];
+            let via = level
+                .inherits
+                .as_ref()
+                .map_or_else(String::new, |v| format!(" through `inherits: {}`", v.value));
+            out.push(
+                Diagnostic::new(
+                    Lint::RedundantResponsibility,
+                    item_span(own),
+                    format!(
+                        "level `{}` already holds this responsibility from `{}`",
+                        level.title.value, from.title.value
                     ),
-                );
-            }
-
-            if level.inherited.is_empty() || level.responsibilities.is_empty() {
-                continue;
-            }
-            // Nearest ancestor first, so the first entry per text is the closest source.
-            let mut inherited: HashMap<String, &crate::model::Inherited> = HashMap::new();
-            for i in &level.inherited {
-                let r = &ladder.level(i.from).responsibilities[i.index];
-                let key = fold_label(&r.body.text);
-                if !key.is_empty() {
-                    inherited.entry(key).or_insert(i);
-                }
-            }
-            for own in &level.responsibilities {
-                let key = fold_label(&own.body.text);
-                let Some(i) = inherited.get(&key) else {
-                    continue;
-                };
-                let from = ladder.level(i.from);
-                let original = &from.responsibilities[i.index];
-                let via = level
-                    .inherits
-                    .as_ref()
-                    .map_or_else(String::new, |v| format!(" through `inherits: {}`", v.value));
-                out.push(
-                    Diagnostic::new(
-                        Lint::RedundantResponsibility,
-                        item_span(own),
-                        format!(
-                            "level `{}` already holds this responsibility from `{}`",
-                            level.title.value, from.title.value
-                        ),
-                    )
-                    .with_label("repeated word for word")
-                    .with_related(
-                        item_span(original),
-                        format!("stated by `{}` here", from.id.value),
-                    )
-                    .with_help(format!("remove it; `{}` inherits it{via}", level.id.value)),
-                );
-            }
+                )
+                .with_label("repeated word for word")
+                .with_related(
+                    item_span(original),
+                    format!("stated by `{}` here", from.id.value),
+                )
+                .with_help(format!("remove it; `{}` inherits it{via}", level.id.value)),
+            );
         }
     }
 }

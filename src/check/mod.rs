@@ -79,12 +79,30 @@ pub fn lint_ladder(ladder: &Ladder) -> Vec<Diagnostic> {
 
 /// [`lint_ladder`], knowing which track files failed to load.
 pub fn lint_ladder_with(ladder: &Ladder, unloaded: &Unloaded) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    ids::lint(ladder, &mut out);
-    bands::lint(ladder, &mut out);
-    references::lint(ladder, unloaded, &mut out);
-    dimensions::lint(ladder, &mut out);
-    levels::lint(ladder, &mut out);
+    use rayon::prelude::*;
+    // The lints of one track at a time run on every core; the ladder-wide ones beside.
+    let (mut out, per_track) = rayon::join(
+        || {
+            let mut out = Vec::new();
+            ids::lint(ladder, &mut out);
+            bands::lint(ladder, &mut out);
+            references::lint(ladder, unloaded, &mut out);
+            out
+        },
+        || {
+            ladder
+                .tracks
+                .par_iter()
+                .flat_map_iter(|track| {
+                    let mut out = Vec::new();
+                    dimensions::lint_track(track, &mut out);
+                    levels::lint_track(ladder, track, &mut out);
+                    out
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    out.extend(per_track);
     out
 }
 
