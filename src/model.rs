@@ -134,7 +134,7 @@ pub struct Ladder {
     pub config: Config,
     pub home: Home,
     /// Tracks sorted by `order`, then by file name.
-    pub tracks: Vec<Track>,
+    pub tracks: Vec<Arc<Track>>,
     /// Every band in use with its levels in track order: the parallel alignment of
     /// the tracks. Kept once per band (not per level) so that band peers cost
     /// O(levels), not O(levels²).

@@ -279,3 +279,102 @@ fn incremental_render_matches_full_render_edit_after_edit() {
         assert!(reused(&ninth, &eighth, path), "{path} was rendered again");
     }
 }
+
+/// `ladder serve`'s session keeps the tracks of its last build and hands the ones an
+/// edit did not touch to the next build as they are (their cross references resolved).
+/// Edits that change how *other* tracks' references resolve (a level id another track
+/// inherits from renamed, a track put first so every track index moves, a track
+/// removed) must still give the site a fresh load gives, file for file.
+#[test]
+fn a_serve_session_matches_a_fresh_build_when_references_move() {
+    use ladder::serve::incremental::{Changes, Renderer, Session};
+
+    let dir = project();
+    let root = dir.path();
+    let mut session = Session::new(root, Renderer);
+    let first = session.build_all();
+    assert!(first.site.is_some(), "{:#?}", first.diagnostics);
+
+    let rebuild_and_compare = |session: &mut Session<Renderer>, files: &[&str]| -> String {
+        let mut changes = Changes::default();
+        for file in files {
+            changes.content.insert(root.join("content").join(file));
+        }
+        let build = session.rebuild(&changes);
+        let site = build.site.unwrap_or_else(|| {
+            panic!(
+                "the rebuild after editing {files:?} gave no site: {:#?} {:?}",
+                build.diagnostics, build.failure
+            )
+        });
+        let project = ladder::source::load_project(root).unwrap();
+        let theme = Theme::load(root, &project.config).unwrap();
+        let full = render_site(&project.ladder, &Arc::new(theme)).unwrap();
+        let site = site.materialize().unwrap();
+        assert_same(&site, &full);
+        String::from_utf8(site.files["platform/platform-engineer/index.html"].to_vec()).unwrap()
+    };
+
+    // The technical level the platform track inherits from gets a new id; the
+    // platform track's file is untouched but its `inherits` must now name the new id.
+    edit(
+        root,
+        "technical.md",
+        "  - title: Staff Engineer\n",
+        "  - title: Staff Engineer\n    id: staff\n",
+    );
+    let mut changes = Changes::default();
+    changes.content.insert(root.join("content/technical.md"));
+    let broken = session.rebuild(&changes);
+    assert!(
+        broken.site.is_none(),
+        "a dangling inherits must fail the rebuild"
+    );
+    edit(
+        root,
+        "platform.md",
+        "inherits: technical/staff-engineer",
+        "inherits: technical/staff",
+    );
+    edit(
+        root,
+        "managing.md",
+        "technical.md#staff-engineer",
+        "technical.md#staff",
+    );
+    let html = rebuild_and_compare(&mut session, &["platform.md", "managing.md"]);
+    assert!(html.contains("technical/staff/"), "{html}");
+
+    // A responsibility added to that level reaches the platform page through the
+    // untouched platform track.
+    edit(
+        root,
+        "technical.md",
+        "- Plan the group's work with its engineering managers and product leaders.\n",
+        "- Plan the group's work with its engineering managers and product leaders.\n\
+         - Keep a written map of the group's systems and who owns each.\n",
+    );
+    let html = rebuild_and_compare(&mut session, &["technical.md"]);
+    assert!(html.contains("Keep a written map"));
+
+    // The platform track put first: every track's index in the ladder moves, so every
+    // cross reference of the untouched tracks resolves to new numbers.
+    edit(
+        root,
+        "platform.md",
+        "id: platform\n",
+        "id: platform\norder: 0\n",
+    );
+    let html = rebuild_and_compare(&mut session, &["platform.md"]);
+    assert!(html.contains("Keep a written map"));
+
+    // Reworded again: the inherited text follows once more with the new order.
+    edit(
+        root,
+        "technical.md",
+        "Keep a written map of the group's systems",
+        "Keep a current map of the group's systems",
+    );
+    let html = rebuild_and_compare(&mut session, &["technical.md"]);
+    assert!(html.contains("Keep a current map"));
+}

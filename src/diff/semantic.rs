@@ -12,6 +12,7 @@
 //! [`Report`]; writing it is `markdown` and `json`'s job.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::alignment::alignment_changes;
 use super::project::{lint_changes, settings_changes};
@@ -43,9 +44,9 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         &o.tracks,
         &n.tracks,
         &[
-            &|t: &Track| t.id.value.clone(),
-            &|t: &Track| t.path.clone(),
-            &|t: &Track| fold_label(&t.title.value),
+            &|t: &Arc<Track>| t.id.value.clone(),
+            &|t: &Arc<Track>| t.path.clone(),
+            &|t: &Arc<Track>| fold_label(&t.title.value),
         ],
     );
 

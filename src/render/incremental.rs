@@ -52,7 +52,8 @@ impl Stale {
         }
         let mut changed = Vec::with_capacity(new.tracks.len());
         for (a, b) in old.tracks.iter().zip(&new.tracks) {
-            if a == b {
+            // An untouched track is the same allocation in both (serve shares them).
+            if std::sync::Arc::ptr_eq(a, b) || a == b {
                 changed.push(false);
             } else if same_outline(a, b) {
                 changed.push(true);

@@ -21,7 +21,7 @@
 //! Rendering goes through the [`SiteBuilder`] trait so that unit tests can count theme
 //! loads and renders without the real renderer.
 
-use rayon::prelude::*;
+use crate::model::Track;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -148,6 +148,11 @@ struct Cached {
     bytes: Arc<[u8]>,
     text: Arc<str>,
     parsed: ParsedTrack,
+    /// The track as the last build's model holds it (cross references resolved);
+    /// `None` until a build has used this parse. `assemble` keeps it as it is when
+    /// its references still resolve the same way, so an untouched track is never
+    /// copied.
+    resolved: Option<Arc<Track>>,
 }
 
 /// The state kept between rebuilds. See the module documentation.
@@ -262,6 +267,14 @@ impl<B: SiteBuilder> Session<B> {
         self.built = true;
 
         let mut project = self.project();
+        for track in &project.ladder.tracks {
+            if let Some(cached) = self
+                .files
+                .get_mut(format!("content/{}", track.path).as_str())
+            {
+                cached.resolved = Some(track.clone());
+            }
+        }
         let mut diagnostics = crate::check::check_project(&project, false);
         if let Some(Err(theme_diagnostics)) = &self.theme {
             for d in theme_diagnostics {
@@ -355,14 +368,16 @@ impl<B: SiteBuilder> Session<B> {
                 home = h.clone();
             }
         }
-        // `assemble` resolves cross references in the tracks it is given, so it gets
-        // copies; copying 10,000 levels is worth both cores.
-        let tracks: Vec<_> = self
+        // The tracks of the last build, shared; a file parsed since gives a new one.
+        let tracks: Vec<Arc<Track>> = self
             .files
             .values()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .filter_map(|cached| cached.parsed.track.clone())
+            .filter_map(|cached| {
+                cached
+                    .resolved
+                    .clone()
+                    .or_else(|| cached.parsed.track.clone().map(Arc::new))
+            })
             .collect();
         let ladder = source::assemble(self.config.clone(), home, tracks);
         Project {
@@ -475,6 +490,7 @@ impl<B: SiteBuilder> Session<B> {
                 bytes: file.bytes,
                 text,
                 parsed,
+                resolved: None,
             },
         );
         true
@@ -541,7 +557,15 @@ fn same_model(a: &Ladder, b: &Ladder) -> bool {
         tracks,
         bands,
     } = a;
-    *config == b.config && *home == b.home && *tracks == b.tracks && *bands == b.bands
+    *config == b.config
+        && *home == b.home
+        && *bands == b.bands
+        && tracks.len() == b.tracks.len()
+        // An untouched track is the same allocation on both sides.
+        && tracks
+            .iter()
+            .zip(&b.tracks)
+            .all(|(x, y)| Arc::ptr_eq(x, y) || x == y)
 }
 
 /// The path part of a base URL, always starting and ending with `/`:

@@ -321,7 +321,7 @@ pub fn load_files(files: &InputFiles) -> Project {
         }
         diagnostics.extend(p.diagnostics);
         if let Some(t) = p.track {
-            tracks.push(t);
+            tracks.push(Arc::new(t));
         }
         if let Some(h) = p.home {
             home = h;
@@ -343,7 +343,11 @@ pub fn is_home(path: &str) -> bool {
 
 /// Orders tracks (by `order`, then file name) and resolves every cross reference into
 /// indices. Unresolvable references stay `None`; `check` reports them.
-pub fn assemble(config: Config, home: Home, mut tracks: Vec<Track>) -> Ladder {
+///
+/// Tracks come shared: one whose cross references resolve as they already are is
+/// kept as it is (the same allocation), so that `serve` can pass the tracks of its
+/// last build and copy only the ones an edit touched.
+pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladder {
     tracks.sort_by(|a, b| {
         (a.order.unwrap_or(i64::MAX), &a.path).cmp(&(b.order.unwrap_or(i64::MAX), &b.path))
     });
@@ -420,6 +424,19 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Track>) -> Ladder {
     }
 
     for (ti, t) in tracks.iter_mut().enumerate() {
+        let resolved = t
+            .levels
+            .iter()
+            .zip(&inherits_refs[ti])
+            .all(|(l, r)| l.inherits_ref == *r)
+            && t.links
+                .iter()
+                .zip(&link_targets[ti])
+                .all(|(link, target)| link.target == *target);
+        if resolved {
+            continue;
+        }
+        let t = Arc::make_mut(t);
         for (li, l) in t.levels.iter_mut().enumerate() {
             l.inherits_ref = inherits_refs[ti][li];
         }
@@ -457,7 +474,14 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Track>) -> Ladder {
         inherited_all.push(per_level);
     }
     for (t, per_level) in tracks.iter_mut().zip(inherited_all) {
-        for (l, inh) in t.levels.iter_mut().zip(per_level) {
+        if t.levels
+            .iter()
+            .zip(&per_level)
+            .all(|(l, inh)| l.inherited == *inh)
+        {
+            continue;
+        }
+        for (l, inh) in Arc::make_mut(t).levels.iter_mut().zip(per_level) {
             l.inherited = inh;
         }
     }
