@@ -301,6 +301,10 @@ fn a_serve_session_matches_a_fresh_build_when_references_move() {
             changes.content.insert(root.join("content").join(file));
         }
         let build = session.rebuild(&changes);
+        // The lints of untouched tracks are reused: they must say what a fresh check says.
+        let fresh =
+            ladder::check::check_project(&ladder::source::load_project(root).unwrap(), false);
+        assert_eq!(build.diagnostics, fresh, "after editing {files:?}");
         let site = build.site.unwrap_or_else(|| {
             panic!(
                 "the rebuild after editing {files:?} gave no site: {:#?} {:?}",
@@ -367,6 +371,38 @@ fn a_serve_session_matches_a_fresh_build_when_references_move() {
     );
     let html = rebuild_and_compare(&mut session, &["platform.md"]);
     assert!(html.contains("Keep a written map"));
+
+    // A line the platform level inherits is reworded into the platform level's own
+    // responsibility, by an edit of the technical track only (the platform track and
+    // its list of inherited lines stay as they were): the untouched platform track
+    // now has a warning...
+    edit(
+        root,
+        "technical.md",
+        "- Keep a written map of the group's systems and who owns each.\n",
+        "- Own the on-call rotation of the platform.\n",
+    );
+    rebuild_and_compare(&mut session, &["technical.md"]);
+    let warned = ladder::check::check_project(&ladder::source::load_project(root).unwrap(), false);
+    assert!(
+        warned
+            .iter()
+            .any(|d| d.lint.id() == "redundant-responsibility"
+                && &*d.span.file == "content/platform.md"),
+        "{warned:#?}"
+    );
+    // (the same files again: nothing to do)
+    let mut changes = Changes::default();
+    changes.content.insert(root.join("content/technical.md"));
+    assert!(session.rebuild(&changes).unchanged);
+    // ...and loses it when the line is reworded back.
+    edit(
+        root,
+        "technical.md",
+        "- Own the on-call rotation of the platform.\n",
+        "- Keep a written map of the group's systems and who owns each.\n",
+    );
+    rebuild_and_compare(&mut session, &["technical.md"]);
 
     // Reworded again: the inherited text follows once more with the new order.
     edit(

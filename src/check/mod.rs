@@ -19,10 +19,11 @@ pub mod ids;
 pub mod levels;
 pub mod references;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{slugify, Ladder};
+use crate::model::{slugify, Ladder, Track};
 use crate::source::is_home;
 use crate::Project;
 
@@ -79,7 +80,63 @@ pub fn lint_ladder(ladder: &Ladder) -> Vec<Diagnostic> {
 
 /// [`lint_ladder`], knowing which track files failed to load.
 pub fn lint_ladder_with(ladder: &Ladder, unloaded: &Unloaded) -> Vec<Diagnostic> {
+    lint_ladder_cached(ladder, unloaded, &mut TrackLints::default())
+}
+
+/// The results of the per-track lints of one build, for the next: `ladder serve`
+/// lints again only the tracks an edit touched (and those inheriting from them).
+#[derive(Debug, Default)]
+pub struct TrackLints {
+    /// By track file: the track as linted, the tracks its levels inherit from (their
+    /// text is compared), and what the lints said.
+    by_path: HashMap<String, TrackLintResult>,
+}
+
+#[derive(Debug)]
+struct TrackLintResult {
+    track: Arc<Track>,
+    inherits_from: Vec<Arc<Track>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl TrackLintResult {
+    /// Still true of `track` in `ladder`: the same track (the same allocation: serve
+    /// shares untouched tracks between builds) inheriting from the same tracks.
+    fn holds_for(&self, ladder: &Ladder, track: &Arc<Track>) -> bool {
+        let from = inherits_from(ladder, track);
+        Arc::ptr_eq(&self.track, track)
+            && from.len() == self.inherits_from.len()
+            && from
+                .iter()
+                .zip(&self.inherits_from)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
+/// The other tracks whose levels `track`'s levels inherit responsibilities from.
+fn inherits_from(ladder: &Ladder, track: &Track) -> Vec<Arc<Track>> {
+    let mut indexes: Vec<usize> = track
+        .levels
+        .iter()
+        .flat_map(|l| l.inherited.iter().map(|i| i.from.track))
+        .collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
+        .into_iter()
+        .map(|i| ladder.tracks[i].clone())
+        .collect()
+}
+
+/// [`lint_ladder_with`], reusing `cache`'s results for tracks that did not change
+/// and leaving this build's results in it.
+pub fn lint_ladder_cached(
+    ladder: &Ladder,
+    unloaded: &Unloaded,
+    cache: &mut TrackLints,
+) -> Vec<Diagnostic> {
     use rayon::prelude::*;
+    let previous = &cache.by_path;
     // The lints of one track at a time run on every core; the ladder-wide ones beside.
     let (mut out, per_track) = rayon::join(
         || {
@@ -93,23 +150,56 @@ pub fn lint_ladder_with(ladder: &Ladder, unloaded: &Unloaded) -> Vec<Diagnostic>
             ladder
                 .tracks
                 .par_iter()
-                .flat_map_iter(|track| {
-                    let mut out = Vec::new();
-                    dimensions::lint_track(track, &mut out);
-                    levels::lint_track(ladder, track, &mut out);
-                    out
+                .map(|track| match previous.get(&track.path) {
+                    Some(r) if r.holds_for(ladder, track) => (
+                        track.path.clone(),
+                        TrackLintResult {
+                            track: track.clone(),
+                            inherits_from: r.inherits_from.clone(),
+                            diagnostics: r.diagnostics.clone(),
+                        },
+                    ),
+                    _ => {
+                        let mut diagnostics = Vec::new();
+                        dimensions::lint_track(track, &mut diagnostics);
+                        levels::lint_track(ladder, track, &mut diagnostics);
+                        (
+                            track.path.clone(),
+                            TrackLintResult {
+                                track: track.clone(),
+                                inherits_from: inherits_from(ladder, track),
+                                diagnostics,
+                            },
+                        )
+                    }
                 })
-                .collect::<Vec<_>>()
+                .collect::<HashMap<_, _>>()
         },
     );
-    out.extend(per_track);
+    for r in per_track.values() {
+        out.extend(r.diagnostics.iter().cloned());
+    }
+    cache.by_path = per_track;
     out
 }
 
 /// All diagnostics of a project (front end + lints), severities applied, sorted.
 pub fn check_project(project: &Project, deny_warnings: bool) -> Vec<Diagnostic> {
+    check_project_cached(project, deny_warnings, &mut TrackLints::default())
+}
+
+/// [`check_project`] with the per-track lint results of the last build (`serve`).
+pub fn check_project_cached(
+    project: &Project,
+    deny_warnings: bool,
+    cache: &mut TrackLints,
+) -> Vec<Diagnostic> {
     let mut all = project.diagnostics.clone();
-    all.extend(lint_ladder_with(&project.ladder, &Unloaded::of(project)));
+    all.extend(lint_ladder_cached(
+        &project.ladder,
+        &Unloaded::of(project),
+        cache,
+    ));
     project.config.lint_levels(deny_warnings).apply(all)
 }
 

@@ -179,6 +179,8 @@ pub struct Session<B: SiteBuilder> {
     built: bool,
     /// Content files parsed since the session started.
     parses: usize,
+    /// The per-track lint results of the last build.
+    lint_cache: crate::check::TrackLints,
 }
 
 impl<B: SiteBuilder> Session<B> {
@@ -198,6 +200,7 @@ impl<B: SiteBuilder> Session<B> {
             last_diagnostics: Vec::new(),
             built: false,
             parses: 0,
+            lint_cache: Default::default(),
         }
     }
 
@@ -275,7 +278,8 @@ impl<B: SiteBuilder> Session<B> {
                 cached.resolved = Some(track.clone());
             }
         }
-        let mut diagnostics = crate::check::check_project(&project, false);
+        let mut diagnostics =
+            crate::check::check_project_cached(&project, false, &mut self.lint_cache);
         if let Some(Err(theme_diagnostics)) = &self.theme {
             for d in theme_diagnostics {
                 // Templates are not in the project's sources; read the ones that
