@@ -118,6 +118,33 @@ impl Stale {
         })
     }
 
+    /// Every job [`Stale::touches`], in no particular order.
+    pub(super) fn jobs(&self) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        for (t, levels) in self.levels.iter().enumerate() {
+            if self.tracks[t] {
+                jobs.push(Job::Track(t));
+            }
+            jobs.extend(
+                levels
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &stale)| stale)
+                    .map(|(level, _)| Job::Level(LevelRef { track: t, level })),
+            );
+        }
+        jobs.extend(self.bands.iter().map(|&b| Job::Band(b)));
+        if self.any {
+            jobs.extend([
+                Job::Print,
+                Job::SearchIndex,
+                Job::PickerData,
+                Job::LadderJson,
+            ]);
+        }
+        jobs
+    }
+
     /// Whether the file `job` renders may differ from the previous build's.
     pub(super) fn touches(&self, job: Job) -> bool {
         match job {

@@ -274,41 +274,54 @@ pub fn render_update(
     theme: Arc<Theme>,
     previous: Option<&Previous>,
 ) -> anyhow::Result<SiteFiles> {
-    let jobs = plan(&ladder)?;
-    let stale = previous.and_then(|p| incremental::Stale::between(&p.ladder, &ladder));
     let snapshot = Arc::new(Snapshot {
         ladder: ladder.clone(),
         theme: theme.clone(),
     });
+    let defer = |job: Job| {
+        Arc::new(Deferred {
+            job,
+            snapshot: snapshot.clone(),
+            out: OnceLock::new(),
+        })
+    };
+    let stale = previous.and_then(|p| incremental::Stale::between(&p.ladder, &ladder));
     let mut files = BTreeMap::new();
     let mut deferred = BTreeMap::new();
     let mut eager = Vec::new();
-    for (path, job) in jobs {
-        if let (Some(stale), Some(prev)) = (&stale, previous) {
-            if !stale.touches(job) {
-                let reused = match prev.site.files.get(&path) {
-                    Some(b) => Some(b.clone()),
-                    None => prev
-                        .site
-                        .deferred
-                        .get(&path)
-                        .and_then(|d| d.out.get().and_then(|r| r.as_ref().ok().cloned())),
-                };
-                if let Some(b) = reused {
-                    files.insert(path, b);
-                    continue;
+    match (&stale, previous) {
+        (Some(stale), Some(prev)) => {
+            // The outline is the same, so the site lists the same files: start from
+            // the previous one and replace what the edit touched.
+            files = prev.site.files.clone();
+            for (path, d) in &prev.site.deferred {
+                match d.out.get() {
+                    Some(Ok(bytes)) if !stale.touches(d.job) => {
+                        files.insert(path.clone(), bytes.clone());
+                    }
+                    _ => {
+                        deferred.insert(path.clone(), defer(d.job));
+                    }
+                }
+            }
+            for job in stale.jobs() {
+                let path = job.path(&ladder);
+                files.remove(&path);
+                if job.whole_ladder() {
+                    deferred.insert(path, defer(job));
+                } else {
+                    eager.push((path, job));
                 }
             }
         }
-        if job.whole_ladder() {
-            let d = Deferred {
-                job,
-                snapshot: snapshot.clone(),
-                out: OnceLock::new(),
-            };
-            deferred.insert(path, Arc::new(d));
-        } else {
-            eager.push((path, job));
+        _ => {
+            for (path, job) in plan(&ladder)? {
+                if job.whole_ladder() {
+                    deferred.insert(path, defer(job));
+                } else {
+                    eager.push((path, job));
+                }
+            }
         }
     }
     let urls = urls::Urls::new(&ladder.config.base_url);

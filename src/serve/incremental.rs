@@ -331,10 +331,13 @@ impl<B: SiteBuilder> Session<B> {
                                         .is_some_and(|old| Arc::ptr_eq(old, bytes))
                             })
                             .count();
-                        self.previous = Some(Previous {
+                        let old = self.previous.replace(Previous {
                             ladder,
                             site: s.clone(),
                         });
+                        // Freeing the last site (thousands of pages at 10,000 levels)
+                        // takes milliseconds the reload need not wait for.
+                        rayon::spawn(move || drop(old));
                         site = Some(s);
                     }
                     Err(e) => failure = Some(format!("rendering the site: {e:#}")),
