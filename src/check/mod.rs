@@ -140,10 +140,20 @@ pub fn lint_ladder_cached(
     // The lints of one track at a time run on every core; the ladder-wide ones beside.
     let (mut out, per_track) = rayon::join(
         || {
-            let mut out = Vec::new();
-            ids::lint(ladder, &mut out);
-            bands::lint(ladder, &mut out);
-            references::lint(ladder, unloaded, &mut out);
+            let (mut out, more) = rayon::join(
+                || {
+                    let mut out = Vec::new();
+                    ids::lint(ladder, &mut out);
+                    bands::lint(ladder, &mut out);
+                    out
+                },
+                || {
+                    let mut out = Vec::new();
+                    references::lint(ladder, unloaded, &mut out);
+                    out
+                },
+            );
+            out.extend(more);
             out
         },
         || {
