@@ -352,135 +352,144 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladd
         (a.order.unwrap_or(i64::MAX), &a.path).cmp(&(b.order.unwrap_or(i64::MAX), &b.path))
     });
 
+    use rayon::prelude::*;
+
     // Lookups by id; on duplicates the first wins (duplicate-id reports the rest).
     let mut track_by_id: BTreeMap<&str, usize> = BTreeMap::new();
     let mut track_by_path: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut level_by_id: Vec<BTreeMap<&str, usize>> = Vec::with_capacity(tracks.len());
     for (ti, t) in tracks.iter().enumerate() {
         track_by_id.entry(t.id.value.as_str()).or_insert(ti);
         track_by_path.entry(t.path.as_str()).or_insert(ti);
-        let mut m = BTreeMap::new();
-        for (li, l) in t.levels.iter().enumerate() {
-            m.entry(l.id.value.as_str()).or_insert(li);
-        }
-        level_by_id.push(m);
     }
+    let level_by_id: Vec<BTreeMap<&str, usize>> = tracks
+        .par_iter()
+        .map(|t| {
+            let mut m = BTreeMap::new();
+            for (li, l) in t.levels.iter().enumerate() {
+                m.entry(l.id.value.as_str()).or_insert(li);
+            }
+            m
+        })
+        .collect();
 
-    // inherits: `level` (same track) or `track/level`.
-    let mut inherits_refs: Vec<Vec<Option<LevelRef>>> = Vec::with_capacity(tracks.len());
-    for (ti, t) in tracks.iter().enumerate() {
-        let refs = t
-            .levels
-            .iter()
-            .map(|l| {
-                let target = l.inherits.as_ref()?.value.trim();
-                let (tt, lid) = match target.split_once('/') {
-                    Some((track, level)) => (*track_by_id.get(track)?, level),
-                    None => (ti, target),
-                };
-                let li = *level_by_id[tt].get(lid)?;
-                Some(LevelRef {
-                    track: tt,
-                    level: li,
+    // Every track's references, resolved against the whole ladder; each track on its
+    // own (in parallel), and `None` when they resolve as the track already holds them.
+    type Resolved = (Vec<Option<LevelRef>>, Vec<Option<LinkTarget>>);
+    let resolved: Vec<Option<Resolved>> = tracks
+        .par_iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            // inherits: `level` (same track) or `track/level`.
+            let refs: Vec<Option<LevelRef>> = t
+                .levels
+                .iter()
+                .map(|l| {
+                    let target = l.inherits.as_ref()?.value.trim();
+                    let (tt, lid) = match target.split_once('/') {
+                        Some((track, level)) => (*track_by_id.get(track)?, level),
+                        None => (ti, target),
+                    };
+                    let li = *level_by_id[tt].get(lid)?;
+                    Some(LevelRef {
+                        track: tt,
+                        level: li,
+                    })
                 })
-            })
-            .collect();
-        inherits_refs.push(refs);
-    }
-
-    // Links: `other.md#anchor` relative to the linking file, or `#anchor`.
-    let mut link_targets: Vec<Vec<Option<LinkTarget>>> = Vec::with_capacity(tracks.len());
-    for (ti, t) in tracks.iter().enumerate() {
-        let dir = t.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let targets = t
-            .links
-            .iter()
-            .map(|link| {
-                let tt = match &link.file {
-                    None => ti,
-                    Some(f) => {
-                        let joined = normalize_join(dir, f)?;
-                        *track_by_path.get(joined.as_str())?
-                    }
-                };
-                match &link.anchor {
-                    None => Some(LinkTarget::Track(tt)),
-                    Some(a) => {
-                        if let Some(&li) = level_by_id[tt].get(a.as_str()) {
-                            Some(LinkTarget::Level(LevelRef {
-                                track: tt,
-                                level: li,
-                            }))
-                        } else if tracks[tt].prose.iter().any(|p| &p.anchor == a) {
-                            Some(LinkTarget::Anchor(tt))
-                        } else {
-                            None
+                .collect();
+            // Links: `other.md#anchor` relative to the linking file, or `#anchor`.
+            let dir = t.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let targets: Vec<Option<LinkTarget>> = t
+                .links
+                .iter()
+                .map(|link| {
+                    let tt = match &link.file {
+                        None => ti,
+                        Some(f) => {
+                            let joined = normalize_join(dir, f)?;
+                            *track_by_path.get(joined.as_str())?
+                        }
+                    };
+                    match &link.anchor {
+                        None => Some(LinkTarget::Track(tt)),
+                        Some(a) => {
+                            if let Some(&li) = level_by_id[tt].get(a.as_str()) {
+                                Some(LinkTarget::Level(LevelRef {
+                                    track: tt,
+                                    level: li,
+                                }))
+                            } else if tracks[tt].prose.iter().any(|p| &p.anchor == a) {
+                                Some(LinkTarget::Anchor(tt))
+                            } else {
+                                None
+                            }
                         }
                     }
-                }
-            })
-            .collect();
-        link_targets.push(targets);
-    }
-
-    for (ti, t) in tracks.iter_mut().enumerate() {
-        let resolved = t
-            .levels
-            .iter()
-            .zip(&inherits_refs[ti])
-            .all(|(l, r)| l.inherits_ref == *r)
-            && t.links
+                })
+                .collect();
+            let same = t
+                .levels
                 .iter()
-                .zip(&link_targets[ti])
-                .all(|(link, target)| link.target == *target);
-        if resolved {
+                .zip(&refs)
+                .all(|(l, r)| l.inherits_ref == *r)
+                && t.links
+                    .iter()
+                    .zip(&targets)
+                    .all(|(link, target)| link.target == *target);
+            (!same).then_some((refs, targets))
+        })
+        .collect();
+    for (t, r) in tracks.iter_mut().zip(resolved) {
+        let Some((refs, targets)) = r else {
             continue;
-        }
+        };
         let t = Arc::make_mut(t);
-        for (li, l) in t.levels.iter_mut().enumerate() {
-            l.inherits_ref = inherits_refs[ti][li];
+        for (l, r) in t.levels.iter_mut().zip(refs) {
+            l.inherits_ref = r;
         }
-        for (k, link) in t.links.iter_mut().enumerate() {
-            link.target = link_targets[ti][k];
+        for (link, target) in t.links.iter_mut().zip(targets) {
+            link.target = target;
         }
     }
 
     // Inherited responsibilities: walk the chain, nearest ancestor first; a cycle
-    // stops the walk (check reports it).
-    let mut inherited_all = Vec::with_capacity(tracks.len());
-    for (ti, t) in tracks.iter().enumerate() {
-        let mut per_level = Vec::with_capacity(t.levels.len());
-        for li in 0..t.levels.len() {
-            let mut out = Vec::new();
-            let start = LevelRef {
-                track: ti,
-                level: li,
-            };
-            let mut seen = vec![start];
-            let mut cur = tracks[ti].levels[li].inherits_ref;
-            while let Some(r) = cur {
-                if seen.contains(&r) {
-                    break;
-                }
-                seen.push(r);
-                let anc = &tracks[r.track].levels[r.level];
-                for index in 0..anc.responsibilities.len() {
-                    out.push(crate::model::Inherited { from: r, index });
-                }
-                cur = anc.inherits_ref;
+    // stops the walk (check reports it). A track whose levels already hold what the
+    // walk gives is left as it is, without building its lists.
+    let inherited: Vec<Option<Vec<Vec<crate::model::Inherited>>>> = tracks
+        .par_iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let mut seen = Vec::new();
+            let holds = (0..t.levels.len()).all(|li| {
+                let held = &t.levels[li].inherited;
+                let mut k = 0;
+                let all_equal = walk_inherited(&tracks, ti, li, &mut seen, |i| {
+                    let equal = held.get(k) == Some(&i);
+                    k += 1;
+                    equal
+                });
+                all_equal && k == held.len()
+            });
+            if holds {
+                return None;
             }
-            per_level.push(out);
-        }
-        inherited_all.push(per_level);
-    }
-    for (t, per_level) in tracks.iter_mut().zip(inherited_all) {
-        if t.levels
-            .iter()
-            .zip(&per_level)
-            .all(|(l, inh)| l.inherited == *inh)
-        {
+            Some(
+                (0..t.levels.len())
+                    .map(|li| {
+                        let mut out = Vec::new();
+                        walk_inherited(&tracks, ti, li, &mut seen, |i| {
+                            out.push(i);
+                            true
+                        });
+                        out
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    for (t, per_level) in tracks.iter_mut().zip(inherited) {
+        let Some(per_level) = per_level else {
             continue;
-        }
+        };
         for (l, inh) in Arc::make_mut(t).levels.iter_mut().zip(per_level) {
             l.inherited = inh;
         }
@@ -502,6 +511,38 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladd
         tracks,
         bands,
     }
+}
+
+/// Calls `f` with each responsibility level `li` of track `ti` holds through its
+/// `inherits` chain, nearest ancestor first, until `f` returns false; returns whether
+/// it never did. A cycle ends the walk. `seen` is scratch space.
+fn walk_inherited(
+    tracks: &[Arc<Track>],
+    ti: usize,
+    li: usize,
+    seen: &mut Vec<LevelRef>,
+    mut f: impl FnMut(crate::model::Inherited) -> bool,
+) -> bool {
+    seen.clear();
+    seen.push(LevelRef {
+        track: ti,
+        level: li,
+    });
+    let mut cur = tracks[ti].levels[li].inherits_ref;
+    while let Some(r) = cur {
+        if seen.contains(&r) {
+            break;
+        }
+        seen.push(r);
+        let anc = &tracks[r.track].levels[r.level];
+        for index in 0..anc.responsibilities.len() {
+            if !f(crate::model::Inherited { from: r, index }) {
+                return false;
+            }
+        }
+        cur = anc.inherits_ref;
+    }
+    true
 }
 
 /// Joins a relative link onto the linking file's folder (`eng` + `../x.md`),
