@@ -8,6 +8,7 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use super::urls::Urls;
 use crate::model::{slugify, Ladder, LevelRef, LinkTarget};
@@ -39,9 +40,11 @@ enum Resolved {
 pub struct LinkResolver<'a> {
     ladder: &'a Ladder,
     by_path: HashMap<&'a str, usize>,
-    levels: Vec<HashMap<&'a str, usize>>,
-    /// Per track: `dest` as written → target, from `Track::links`.
-    track_links: Vec<HashMap<&'a str, Option<LinkTarget>>>,
+    /// Per track, made on first use (serve renders the pages of one track after an
+    /// edit, and building these for 10,000 levels cost it milliseconds).
+    levels: Vec<OnceLock<HashMap<&'a str, usize>>>,
+    /// Per track: `dest` as written → target, from `Track::links`; made on first use.
+    track_links: Vec<OnceLock<HashMap<&'a str, Option<LinkTarget>>>>,
 }
 
 impl<'a> LinkResolver<'a> {
@@ -50,33 +53,32 @@ impl<'a> LinkResolver<'a> {
         for (i, t) in ladder.tracks.iter().enumerate() {
             by_path.entry(t.path.as_str()).or_insert(i);
         }
-        let levels = ladder
-            .tracks
-            .iter()
-            .map(|t| {
-                let mut m = HashMap::new();
-                for (i, l) in t.levels.iter().enumerate() {
-                    m.entry(l.id.value.as_str()).or_insert(i);
-                }
-                m
-            })
-            .collect();
-        let track_links = ladder
-            .tracks
-            .iter()
-            .map(|t| {
-                t.links
-                    .iter()
-                    .map(|l| (l.dest.as_str(), l.target))
-                    .collect()
-            })
-            .collect();
         LinkResolver {
             ladder,
             by_path,
-            levels,
-            track_links,
+            levels: ladder.tracks.iter().map(|_| OnceLock::new()).collect(),
+            track_links: ladder.tracks.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    fn levels(&self, track: usize) -> &HashMap<&'a str, usize> {
+        self.levels[track].get_or_init(|| {
+            let mut m = HashMap::new();
+            for (i, l) in self.ladder.tracks[track].levels.iter().enumerate() {
+                m.entry(l.id.value.as_str()).or_insert(i);
+            }
+            m
+        })
+    }
+
+    fn track_links(&self, track: usize) -> &HashMap<&'a str, Option<LinkTarget>> {
+        self.track_links[track].get_or_init(|| {
+            self.ladder.tracks[track]
+                .links
+                .iter()
+                .map(|l| (l.dest.as_str(), l.target))
+                .collect()
+        })
     }
 
     /// Resolves `dest` written in track `from` (`None`: the home page, `content/_index.md`).
@@ -98,7 +100,7 @@ impl<'a> LinkResolver<'a> {
         if file.is_empty() && anchor.is_none() {
             return Resolved::Keep;
         }
-        let target = match from.and_then(|t| self.track_links[t].get(dest)) {
+        let target = match from.and_then(|t| self.track_links(t).get(dest)) {
             Some(known) => *known,
             None => self.resolve_fresh(from, file, anchor),
         };
@@ -143,7 +145,7 @@ impl<'a> LinkResolver<'a> {
         match anchor {
             None => Some(LinkTarget::Track(track)),
             Some(a) => {
-                if let Some(&level) = self.levels[track].get(a) {
+                if let Some(&level) = self.levels(track).get(a) {
                     Some(LinkTarget::Level(LevelRef { track, level }))
                 } else if self.ladder.tracks[track]
                     .prose

@@ -320,17 +320,8 @@ impl<B: SiteBuilder> Session<B> {
                     .render(ladder.clone(), theme, self.previous.as_ref())
                 {
                     Ok(s) => {
-                        let before = self.previous.as_ref().map(|p| &p.site.files);
-                        stats.pages_rendered = s
-                            .files
-                            .iter()
-                            .filter(|(path, bytes)| {
-                                path.ends_with(".html")
-                                    && !before
-                                        .and_then(|b| b.get(*path))
-                                        .is_some_and(|old| Arc::ptr_eq(old, bytes))
-                            })
-                            .count();
+                        stats.pages_rendered =
+                            pages_rendered(&s.files, self.previous.as_ref().map(|p| &p.site.files));
                         let old = self.previous.replace(Previous {
                             ladder,
                             site: s.clone(),
@@ -557,6 +548,24 @@ fn is_content_markdown(rel: &str) -> bool {
 
 /// Whether two models are equal in everything the site is rendered from. The
 /// pattern names every field, so that a field added to the model is not forgotten.
+/// HTML pages of `now` that are not the very bytes `before` held at the same path:
+/// the pages a build rendered. Both maps are sorted, so one pass over each.
+fn pages_rendered(
+    now: &BTreeMap<String, Arc<[u8]>>,
+    before: Option<&BTreeMap<String, Arc<[u8]>>>,
+) -> usize {
+    let mut old = before.into_iter().flatten().peekable();
+    now.iter()
+        .filter(|(path, bytes)| {
+            while old.next_if(|(p, _)| p < path).is_some() {}
+            let kept = old
+                .peek()
+                .is_some_and(|(p, b)| p == path && Arc::ptr_eq(b, bytes));
+            path.ends_with(".html") && !kept
+        })
+        .count()
+}
+
 fn same_model(a: &Ladder, b: &Ladder) -> bool {
     let Ladder {
         config,
@@ -595,6 +604,30 @@ mod tests {
     use super::*;
     use std::cell::Cell;
     use std::fs;
+
+    #[test]
+    fn pages_rendered_counts_new_bytes_of_html_pages_only() {
+        let bytes = |s: &str| -> Arc<[u8]> { Arc::from(s.as_bytes()) };
+        let kept = bytes("same");
+        let before: BTreeMap<String, Arc<[u8]>> = [
+            ("a/index.html".to_string(), kept.clone()),
+            ("b/index.html".to_string(), bytes("old")),
+            ("gone/index.html".to_string(), bytes("x")),
+            ("style.css".to_string(), bytes("css")),
+        ]
+        .into();
+        let now: BTreeMap<String, Arc<[u8]>> = [
+            ("a/index.html".to_string(), kept.clone()),
+            // Equal text, another allocation: rendered again.
+            ("b/index.html".to_string(), bytes("old")),
+            ("c/index.html".to_string(), bytes("new page")),
+            ("style.css".to_string(), bytes("new css")),
+        ]
+        .into();
+        assert_eq!(pages_rendered(&now, Some(&before)), 2);
+        assert_eq!(pages_rendered(&now, None), 3);
+        assert_eq!(pages_rendered(&before, Some(&before)), 0);
+    }
 
     /// Renders one page per track holding the track's title; counts its calls.
     #[derive(Default)]
