@@ -190,6 +190,23 @@ fn every_wrong_type_of_a_track_in_one_run() {
         assert_reports(&r, "front-matter", place, message);
     }
     assert!(r.stderr.contains("6 errors emitted"), "{}", r.stderr);
+
+    // A systematic mistake is listed up to a point, and says so.
+    let mut fm = String::from("title: A\nlevels:\n");
+    for i in 0..150 {
+        fm.push_str(&format!(
+            "  - title: L{i}\n    code: C{i}\n    band: x{i}\n"
+        ));
+    }
+    let p = project(None, &[("a.md", &track(&fm, BODY))]);
+    let r = check(p.path());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("100 errors emitted"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("only the first 100 wrongly typed values"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -66,7 +66,15 @@ pub(crate) fn type_errors(src: &Src, yaml: Range<usize>) -> Vec<Diagnostic> {
 
     found.sort_by_key(|d| d.span.start);
     found.dedup_by(|a, b| a.span.start == b.span.start && a.message == b.message);
-    found.truncate(MAX_REPORTED);
+    if found.len() >= MAX_REPORTED {
+        found.truncate(MAX_REPORTED);
+        if let Some(last) = found.last_mut() {
+            last.help = Some(format!(
+                "only the first {MAX_REPORTED} wrongly typed values of this file are listed; \
+                 fix these and check again"
+            ));
+        }
+    }
     found
 }
 
