@@ -301,14 +301,7 @@ fn real_world_page_parses_into_the_expected_model() {
 #[test]
 fn labels_on_consecutive_lines_are_each_a_competency() {
     const PAGE: &str = "---\ntitle: T\ndimensions: [Impact, People, Craft]\nlevels:\n  - {title: Engineer, code: E1, band: 1}\n---\n\n## Engineer (IC 1)\n\nShips features.\n\n**Impact:** a feature,\nsometimes two.\n**People**: helps peers.\n**Craft:**\n\n- writes tests\n";
-    let project = load_files(&InputFiles {
-        config: None,
-        content: vec![InputFile {
-            path: Arc::from("content/t.md"),
-            bytes: Arc::from(PAGE.as_bytes()),
-        }],
-        diagnostics: vec![],
-    });
+    let project = load_page("content/t.md", PAGE);
     let level = &project.ladder.tracks[0].levels[0];
     let labels: Vec<(&str, &str, u32)> = level
         .competencies
@@ -332,14 +325,7 @@ fn labels_on_consecutive_lines_are_each_a_competency() {
 #[test]
 fn headings_match_titles_whatever_their_spacing_and_case() {
     const PAGE: &str = "---\ntitle: M\nlevels:\n  - {title: Team Lead / Senior Engineer, id: team-lead, code: M4, band: 4}\n  - {title: Senior Engineering Manager, code: M6, band: 6}\n---\n\n## Team Lead/Senior Engineer *(Manager 4 / IC 5)*\n\nLeads.\n\n## SENIOR  engineering Manager (Manager 6)\n\nManages managers.\n";
-    let project = load_files(&InputFiles {
-        config: None,
-        content: vec![InputFile {
-            path: Arc::from("content/m.md"),
-            bytes: Arc::from(PAGE.as_bytes()),
-        }],
-        diagnostics: vec![],
-    });
+    let project = load_page("content/m.md", PAGE);
     let lints = ladder::check::check_project(&project, true);
     assert!(lints.is_empty(), "{lints:#?}");
     let sections: Vec<(u32, Option<&str>)> = project.ladder.tracks[0]
@@ -361,14 +347,7 @@ fn headings_match_titles_whatever_their_spacing_and_case() {
 #[test]
 fn headings_with_several_notes_and_titles_with_parentheses() {
     const PAGE: &str = "---\ntitle: M\nlevels:\n  - {title: Engineer (Platform), id: platform, code: P3, band: 3}\n  - {title: Team Lead, code: M4, band: 4}\n---\n\n## Engineer (Platform) (IC 3)\n\nBuilds the platform.\n\n## Team Lead (Manager 4) (IC 5)\n\nLeads.\n";
-    let project = load_files(&InputFiles {
-        config: None,
-        content: vec![InputFile {
-            path: Arc::from("content/m.md"),
-            bytes: Arc::from(PAGE.as_bytes()),
-        }],
-        diagnostics: vec![],
-    });
+    let project = load_page("content/m.md", PAGE);
     let lints = ladder::check::check_project(&project, true);
     assert!(lints.is_empty(), "{lints:#?}");
     let track = &project.ladder.tracks[0];
@@ -392,4 +371,16 @@ fn headings_with_several_notes_and_titles_with_parentheses() {
             ("Team Lead", Some("Manager 4 · IC 5"), "Leads."),
         ]
     );
+}
+
+/// The project made of one track file at `path` holding `page`.
+fn load_page(path: &str, page: &str) -> ladder::Project {
+    load_files(&InputFiles {
+        config: None,
+        content: vec![InputFile {
+            path: Arc::from(path),
+            bytes: Arc::from(page.as_bytes()),
+        }],
+        diagnostics: vec![],
+    })
 }
