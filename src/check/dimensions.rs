@@ -10,29 +10,19 @@ use std::collections::HashSet;
 
 use crate::check::quoted_list;
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
-use crate::model::{fold_label, Ladder, Track};
-
-pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
-    for track in &ladder.tracks {
-        lint_track(track, out);
-    }
-}
+use crate::model::{fold_label, Track};
 
 /// The dimension lints of one track: they read nothing outside it.
 pub fn lint_track(track: &Track, out: &mut Vec<Diagnostic>) {
     if track.dimensions.is_empty() {
         return;
     }
-    let declared: HashSet<String> = track
-        .dimensions
-        .iter()
-        .map(|d| fold_label(&d.value))
-        .collect();
     let dimension_keys: Vec<(String, &str)> = track
         .dimensions
         .iter()
         .map(|d| (fold_label(&d.value), d.value.as_str()))
         .collect();
+    let declared: HashSet<&str> = dimension_keys.iter().map(|(k, _)| k.as_str()).collect();
     for level in &track.levels {
         let Some(section) = &level.section else {
             continue;
@@ -81,7 +71,7 @@ pub fn lint_track(track: &Track, out: &mut Vec<Diagnostic>) {
         }
 
         for c in &level.competencies {
-            if declared.contains(&c.key) {
+            if declared.contains(c.key.as_str()) {
                 continue;
             }
             let names = track.dimensions.iter().map(|d| d.value.as_str());

@@ -12,12 +12,6 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::{fold_label, Ladder, Responsibility, Span, Track};
 
-pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
-    for track in &ladder.tracks {
-        lint_track(ladder, track, out);
-    }
-}
-
 /// The level lints of one track. `redundant-responsibility` also reads the levels its
 /// levels inherit from, wherever they are.
 pub fn lint_track(ladder: &Ladder, track: &Track, out: &mut Vec<Diagnostic>) {

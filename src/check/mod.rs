@@ -100,10 +100,10 @@ struct TrackLintResult {
 }
 
 impl TrackLintResult {
-    /// Still true of `track` in `ladder`: the same track (the same allocation: serve
-    /// shares untouched tracks between builds) inheriting from the same tracks.
-    fn holds_for(&self, ladder: &Ladder, track: &Arc<Track>) -> bool {
-        let from = inherits_from(ladder, track);
+    /// Still true of `track` inheriting from `from`: the same track (the same
+    /// allocation: serve shares untouched tracks between builds) inheriting from the
+    /// same tracks.
+    fn holds_for(&self, track: &Arc<Track>, from: &[Arc<Track>]) -> bool {
         Arc::ptr_eq(&self.track, track)
             && from.len() == self.inherits_from.len()
             && from
@@ -160,28 +160,23 @@ pub fn lint_ladder_cached(
             ladder
                 .tracks
                 .par_iter()
-                .map(|track| match previous.get(&track.path) {
-                    Some(r) if r.holds_for(ladder, track) => (
-                        track.path.clone(),
-                        TrackLintResult {
-                            track: track.clone(),
-                            inherits_from: r.inherits_from.clone(),
-                            diagnostics: r.diagnostics.clone(),
-                        },
-                    ),
-                    _ => {
-                        let mut diagnostics = Vec::new();
-                        dimensions::lint_track(track, &mut diagnostics);
-                        levels::lint_track(ladder, track, &mut diagnostics);
-                        (
-                            track.path.clone(),
-                            TrackLintResult {
-                                track: track.clone(),
-                                inherits_from: inherits_from(ladder, track),
-                                diagnostics,
-                            },
-                        )
-                    }
+                .map(|track| {
+                    let from = inherits_from(ladder, track);
+                    let diagnostics = match previous.get(&track.path) {
+                        Some(r) if r.holds_for(track, &from) => r.diagnostics.clone(),
+                        _ => {
+                            let mut diagnostics = Vec::new();
+                            dimensions::lint_track(track, &mut diagnostics);
+                            levels::lint_track(ladder, track, &mut diagnostics);
+                            diagnostics
+                        }
+                    };
+                    let result = TrackLintResult {
+                        track: track.clone(),
+                        inherits_from: from,
+                        diagnostics,
+                    };
+                    (track.path.clone(), result)
                 })
                 .collect::<HashMap<_, _>>()
         },

@@ -546,8 +546,6 @@ fn is_content_markdown(rel: &str) -> bool {
         && !name.ends_with('~')
 }
 
-/// Whether two models are equal in everything the site is rendered from. The
-/// pattern names every field, so that a field added to the model is not forgotten.
 /// HTML pages of `now` that are not the very bytes `before` held at the same path:
 /// the pages a build rendered. Both maps are sorted, so one pass over each.
 fn pages_rendered(
@@ -566,6 +564,8 @@ fn pages_rendered(
         .count()
 }
 
+/// Whether two models are equal in everything the site is rendered from. The
+/// pattern names every field, so that a field added to the model is not forgotten.
 fn same_model(a: &Ladder, b: &Ladder) -> bool {
     let Ladder {
         config,
