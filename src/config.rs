@@ -147,10 +147,6 @@ fn parse_leniently(
     first: Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) -> RawConfig {
-    #[derive(Deserialize)]
-    struct MarkdownKeys {
-        markdown: Option<yaml::Keys>,
-    }
     /// `markdown:` without `deny_unknown_fields`: unknown keys are reported above.
     #[derive(Deserialize)]
     struct LenientMarkdown {
@@ -166,29 +162,19 @@ fn parse_leniently(
     if let Ok(keys) = yaml::from_str::<yaml::Keys>(path, text, 0) {
         yaml::unknown_keys(path, text, 0, &keys, &KEYS, &mut found);
     }
-    if let Ok(MarkdownKeys {
-        markdown: Some(keys),
-    }) = yaml::from_str::<MarkdownKeys>(path, text, 0)
-    {
+    if let Ok(Some(keys)) = yaml::pick_in::<yaml::Keys>(path, text, 0, text.len(), "markdown") {
         yaml::unknown_keys(path, text, 0, &keys, &MARKDOWN_KEYS, &mut found);
     }
 
     let mut raw = RawConfig::default();
     // One small parse per key, so that a wrong type in one does not hide the others.
     macro_rules! field {
-        ($name:ident: $ty:ty) => {{
-            #[derive(Deserialize)]
-            struct Only {
-                $name: Option<$ty>,
-            }
-            match yaml::from_str::<Only>(path, text, 0) {
-                Ok(only) => only.$name,
-                Err(d) => {
-                    found.push(d);
-                    None
-                }
-            }
-        }};
+        ($name:ident: $ty:ty) => {
+            yaml::pick_in::<$ty>(path, text, 0, text.len(), stringify!($name)).unwrap_or_else(|d| {
+                found.push(d);
+                None
+            })
+        };
     }
     raw.title = field!(title: String);
     raw.base_url = field!(base_url: String);

@@ -3,12 +3,12 @@
 //! serde stops at the first value of the wrong type, so a file with `order: first` and
 //! `band: five` in three levels used to report `order` only, and the author found the
 //! rest one fix at a time. When the front matter does not deserialize, each key is read
-//! on its own ([`Pick`]), and each level key level by level, skipping the levels
+//! on its own ([`yaml::pick_in`]), and each level key level by level, skipping the levels
 //! already found wrong ([`EachLevel`]), so that one bad value hides no other.
 //!
 //! This runs only on the failure path: a clean file is parsed once, as before.
 
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::marker::PhantomData;
@@ -31,14 +31,9 @@ pub(crate) fn type_errors(src: &Src, yaml: Range<usize>) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let mut found: Vec<Diagnostic> = Vec::new();
-    let parse =
-        |f: &dyn Fn(serde_saphyr::Deserializer<'_, '_>) -> Result<(), serde_saphyr::Error>| {
-            yaml::with_deserializer_in(src.path, src.text, yaml.start, yaml.end, f)
-        };
-
     macro_rules! top {
         ($key:literal: $ty:ty) => {
-            if let Err(d) = parse(&|y| pick::<$ty>(y, $key).map(drop)) {
+            if let Err(d) = yaml::pick_in::<$ty>(src.path, src.text, yaml.start, yaml.end, $key) {
                 found.push(d);
             }
         };
@@ -80,9 +75,9 @@ pub(crate) fn type_errors(src: &Src, yaml: Range<usize>) -> Vec<Diagnostic> {
 
 /// The byte offset at which each level entry of `levels:` starts.
 fn level_starts(src: &Src, yaml: Range<usize>) -> Result<Vec<usize>, Diagnostic> {
-    let levels = yaml::with_deserializer_in(src.path, src.text, yaml.start, yaml.end, |y| {
-        pick::<Vec<serde_saphyr::Spanned<IgnoredAny>>>(y, "levels")
-    })?;
+    let levels = yaml::pick_in::<Vec<serde_saphyr::Spanned<IgnoredAny>>>(
+        src.path, src.text, yaml.start, yaml.end, "levels",
+    )?;
     Ok(levels
         .into_iter()
         .flatten()
@@ -102,7 +97,7 @@ fn each_level<T: DeserializeOwned>(
     let mut skip: BTreeSet<usize> = BTreeSet::new();
     while found.len() < MAX_REPORTED {
         let result = yaml::with_deserializer_in(src.path, src.text, yaml.start, yaml.end, |y| {
-            let seed = Pick {
+            let seed = yaml::Pick {
                 key: "levels",
                 seed: EachLevel::<T> {
                     key,
@@ -123,87 +118,6 @@ fn each_level<T: DeserializeOwned>(
             // Not inside a level, or in one already skipped: nothing more to learn.
             _ => break,
         }
-    }
-}
-
-/// The value of `key` of the mapping `y` as a `T` (`None` when absent).
-fn pick<'de, T: serde::Deserialize<'de>>(
-    y: serde_saphyr::Deserializer<'de, '_>,
-    key: &'static str,
-) -> Result<Option<T>, serde_saphyr::Error> {
-    Pick {
-        key,
-        seed: PhantomData::<T>,
-    }
-    .deserialize(y)
-}
-
-/// Deserializes a mapping, reading the value of `key` with `seed` and skipping the
-/// other values. Keys that are not strings are skipped too.
-struct Pick<S> {
-    key: &'static str,
-    seed: S,
-}
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Pick<S> {
-    type Value = Option<S::Value>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Pick<S> {
-    type Value = Option<S::Value>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-        let mut seed = Some(self.seed);
-        let mut value = None;
-        while let Some(k) = m.next_key::<KeyName>()? {
-            match (k.0.as_deref() == Some(self.key), seed.take()) {
-                (true, Some(s)) => value = Some(m.next_value_seed(s)?),
-                (_, s) => {
-                    seed = s;
-                    m.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(value)
-    }
-}
-
-/// A mapping key: its text when it is a string.
-struct KeyName(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for KeyName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = KeyName;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyName, E> {
-                Ok(KeyName(Some(v.to_string())))
-            }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<KeyName, E> {
-                Ok(KeyName(None))
-            }
-        }
-        d.deserialize_any(V)
     }
 }
 
@@ -232,7 +146,7 @@ impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for EachLevel<'_, T> {
             let more = if self.skip.contains(&i) {
                 s.next_element::<IgnoredAny>()?.is_some()
             } else {
-                s.next_element_seed(Pick {
+                s.next_element_seed(yaml::Pick {
                     key: self.key,
                     seed: PhantomData::<T>,
                 })?

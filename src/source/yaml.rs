@@ -4,7 +4,9 @@
 //! The parser runs with a budget (nesting depth, alias expansion, event count) so that
 //! deeply nested documents and alias bombs fail fast with a diagnostic.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
@@ -348,6 +350,95 @@ fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
         .filter(|s| !s.is_empty() && !s.contains(' '))
         .collect();
     Some((unknown, expected))
+}
+
+/// The value of `key` of the mapping in `file_text[offset..end]`, read as a `T` on its
+/// own (`None` when absent): a wrong type elsewhere in the document does not hide it,
+/// and its own wrong type is reported where it is. For reporting every problem of a
+/// document in one run, where serde stops at the first.
+pub fn pick_in<T: DeserializeOwned>(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    end: usize,
+    key: &'static str,
+) -> Result<Option<T>, Diagnostic> {
+    with_deserializer_in(path, file_text, offset, end, |y| {
+        Pick {
+            key,
+            seed: PhantomData::<T>,
+        }
+        .deserialize(y)
+    })
+}
+
+/// Deserializes a mapping, reading the value of `key` with `seed` and skipping the
+/// other values. Keys that are not strings are skipped too.
+pub(crate) struct Pick<S> {
+    pub key: &'static str,
+    pub seed: S,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Pick<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Pick<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut seed = Some(self.seed);
+        let mut value = None;
+        while let Some(k) = m.next_key::<KeyName>()? {
+            match (k.0.as_deref() == Some(self.key), seed.take()) {
+                (true, Some(s)) => value = Some(m.next_value_seed(s)?),
+                (_, s) => {
+                    seed = s;
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// A mapping key: its text when it is a string.
+struct KeyName(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for KeyName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyName, E> {
+                Ok(KeyName(Some(v.to_string())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<KeyName, E> {
+                Ok(KeyName(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[cfg(test)]
