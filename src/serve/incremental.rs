@@ -147,12 +147,13 @@ pub struct BuildStats {
 struct Cached {
     bytes: Arc<[u8]>,
     text: Arc<str>,
+    /// The parse, its track taken out into `track`.
     parsed: ParsedTrack,
-    /// The track as the last build's model holds it (cross references resolved);
-    /// `None` until a build has used this parse. `assemble` keeps it as it is when
-    /// its references still resolve the same way, so an untouched track is never
-    /// copied.
-    resolved: Option<Arc<Track>>,
+    /// The file's track: as parsed, then as the last build's model holds it (cross
+    /// references resolved). `assemble` keeps it as it is when its references still
+    /// resolve the same way, so an untouched track is never copied, and the cache
+    /// holds one copy of it, not the parse's and the model's.
+    track: Option<Arc<Track>>,
 }
 
 /// The state kept between rebuilds. See the module documentation.
@@ -275,7 +276,7 @@ impl<B: SiteBuilder> Session<B> {
                 .files
                 .get_mut(format!("content/{}", track.path).as_str())
             {
-                cached.resolved = Some(track.clone());
+                cached.track = Some(track.clone());
             }
         }
         let mut diagnostics =
@@ -366,16 +367,11 @@ impl<B: SiteBuilder> Session<B> {
                 home = h.clone();
             }
         }
-        // The tracks of the last build, shared; a file parsed since gives a new one.
+        // The tracks of the last build, shared; a file parsed since gives its new one.
         let tracks: Vec<Arc<Track>> = self
             .files
             .values()
-            .filter_map(|cached| {
-                cached
-                    .resolved
-                    .clone()
-                    .or_else(|| cached.parsed.track.clone().map(Arc::new))
-            })
+            .filter_map(|cached| cached.track.clone())
             .collect();
         let ladder = source::assemble(self.config.clone(), home, tracks);
         Project {
@@ -464,7 +460,7 @@ impl<B: SiteBuilder> Session<B> {
             }
         }
         self.parses += 1;
-        let (text, parsed) = match source::decode(&file) {
+        let (text, mut parsed) = match source::decode(&file) {
             Ok(text) => {
                 let parsed = if source::is_home(&file.path) {
                     source::parse_home(&file.path, &text)
@@ -482,13 +478,14 @@ impl<B: SiteBuilder> Session<B> {
                 },
             ),
         };
+        let track = parsed.track.take().map(Arc::new);
         self.files.insert(
             file.path,
             Cached {
                 bytes: file.bytes,
                 text,
                 parsed,
-                resolved: None,
+                track,
             },
         );
         true
