@@ -599,6 +599,14 @@ fn a_content_folder_without_track_files() {
         "content/:1:1",
         "content/ holds no track files",
     );
+    // A home page is not a track.
+    std::fs::write(p.path().join("content/_index.md"), "# Our ladder\n").expect("write");
+    assert_reports(
+        &check(p.path()),
+        "io",
+        "content/:1:1",
+        "content/ holds no track files",
+    );
     // One track file is enough.
     std::fs::write(
         p.path().join("content/a.md"),
@@ -609,6 +617,7 @@ fn a_content_folder_without_track_files() {
     )
     .expect("write");
     let r = check(p.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("holds no track files"), "{}", r.stderr);
 }
 

@@ -22,8 +22,8 @@ pub mod references;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{slugify, Ladder, Track};
+use crate::diagnostic::{Diagnostic, Lint, Severity};
+use crate::model::{slugify, Ladder, Span, Track};
 use crate::source::is_home;
 use crate::Project;
 
@@ -200,12 +200,45 @@ pub fn check_project_cached(
     cache: &mut TrackLints,
 ) -> Vec<Diagnostic> {
     let mut all = project.diagnostics.clone();
+    all.extend(no_tracks(project));
     all.extend(lint_ladder_cached(
         &project.ladder,
         &Unloaded::of(project),
         cache,
     ));
     project.config.lint_levels(deny_warnings).apply(all)
+}
+
+/// A project whose content/ holds no track file at all (none, only `_index.md`, or
+/// pages saved as `.markdown`) would pass check and publish a site of empty tables:
+/// an `io` error, at ladder.yaml when there is one. Track files that failed to load
+/// have their own errors already. Here rather than where files are read, so that
+/// `build`, `check` and `serve` (whose rebuilds read only changed files) agree.
+fn no_tracks(project: &Project) -> Option<Diagnostic> {
+    // A track file that failed to load, or content/ unreadable or missing, is already
+    // an error that says more.
+    let explained = project.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error && (d.lint == Lint::Io || d.span.file.starts_with("content/"))
+    });
+    if !project.ladder.tracks.is_empty() || explained {
+        return None;
+    }
+    let at = if project.sources.get("ladder.yaml").is_some() {
+        "ladder.yaml"
+    } else {
+        "content/"
+    };
+    Some(
+        Diagnostic::new(
+            Lint::Io,
+            Span::file_start(&Arc::from(at)),
+            "content/ holds no track files: this project has no tracks",
+        )
+        .with_help(
+            "a ladder project keeps one Markdown file (.md) per track in content/, \
+             such as content/technical.md",
+        ),
+    )
 }
 
 /// `one`, `` `a` and `b` ``, `` `a`, `b` and `c` ``: a list of names for a message.

@@ -697,6 +697,29 @@ mod tests {
     }
 
     #[test]
+    fn removing_the_last_track_fails_the_rebuild_as_check_would() {
+        let dir = project();
+        let fake = Fake::default();
+        let mut s = Session::new(dir.path(), &fake);
+        assert!(!s.build_all().failed());
+        let alpha = dir.path().join("content/alpha.md");
+        let beta = dir.path().join("content/beta.md");
+        fs::remove_file(&alpha).unwrap();
+        assert!(!s.rebuild(&changed(std::slice::from_ref(&alpha))).failed());
+        // The last one goes: read as a change of one file, not a rescan.
+        fs::remove_file(&beta).unwrap();
+        let b = s.rebuild(&changed(&[beta]));
+        assert!(b.failed(), "{b:?}");
+        assert!(
+            b.diagnostics
+                .iter()
+                .any(|d| d.message.contains("content/ holds no track files")),
+            "{:#?}",
+            b.diagnostics
+        );
+    }
+
+    #[test]
     fn only_the_changed_file_is_parsed_again() {
         let dir = project();
         let fake = Fake::default();

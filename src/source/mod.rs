@@ -187,18 +187,6 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
         }
     }
     files.content.sort_by(|a, b| a.path.cmp(&b.path));
-    if files.content.is_empty() && files.diagnostics.is_empty() {
-        // An empty ladder would pass check and publish a site of empty tables; a
-        // first-time author who saved pages elsewhere (or as .markdown) must hear it.
-        files.diagnostics.push(
-            Diagnostic::new(
-                Lint::Io,
-                Span::file_start(&Arc::from(if has_config { "ladder.yaml" } else { "content/" })),
-                "content/ holds no track files: this project has no tracks".to_string(),
-            )
-            .with_help("a ladder project keeps one Markdown file (.md) per track in content/, such as content/technical.md"),
-        );
-    }
     Ok(files)
 }
 
