@@ -578,12 +578,26 @@ fn the_site_works_in_a_real_browser() {
                 "{name} page splits row labels mid-word on a phone (see {})",
                 shot.display()
             );
+            // The home matrix and the band page have row labels; the check must see them.
+            let labels = page.eval("document.querySelectorAll('table tbody th').length");
+            assert!(
+                name == "level" || labels.as_u64().unwrap_or(0) > 0,
+                "{name} page has no table row labels to check (see {})",
+                shot.display()
+            );
             // Stacked previous / next cards are one column, not a narrow card
             // pushed to the right under a wide one.
             let pager = page.eval(
                 "[...document.querySelectorAll('nav.pager a')].map(a => Math.round(a.getBoundingClientRect().width))",
             );
-            let widths: Vec<i64> = serde_json::from_value(pager).unwrap_or_default();
+            let widths: Vec<i64> =
+                serde_json::from_value(pager).expect("the pager query gives a list of widths");
+            // A level page has a previous or a next level: the check must see a card.
+            assert!(
+                name != "level" || !widths.is_empty(),
+                "no previous / next card found on the level page (see {})",
+                shot.display()
+            );
             assert!(
                 widths.windows(2).all(|w| w[0] == w[1]),
                 "{name} page's pager cards differ in width on a phone: {widths:?} (see {})",
