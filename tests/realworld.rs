@@ -346,7 +346,7 @@ fn headings_match_titles_whatever_their_spacing_and_case() {
 /// itself end in parentheses: notes are taken off one at a time until the title matches.
 #[test]
 fn headings_with_several_notes_and_titles_with_parentheses() {
-    const PAGE: &str = "---\ntitle: M\nlevels:\n  - {title: Engineer (Platform), id: platform, code: P3, band: 3}\n  - {title: Team Lead, code: M4, band: 4}\n---\n\n## Engineer (Platform) (IC 3)\n\nBuilds the platform.\n\n## Team Lead (Manager 4) (IC 5)\n\nLeads.\n";
+    const PAGE: &str = "---\ntitle: M\nlevels:\n  - {title: Engineer (Platform), id: platform, code: P3, band: 3}\n  - {title: Team Lead, code: M4, band: 4}\n  - {title: Director, code: M7, band: 7}\n---\n\n## Engineer (Platform) (IC 3)\n\nBuilds the platform.\n\n## Team Lead (Manager 4) (IC 5)\n\nLeads.\n\n## Director (Manager 7) (IC 8) {#director}\n\nDirects.\n";
     let project = load_page("content/m.md", PAGE);
     let lints = ladder::check::check_project(&project, true);
     assert!(lints.is_empty(), "{lints:#?}");
@@ -369,6 +369,8 @@ fn headings_with_several_notes_and_titles_with_parentheses() {
         [
             ("Engineer (Platform)", Some("IC 3"), "Builds the platform."),
             ("Team Lead", Some("Manager 4 · IC 5"), "Leads."),
+            // With `{#id}`, the notes come off the same way.
+            ("Director", Some("Manager 7 · IC 8"), "Directs."),
         ]
     );
 }

@@ -698,8 +698,15 @@ fn section_body(
                 let matched = match id {
                     Some(id) => match by_id.get(id.as_str()) {
                         Some(&li) => {
-                            let (head, note) = markdown::split_note(h);
-                            Some((li, head, note.map(str::to_string)))
+                            // Notes come off as for a heading matched by title when the
+                            // rest is the level's title; otherwise the last one only.
+                            let title = title_key(&track.levels[li].title.value);
+                            match_title(h, |t| (title_key(t) == title).then_some(li)).or_else(
+                                || {
+                                    let (head, note) = markdown::split_note(h);
+                                    Some((li, head, note.map(str::to_string)))
+                                },
+                            )
                         }
                         None => {
                             let mut d = Diagnostic::new(
