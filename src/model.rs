@@ -226,6 +226,10 @@ pub struct Section {
     pub note: Option<String>,
     #[serde(skip)]
     pub span: Span,
+    /// The heading's rank (2 for `##`): the track's `level_rank`, except for a heading
+    /// at another rank that the front end reported and kept as the level's.
+    #[serde(skip)]
+    pub rank: u8,
     /// The headings that end this section before the next level's (`None` when the
     /// next thing is another level or the end of the file).
     #[serde(skip)]

@@ -371,6 +371,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                         heading: head.to_string(),
                         note,
                         span: hspan,
+                        rank: self.level_rank,
                         ended_by: None,
                     });
                     self.target = Target::Level(li);
@@ -474,14 +475,22 @@ impl<'a, 's> Sectioner<'a, 's> {
     }
 
     /// A level whose only heading is at another rank than the track's levels: say so
-    /// at that heading (`missing-section` also points at the level).
+    /// at that heading, which stands as the level's section (so that `missing-section`
+    /// and `empty-level` do not report the same mistake again).
     fn report_misranked(&mut self) {
         let l = self.level_rank;
         for (li, span, r) in std::mem::take(&mut self.misranked) {
-            let level = &self.track.levels[li];
+            let level = &mut self.track.levels[li];
             if level.section.is_some() {
                 continue;
             }
+            level.section = Some(Section {
+                heading: level.title.value.clone(),
+                note: None,
+                span: span.clone(),
+                rank: r,
+                ended_by: None,
+            });
             let hashes = "#".repeat(l as usize);
             self.diagnostics.push(
                 Diagnostic::new(
@@ -489,7 +498,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                     span,
                     format!(
                         "the heading of level `{}` is an H{r}, but this track's levels are H{l} headings",
-                        level.id.value
+                        level.title.value
                     ),
                 )
                 .with_label(format!("H{r} heading"))
