@@ -242,13 +242,15 @@ pub fn front_matter_schema() -> Value {
         "title": "ladder track front matter",
         "description": "The YAML front matter of one track file in content/.",
         "type": "object",
-        "additionalProperties": false,
+        "description": "Keys not listed here (another generator's: date, tags, layout...) are kept under `extra`; a near miss of a listed key is an error.",
         "required": ["title", "levels"],
         "properties": {
             "title": { "type": "string", "description": "The track's name, e.g. Managing Engineer Path." },
             "id": { "allOf": [id], "description": "Track id used in URLs; default: the file's stem." },
             "summary": { "type": "string", "description": "One line for the home page." },
+            "description": { "type": "string", "description": "Read as `summary` when that is absent." },
             "order": { "type": "integer", "description": "Column order in comparisons; default: by file name." },
+            "weight": { "type": "integer", "description": "Read as `order` when that is absent." },
             "dimensions": {
                 "type": "array",
                 "items": { "type": "string" },
@@ -259,10 +261,9 @@ pub fn front_matter_schema() -> Value {
                 "description": "The track's levels, lowest first.",
                 "items": {
                     "type": "object",
-                    "additionalProperties": false,
                     "required": ["title", "code", "band"],
                     "properties": {
-                        "title": { "type": "string", "description": "Must match the level's H2 heading (a trailing parenthetical note is ignored)." },
+                        "title": { "type": "string", "description": "Must match the level's heading (H1 to H4, one rank per track; trailing parenthetical notes are ignored)." },
                         "id": { "allOf": [id], "description": "Level id used in URLs and anchors; default: slug of the title." },
                         "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Unique in the whole ladder, e.g. M4." },
                         "band": { "type": "integer", "description": "The shared grade that lines tracks up; strictly increasing down the list." },

@@ -172,7 +172,13 @@ pub struct Track {
     pub links: Vec<Link>,
     /// Span of the front matter block (the opening `---`).
     pub span: Span,
+    /// Front-matter keys `ladder` does not know (another generator's), with their values.
+    pub extra: Extra,
 }
+
+/// Front-matter keys `ladder` does not know, kept with their values for templates
+/// (`track.extra`, `level.extra`) and `ladder.json`.
+pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// An H2 that matches no level: kept and rendered on the track page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -215,6 +221,8 @@ pub struct Level {
     /// Span of this level's entry in the front matter (its `title` key).
     #[serde(skip)]
     pub span: Span,
+    /// Front-matter keys of this level's entry that `ladder` does not know.
+    pub extra: Extra,
 }
 
 /// The H2 heading that opens a level's section.
