@@ -755,26 +755,53 @@ fn a_responsibility_restated_down_a_chain_is_listed_once() {
     );
 }
 
+/// A track whose id is the folder of one of the site's own pages (`search`,
+/// `compare`, ...) is a located `duplicate-id` error that `check` reports as `build`
+/// does (build used to refuse with exit 2 and no file or line, after check passed),
+/// whether the id is written or comes from the file's name; nothing is written.
 #[test]
-fn an_id_that_collides_with_a_site_page_is_refused_not_overwritten() {
+fn an_id_that_collides_with_a_site_page_is_a_located_error_in_check_and_build() {
+    // Written `id: search`.
     let project = copy_fixture("site-basic");
     let tech = project.path().join("content/technical.md");
     let text = std::fs::read_to_string(&tech)
         .unwrap()
         .replace("id: technical", "id: search");
     std::fs::write(&tech, text).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("ladder")
+    // From the file's name: content/compare.md with no `id:`.
+    let named = copy_fixture("site-basic");
+    let text = std::fs::read_to_string(named.path().join("content/technical.md"))
         .unwrap()
-        .arg("build")
-        .arg("--root")
-        .arg(project.path())
-        .arg("--output")
-        .arg(out.path().join("site"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("search/index.html"));
-    assert!(!out.path().join("site").exists(), "nothing written");
+        .replace("id: technical\n", "");
+    std::fs::remove_file(named.path().join("content/technical.md")).unwrap();
+    std::fs::write(named.path().join("content/compare.md"), text).unwrap();
+
+    for (root, at, id) in [
+        (project.path(), "content/technical.md:3:5", "search"),
+        (named.path(), "content/compare.md:1:1", "compare"),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        for args in [vec!["check"], vec!["build", "--output"]] {
+            let mut cmd = Command::cargo_bin("ladder").unwrap();
+            cmd.args(&args);
+            if args[0] == "build" {
+                cmd.arg(out.path().join("site"));
+            }
+            cmd.arg("--root")
+                .arg(root)
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains(format!(
+                    "error[duplicate-id]: track id `{id}` is taken by the site's own `/{id}/`"
+                )))
+                .stderr(predicate::str::contains(at))
+                .stderr(predicate::str::contains(
+                    "reserved: `compare`, `search`, `print`, `data`, `assets`",
+                ))
+                .stderr(predicate::str::contains("set another `id:`"));
+        }
+        assert!(!out.path().join("site").exists(), "nothing written");
+    }
 }
 
 /// A label named like a section of the level page ("Summary", "Peers") or written twice
