@@ -635,32 +635,7 @@ fn init_scaffolds_a_project_that_checks_clean_and_builds() {
 /// the ladder, not with the square of the chain.
 #[test]
 fn long_inherits_chains_are_summarised_not_repeated() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("content")).unwrap();
-    let mut front = String::from("---\ntitle: Chain\nid: chain\nlevels:\n");
-    let mut body = String::from("# Chain\n\n");
-    for l in 0..40 {
-        front.push_str(&format!(
-            "  - {{title: Level {l}, id: l{l}, code: C{l}, band: {}",
-            l + 1
-        ));
-        if l > 0 {
-            front.push_str(&format!(", inherits: l{}", l - 1));
-        }
-        front.push_str("}\n");
-        body.push_str(&format!(
-            "## Level {l}\n\nSummary {l}.\n\n**Responsibilities:**\n\n"
-        ));
-        for k in 0..3 {
-            body.push_str(&format!("- Duty {k} of level {l}\n"));
-        }
-        body.push('\n');
-    }
-    std::fs::write(
-        dir.path().join("content/chain.md"),
-        format!("{front}---\n\n{body}"),
-    )
-    .unwrap();
+    let dir = chain_project(40, 3);
     let out = build_project(dir.path(), &[]);
     let site = Site::read(out.path());
 
@@ -829,3 +804,59 @@ fn labels_named_like_page_sections_keep_unique_anchors() {
     let senior = site.page("technical/senior/index.html");
     assert!(senior.contains("id=\"change-summary\""));
 }
+
+/// A project of one track whose `levels` levels each inherit the one before, each
+/// with a summary and `duties` responsibilities of its own.
+fn chain_project(levels: usize, duties: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let mut front = String::from("---\ntitle: Chain\nid: chain\nlevels:\n");
+    let mut body = String::from("# Chain\n\n");
+    for l in 0..levels {
+        front.push_str(&format!(
+            "  - {{title: Level {l}, id: l{l}, code: C{l}, band: {}",
+            l + 1
+        ));
+        if l > 0 {
+            front.push_str(&format!(", inherits: l{}", l - 1));
+        }
+        front.push_str("}\n");
+        body.push_str(&format!(
+            "## Level {l}\n\nSummary {l}.\n\n**Responsibilities:**\n\n"
+        ));
+        for k in 0..duties {
+            body.push_str(&format!("- Duty {k} of level {l}\n"));
+        }
+        body.push('\n');
+    }
+    std::fs::write(
+        dir.path().join("content/chain.md"),
+        format!("{front}---\n\n{body}"),
+    )
+    .unwrap();
+    dir
+}
+
+/// ladder.json exports each level's own responsibilities and its `inherits`, not the
+/// inherited list copied into every level: ten times the chain is at most ten times
+/// the file (with room to spare), where it used to grow with the square of the chain.
+#[test]
+fn ladder_json_grows_linearly_with_an_inherits_chain() {
+    let export = |levels: usize| {
+        let project = chain_project(levels, 1);
+        let out = build_project(project.path(), &[]);
+        Site::read(out.path()).files["ladder.json"].clone()
+    };
+    let small = export(30);
+    let large = export(300).len();
+    assert!(
+        (large as f64) < small.len() as f64 * 10.0 * 1.5,
+        "ladder.json: {} bytes at 30 levels, {large} at 300",
+        small.len()
+    );
+    let json: serde_json::Value = serde_json::from_slice(&small).unwrap();
+    let last = &json["tracks"][0]["levels"][29];
+    assert_eq!(last["inherits"], "chain/l28");
+    assert_eq!(last["responsibilities"].as_array().map(Vec::len), Some(1));
+}
+
