@@ -860,3 +860,69 @@ fn ladder_json_grows_linearly_with_an_inherits_chain() {
     assert_eq!(last["responsibilities"].as_array().map(Vec::len), Some(1));
 }
 
+/// Prose sections named like parts of the track page (`## Contents`,
+/// `## Progression`) or like a level (`## Staff` beside level `staff`): every id on
+/// every page stays unique, level anchors keep their ids, the page keeps its own
+/// `contents` and `progression`, the prose sections get numbered anchors, and each
+/// entry of the contents lands on the heading it names.
+#[test]
+fn prose_named_like_page_sections_or_levels_gets_anchors_of_its_own() {
+    let out = build_fixture("site-anchors", &[]);
+    let site = Site::read(out.path());
+    // Fails on any id used twice on any page (track, print, band pages, ...).
+    site.check_links("/");
+
+    let track = site.page("platform/index.html");
+    let toc = between(&track, "<nav class=\"toc\"", "</nav>");
+    let mut entries = Vec::new();
+    for item in toc.split("<li>").skip(1) {
+        let after = item.split_once("href=\"#").expect("a same-page link").1;
+        let (href, rest) = after.split_once("\">").expect("a closed attribute");
+        let text = text_of(rest.split_once("</a>").expect("a closed link").0);
+        entries.push((text, href.to_string()));
+    }
+    let expected = [
+        ("Contents", "contents-2"),
+        ("Platform Engineer", "engineer"),
+        ("Staff Engineer", "staff"),
+        ("Staff", "staff-2"),
+        ("Progression", "progression-2"),
+        ("Progression table", "progression"),
+    ];
+    assert_eq!(
+        entries
+            .iter()
+            .map(|(t, h)| (t.as_str(), h.as_str()))
+            .collect::<Vec<_>>(),
+        expected,
+        "contents of the track page"
+    );
+    // Each entry's target is the heading it names, with the text that belongs there.
+    for (text, id, holds) in [
+        (
+            "Contents",
+            "contents-2",
+            "in the words of the track's authors",
+        ),
+        ("Staff Engineer", "staff", "Owns the platform's direction"),
+        ("Staff", "staff-2", "Notes about staff roles"),
+        ("Progression", "progression-2", "column by column"),
+        ("Progression", "progression", "<table class=\"compare\""),
+    ] {
+        let heading = between(&track, &format!(" id=\"{id}\""), "</h2>");
+        let heading = text_of(&format!("<h2{heading}")).replace(" #", "");
+        assert_eq!(heading, text, "the element with id `{id}`");
+        assert!(section(&track, id).contains(holds), "`#{id}` holds {holds}");
+    }
+    // The page's own contents box is still `#contents`, and the export lists the
+    // anchors the page uses.
+    assert!(track.contains("<h2 id=\"contents\">Contents</h2>"));
+    let export: serde_json::Value = serde_json::from_slice(&site.files["ladder.json"]).unwrap();
+    let prose: Vec<&str> = export["tracks"][0]["prose"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["anchor"].as_str().unwrap())
+        .collect();
+    assert_eq!(prose, ["contents-2", "staff-2", "progression-2"]);
+}
