@@ -13,8 +13,10 @@ use serde_json::{json, Value};
 use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
 
 /// Version of the JSON export's shape. 2: levels no longer list their band peers; the
-/// levels at each band are listed once, under the top-level `bands`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// levels at each band are listed once, under the top-level `bands`. 3: a level's
+/// `responsibilities` are its own only (no `inherited_from`); what it holds through
+/// `inherits` is found by following `inherits` (`track/level`) up the chain.
+pub const SCHEMA_VERSION: u32 = 3;
 
 fn markdown(md: &Markdown) -> Value {
     json!({ "markdown": md.source, "text": md.text })
@@ -34,18 +36,12 @@ pub fn level_key(ladder: &Ladder, r: LevelRef) -> String {
 }
 
 fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
+    // Own responsibilities only: copying the inherited ones into every level made the
+    // file grow with the square of an `inherits` chain (1,000 levels: 72 MB).
     let responsibilities: Vec<Value> = level
         .responsibilities
         .iter()
-        .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text, "inherited_from": Value::Null }))
-        .chain(level.inherited.iter().map(|i| {
-            let resp = &ladder.level(i.from).responsibilities[i.index];
-            json!({
-                "markdown": resp.body.source,
-                "text": resp.body.text,
-                "inherited_from": level_key(ladder, i.from),
-            })
-        }))
+        .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text }))
         .collect();
     json!({
         "id": level.id.value,
@@ -162,8 +158,10 @@ impl Serialize for Tracks<'_> {
     }
 }
 
-/// One row per level × competency, plus one row per level for its responsibilities
-/// (inherited ones included, one per line), so that every level appears.
+/// One row per level × competency, plus one row per level for its own
+/// responsibilities (one per line), so that every level appears. The last column,
+/// `inherits`, names the level (`track/level`) whose responsibilities it also holds:
+/// repeating those in every row down a chain grew with the square of the chain.
 pub fn to_csv(ladder: &Ladder) -> String {
     let mut out = String::new();
     push_row(
@@ -178,6 +176,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
             "band_name",
             "competency",
             "text",
+            "inherits",
         ],
     );
     for (r, level) in ladder.levels() {
@@ -193,10 +192,15 @@ pub fn to_csv(ladder: &Ladder) -> String {
             band.as_str(),
             band_name,
         ];
+        let inherits = level
+            .inherits_ref
+            .map(|i| level_key(ladder, i))
+            .unwrap_or_default();
         let mut row = |label: &str, text: &str| {
             let mut cells: Vec<&str> = base.to_vec();
             cells.push(label);
             cells.push(text);
+            cells.push(&inherits);
             push_row(&mut out, &cells);
         };
         if !level.summary.is_empty() {
@@ -206,7 +210,8 @@ pub fn to_csv(ladder: &Ladder) -> String {
             row(&c.label, &c.body.text);
         }
         let responsibilities: Vec<&str> = level
-            .effective_responsibilities(ladder)
+            .responsibilities
+            .iter()
             .map(|r| r.body.text.as_str())
             .collect();
         if !responsibilities.is_empty() || level.competencies.is_empty() {
@@ -382,5 +387,46 @@ mod tests {
                 assert!(l.get("band_peers").is_none(), "{l}");
             }
         }
+    }
+
+    /// A level inheriting from another exports its own responsibilities and the
+    /// reference to the level it inherits from, not a copy of the ancestor's list.
+    #[test]
+    fn a_level_exports_its_own_responsibilities_and_its_inherits() {
+        let text = "---\ntitle: T\nlevels:\n  - {title: A, code: A1, band: 1}\n  \
+                    - {title: B, code: B1, band: 2, inherits: a}\n---\n\n\
+                    ## A\n\n**Responsibilities:**\n\n- Fix bugs\n- Write tests\n\n\
+                    ## B\n\n**Responsibilities:**\n\n- Plan the quarter\n";
+        let files = InputFiles {
+            content: vec![InputFile {
+                path: Arc::from("content/t.md"),
+                bytes: Arc::from(text.as_bytes()),
+            }],
+            ..InputFiles::default()
+        };
+        let ladder = load_files(&files).ladder;
+        let json = to_json_value(&ladder);
+        assert_eq!(json["schema_version"], 3);
+        let b = &json["tracks"][0]["levels"][1];
+        assert_eq!(b["id"], "b");
+        assert_eq!(b["inherits"], "t/a");
+        assert_eq!(
+            b["responsibilities"],
+            json!([{ "markdown": "Plan the quarter", "text": "Plan the quarter" }])
+        );
+        assert_eq!(json["tracks"][0]["levels"][0]["inherits"], Value::Null);
+
+        // The CSV likewise: B's row holds its own line and names what it inherits.
+        let csv = to_csv(&ladder);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "track,track_title,level,level_title,code,band,band_name,competency,text,inherits"
+        );
+        assert_eq!(
+            lines.last().copied(),
+            Some("t,T,b,B,B1,2,,Responsibilities,Plan the quarter,t/a")
+        );
+        assert_eq!(csv.matches("Fix bugs").count(), 1, "{csv}");
     }
 }

@@ -406,6 +406,42 @@ pub fn fold_label(s: &str) -> String {
     out
 }
 
+/// Names at the root of the built site that are not tracks: the site's own pages
+/// (`/compare/`, `/search/`, `/print/`) and folders (`/data/`, `/assets/`). A track's
+/// id is its folder, so a track may not take one of these; `check` reports it
+/// (`duplicate-id`) and the renderer writes these paths.
+pub const RESERVED_TRACK_IDS: [&str; 5] = ["compare", "search", "print", "data", "assets"];
+
+/// Element ids a track page uses for itself (its title, contents, progression table,
+/// and the `main` and search box of every page). A level's anchor on its track page
+/// is its id, so a level may not take one of these; a prose section that would gets
+/// a numbered anchor instead.
+pub const TRACK_PAGE_IDS: [&str; 7] = [
+    "title",
+    "main",
+    "contents",
+    "progression",
+    "search-input",
+    "search-results",
+    "row-responsibilities",
+];
+
+/// An id as a path segment of the site. Ids are checked by the front end (ASCII
+/// letters, digits, `-`, `_`); anything else is slugified so that no id can climb out
+/// of the site.
+pub fn path_segment(id: &str) -> std::borrow::Cow<'_, str> {
+    let safe = !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if safe {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(slugify(id))
+    }
+}
+
 /// A URL- and file-name-safe slug: lowercase ASCII letters, digits and `-`.
 /// Never empty, never contains `/`, `.` or `..`, so it cannot escape the output folder.
 pub fn slugify(s: &str) -> String {
