@@ -43,7 +43,7 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         .iter()
         .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text }))
         .collect();
-    json!({
+    let mut value = json!({
         "id": level.id.value,
         "title": level.title.value,
         "code": level.code.value,
@@ -62,11 +62,21 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         })).collect::<Vec<_>>(),
         "responsibilities": responsibilities,
         "source": source(&level.span),
-    })
+    });
+    with_extra(&mut value, &level.extra);
+    value
+}
+
+/// Adds `extra` (front-matter keys ladder does not know) when there are any, so that a
+/// ladder without them exports as before.
+fn with_extra(value: &mut Value, extra: &crate::model::Extra) {
+    if !extra.is_empty() {
+        value["extra"] = json!(extra);
+    }
 }
 
 fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
-    json!({
+    let mut value = json!({
         "id": track.id.value,
         "title": track.title.value,
         "summary": track.summary,
@@ -84,7 +94,9 @@ fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
         })).collect::<Vec<_>>(),
         "levels": track.levels.iter().map(|l| level_json(ladder, ti, l)).collect::<Vec<_>>(),
         "source": source(&track.span),
-    })
+    });
+    with_extra(&mut value, &track.extra);
+    value
 }
 
 /// The export as a JSON value.

@@ -193,3 +193,69 @@ fn an_empty_level_says_which_headings_ended_it() {
     assert_eq!(code, 1, "{out}");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn other_generators_keys_are_kept_under_extra() {
+    let (code, out) = check("shape-extra-keys");
+    assert_eq!(code, 0, "{out}");
+    let project = load("shape-extra-keys");
+    let track = &project.ladder.tracks[0];
+    // `description` and `weight` are read as `summary` and `order`.
+    assert_eq!(
+        track.summary.as_deref(),
+        Some("The path for people who build the product.")
+    );
+    assert_eq!(track.order, Some(3));
+    let keys: Vec<&str> = track.extra.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["date", "draft", "layout", "menu", "tags"]);
+    assert_eq!(
+        track.extra["tags"],
+        serde_json::json!(["careers", "engineering"])
+    );
+    assert_eq!(
+        track.levels[0].extra["salary_range"],
+        serde_json::json!("B1")
+    );
+    assert_eq!(
+        track.levels[1].extra["aliases"],
+        serde_json::json!(["senior"])
+    );
+
+    // In ladder.json, and for templates as `track.extra` and `level.extra`.
+    let root = copy_fixture("shape-extra-keys");
+    std::fs::create_dir_all(root.path().join("templates")).expect("templates folder");
+    let theme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/level.html"),
+    )
+    .expect("the theme's level template");
+    let marked = theme.replacen(
+        "{{ level.title }}</li>",
+        "{{ level.title }} (pay range {{ level.extra.salary_range | default(value=\"none\") }})</li>",
+        1,
+    );
+    assert_ne!(
+        marked, theme,
+        "the theme's breadcrumb changed; update this test"
+    );
+    std::fs::write(root.path().join("templates/level.html"), marked).expect("write template");
+    let out = build_project(root.path(), &[]);
+    let site = Site::read(out.path());
+    let json: serde_json::Value =
+        serde_json::from_slice(&site.files["ladder.json"]).expect("ladder.json");
+    assert_eq!(json["tracks"][0]["extra"]["layout"], "ladder-page");
+    assert_eq!(
+        json["tracks"][0]["levels"][0]["extra"]["salary_range"],
+        "B1"
+    );
+    assert!(page_text(&site, "engineering/engineer/index.html").contains("Engineer (pay range B1)"));
+    assert!(page_text(&site, "engineering/senior-engineer/index.html")
+        .contains("Senior Engineer (pay range none)"));
+}
+
+#[test]
+fn a_near_miss_of_a_known_key_is_still_an_error() {
+    let (code, out) = check("shape-extra-keys-typo");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}

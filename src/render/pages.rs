@@ -113,6 +113,8 @@ pub struct TrackView<'v> {
     pub sections: Vec<SectionView<'v>>,
     pub levels: Vec<LevelLink<'v>>,
     pub progression: Table<'v>,
+    /// Front-matter keys of the track that ladder does not know, for templates.
+    pub extra: &'v crate::model::Extra,
 }
 
 #[derive(Serialize)]
@@ -198,6 +200,7 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
         title: &track.title.value,
         heading: track.heading.as_deref().unwrap_or(&track.title.value),
         summary: track.summary.as_deref(),
+        extra: &track.extra,
         url: views.urls.track(ladder, t),
         intro: &views.track(t).intro,
         sections,

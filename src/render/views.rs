@@ -104,6 +104,8 @@ pub struct LevelView<'a> {
     pub inherits: Option<LevelLink<'a>>,
     /// How many responsibilities the level holds through `inherits`.
     pub inherited_count: usize,
+    /// Front-matter keys of the level that ladder does not know, for templates.
+    pub extra: &'a crate::model::Extra,
 }
 
 /// The rendered text of one track: its levels, its intro and its prose sections.
@@ -444,6 +446,7 @@ fn level_view<'a>(
         responsibilities,
         inherits: level.inherits_ref.map(|i| level_link(ladder, urls, i)),
         inherited_count: distinct_inherited(ladder, level).count(),
+        extra: &level.extra,
     }
 }
 
