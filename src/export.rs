@@ -10,7 +10,7 @@ use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
+use crate::model::{Ladder, Level, Markdown, Span, Track};
 
 /// Version of the JSON export's shape. 2: levels no longer list their band peers; the
 /// levels at each band are listed once, under the top-level `bands`. 3: a level's
@@ -26,14 +26,6 @@ fn source(span: &Span) -> Value {
     json!({ "file": &*span.file, "line": span.line, "column": span.col })
 }
 
-/// `track/level`, the ladder-wide name of a level.
-pub fn level_key(ladder: &Ladder, r: LevelRef) -> String {
-    format!(
-        "{}/{}",
-        ladder.tracks[r.track].id.value,
-        ladder.level(r).id.value
-    )
-}
 
 fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     // Own responsibilities only: copying the inherited ones into every level made the
@@ -51,7 +43,7 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         "band_name": ladder.band_name(level.band.value),
         "note": level.section.as_ref().and_then(|s| s.note.clone()),
         "url": format!("{}/{}/", ladder.tracks[ti].id.value, level.id.value),
-        "inherits": level.inherits_ref.map(|i| level_key(ladder, i)),
+        "inherits": level.inherits_ref.map(|i| ladder.level_key(i)),
         "summary": markdown(&level.summary),
         "competencies": level.competencies.iter().map(|c| json!({
             "label": c.label,
@@ -123,7 +115,7 @@ fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
         "bands": ladder.bands.iter().rev().map(|(band, refs)| json!({
             "band": band,
             "name": ladder.band_name(*band),
-            "levels": refs.iter().map(|r| level_key(ladder, *r)).collect::<Vec<_>>(),
+            "levels": refs.iter().map(|r| ladder.level_key(*r)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -206,7 +198,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
         ];
         let inherits = level
             .inherits_ref
-            .map(|i| level_key(ladder, i))
+            .map(|i| ladder.level_key(i))
             .unwrap_or_default();
         let mut row = |label: &str, text: &str| {
             let mut cells: Vec<&str> = base.to_vec();

@@ -116,6 +116,17 @@ pub struct Markdown {
 }
 
 impl Markdown {
+    /// The CommonMark extensions of SPEC section 1, which the model's Markdown is
+    /// written in: the front end parses it and the renderer renders it with these.
+    pub fn options() -> pulldown_cmark::Options {
+        use pulldown_cmark::Options;
+        Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_HEADING_ATTRIBUTES
+    }
+
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }
@@ -313,6 +324,11 @@ pub enum LinkTarget {
 impl Ladder {
     pub fn level(&self, r: LevelRef) -> &Level {
         &self.tracks[r.track].levels[r.level]
+    }
+
+    /// `track/level`: how exports, the picker and `inherits` name a level.
+    pub fn level_key(&self, r: LevelRef) -> String {
+        format!("{}/{}", self.tracks[r.track].id.value, self.level(r).id.value)
     }
 
     pub fn track_index(&self, id: &str) -> Option<usize> {

@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::{Ladder, LevelRef};
+pub use delta::escape;
 pub use theme::{Theme, PAGE_TEMPLATES};
 pub use writer::{write_site, MARKER};
 
