@@ -26,7 +26,6 @@ fn source(span: &Span) -> Value {
     json!({ "file": &*span.file, "line": span.line, "column": span.col })
 }
 
-
 fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     // Own responsibilities only: copying the inherited ones into every level made the
     // file grow with the square of an `inherits` chain (1,000 levels: 72 MB).

@@ -185,6 +185,60 @@ pub struct Track {
     pub span: Span,
     /// Front-matter keys `ladder` does not know (another generator's), with their values.
     pub extra: Extra,
+    /// Every heading of the file by its GitHub anchor (SPEC 8.6), in source order, with
+    /// what it stands in: links written to work on GitHub (`#d1---developer-1`) resolve
+    /// through it.
+    pub heading_anchors: Vec<(String, AnchorTarget)>,
+}
+
+/// What a heading of a track file stands in, for links to its GitHub anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AnchorTarget {
+    /// The introduction (or the file's title).
+    Track,
+    /// A level's section: its heading, its labels or a heading inside them.
+    Level(usize),
+    /// A prose section, or a heading inside one.
+    Prose(usize),
+}
+
+/// A heading's anchor as GitHub makes it, before repeats are numbered: lowercase, only
+/// letters, digits, spaces, `-` and `_` kept, each space a `-` (`D1 - Developer 1` →
+/// `d1---developer-1`).
+pub fn github_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Numbers repeated anchors the way GitHub does: the second `notes` is `notes-1`.
+#[derive(Debug, Default)]
+pub struct AnchorCounter {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl AnchorCounter {
+    pub fn unique(&mut self, base: String) -> String {
+        let mut n = self.seen.get(&base).copied().unwrap_or(0);
+        let mut anchor = base.clone();
+        if n > 0 {
+            // Skip numbered forms already taken by a heading written that way.
+            loop {
+                anchor = format!("{base}-{n}");
+                if !self.seen.contains_key(&anchor) {
+                    break;
+                }
+                n += 1;
+            }
+        }
+        self.seen.insert(base, n + 1);
+        self.seen.entry(anchor.clone()).or_insert(1);
+        anchor
+    }
 }
 
 /// Front-matter keys `ladder` does not know, kept with their values for templates
@@ -328,7 +382,11 @@ impl Ladder {
 
     /// `track/level`: how exports, the picker and `inherits` name a level.
     pub fn level_key(&self, r: LevelRef) -> String {
-        format!("{}/{}", self.tracks[r.track].id.value, self.level(r).id.value)
+        format!(
+            "{}/{}",
+            self.tracks[r.track].id.value,
+            self.level(r).id.value
+        )
     }
 
     pub fn track_index(&self, id: &str) -> Option<usize> {
@@ -544,6 +602,23 @@ mod tests {
         assert_eq!(slugify("Ingénieur Équipe"), "ingenieur-equipe");
         assert_eq!(slugify("Inge\u{301}nieur"), "ingenieur");
         assert_eq!(slugify("тест"), "test");
+    }
+
+    #[test]
+    fn anchors_follow_github() {
+        assert_eq!(github_anchor("D1 - Developer 1"), "d1---developer-1");
+        assert_eq!(github_anchor("What's *new*? (2024)"), "whats-new-2024");
+        assert_eq!(
+            github_anchor("Ingénieur / Ingénieure"),
+            "ingénieur--ingénieure"
+        );
+        assert_eq!(github_anchor("snake_case ok"), "snake_case-ok");
+        let mut c = AnchorCounter::default();
+        let got: Vec<String> = ["notes", "notes", "notes-1", "notes"]
+            .iter()
+            .map(|s| c.unique(s.to_string()))
+            .collect();
+        assert_eq!(got, ["notes", "notes-1", "notes-1-1", "notes-2"]);
     }
 
     #[test]

@@ -179,9 +179,11 @@ fn same_outline(a: &Track, b: &Track) -> bool {
         links: _,
         span: _,
         extra,
+        heading_anchors,
     } = a;
     id.value == b.id.value
         && title.value == b.title.value
+        && *heading_anchors == b.heading_anchors
         && *summary == b.summary
         && *order == b.order
         && *path == b.path
@@ -193,9 +195,15 @@ fn same_outline(a: &Track, b: &Track) -> bool {
             .map(|d| &d.value)
             .eq(b.dimensions.iter().map(|d| &d.value))
         && prose.len() == b.prose.len()
-        && prose.iter().zip(&b.prose).all(|(x, y)| same_prose_outline(x, y))
+        && prose
+            .iter()
+            .zip(&b.prose)
+            .all(|(x, y)| same_prose_outline(x, y))
         && levels.len() == b.levels.len()
-        && levels.iter().zip(&b.levels).all(|(x, y)| same_level_outline(x, y))
+        && levels
+            .iter()
+            .zip(&b.levels)
+            .all(|(x, y)| same_level_outline(x, y))
 }
 
 fn same_prose_outline(a: &ProseSection, b: &ProseSection) -> bool {

@@ -453,7 +453,6 @@ pub struct PickerOption<'v> {
     pub code: &'v str,
 }
 
-
 pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
     let ladder = views.ladder;
     let groups = ladder
@@ -487,7 +486,9 @@ pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
         page_title: "Compare levels",
         groups,
         default_a: first.map(|r| views.ladder.level_key(r)).unwrap_or_default(),
-        default_b: second.map(|r| views.ladder.level_key(r)).unwrap_or_default(),
+        default_b: second
+            .map(|r| views.ladder.level_key(r))
+            .unwrap_or_default(),
         data_url: views.urls.page("data/levels.json"),
         bands: ladder
             .bands

@@ -119,7 +119,6 @@ fn summary(errors: usize, warnings: usize, failure: bool) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@
 //! a label inside a paragraph or a list is [`super::labels`]' business.
 
 use pulldown_cmark::HeadingLevel;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::labels::{self, heading_label, markdown_at, markdown_from, FoundLabel, RespItem};
@@ -17,8 +17,8 @@ use super::markdown::{self, Block};
 use super::track::{link_of, Src};
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
 use crate::model::{
-    fold_label, slugify, Competency, Markdown, ProseSection, Responsibility, Section, SectionEnd,
-    Span, Track, TRACK_PAGE_IDS,
+    fold_label, github_anchor, slugify, AnchorCounter, AnchorTarget, Competency, Markdown,
+    ProseSection, Responsibility, Section, SectionEnd, Span, Track, TRACK_PAGE_IDS,
 };
 
 /// Where a block of the body currently goes.
@@ -97,7 +97,8 @@ struct Sectioner<'a, 's> {
     anchors_seen: Vec<HashSet<String>>,
     found: Vec<Option<Span>>,
     last_level: Option<usize>,
-    prose_anchor_count: BTreeMap<String, usize>,
+    /// GitHub's numbering of repeated heading anchors, over the whole file.
+    anchors: AnchorCounter,
     /// Headings at another rank than the levels' that match a level.
     misranked: Vec<(usize, Span, u8)>,
 }
@@ -138,7 +139,7 @@ impl<'a, 's> Sectioner<'a, 's> {
             anchors_seen: vec![HashSet::new(); n],
             found: vec![None; n],
             last_level: None,
-            prose_anchor_count: BTreeMap::new(),
+            anchors: AnchorCounter::default(),
             misranked: Vec::new(),
         }
     }
@@ -208,7 +209,17 @@ impl<'a, 's> Sectioner<'a, 's> {
         match block {
             Block::Heading {
                 level, text: h, id, ..
-            } => self.heading(rank(*level), h, id.as_deref(), range),
+            } => {
+                let anchor = self.anchors.unique(github_anchor(h));
+                self.heading(rank(*level), h, id.as_deref(), range, &anchor);
+                // What the heading stands in, once it has opened (or not) a section.
+                let target = match self.target {
+                    Target::Intro => AnchorTarget::Track,
+                    Target::Level(li) => AnchorTarget::Level(li),
+                    Target::Prose(pi) => AnchorTarget::Prose(pi),
+                };
+                self.track.heading_anchors.push((anchor, target));
+            }
             Block::Label {
                 label,
                 label_range,
@@ -285,7 +296,7 @@ impl<'a, 's> Sectioner<'a, 's> {
         }
     }
 
-    fn heading(&mut self, r: u8, h: &str, id: Option<&str>, range: Range<usize>) {
+    fn heading(&mut self, r: u8, h: &str, id: Option<&str>, range: Range<usize>, anchor: &str) {
         let text = self.src.text;
         let l = self.level_rank;
         let hspan = self
@@ -365,7 +376,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                         .with_help("give each level exactly one section; rename or merge this one"),
                     );
                     // Treat the duplicate as prose so that its text is kept.
-                    self.prose(h, None, hspan);
+                    self.prose(h, anchor, hspan);
                 } else {
                     self.found[li] = Some(hspan.clone());
                     self.track.levels[li].section = Some(Section {
@@ -400,21 +411,18 @@ impl<'a, 's> Sectioner<'a, 's> {
                     }
                 };
                 self.diagnostics.push(d);
-                self.prose(h, Some(id), hspan);
+                self.prose(h, id, hspan);
             }
-            HeadingMatch::None => self.prose(h, id, hspan),
+            HeadingMatch::None => self.prose(h, id.unwrap_or(anchor), hspan),
         }
         self.chunk_start = range.end;
     }
 
-    fn prose(&mut self, title: &str, id: Option<&str>, span: Span) {
-        let anchor = match id {
-            Some(id) => id.to_string(),
-            None => unique_anchor(&mut self.prose_anchor_count, title),
-        };
+    /// A prose section anchored at `anchor` (its `{#id}`, else its GitHub anchor).
+    fn prose(&mut self, title: &str, anchor: &str, span: Span) {
         self.track.prose.push(ProseSection {
             title: title.to_string(),
-            anchor,
+            anchor: anchor.to_string(),
             body: Markdown::default(),
             after_level: self.last_level,
             span,
@@ -545,17 +553,6 @@ fn title_key(s: &str) -> String {
         })
         .map(|(_, c)| *c)
         .collect()
-}
-
-fn unique_anchor(counts: &mut BTreeMap<String, usize>, title: &str) -> String {
-    let base = slugify(title);
-    let n = counts.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{n}")
-    }
 }
 
 /// Gives each prose section an anchor no other element of the track page has: not

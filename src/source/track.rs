@@ -479,6 +479,7 @@ fn track_from(src: &Src) -> ParsedTrack {
         summary: raw.summary.or(raw.description),
         order: raw.order.or(raw.weight).map(|o| o.0),
         extra: extra.0,
+        heading_anchors: Vec::new(),
         path: path.strip_prefix("content/").unwrap_or(path).to_string(),
         dimensions,
         intro: Markdown::default(),
