@@ -464,3 +464,50 @@ fn whole_ladder_files_follow_edits_when_asked_for() {
     // The other track's pages were kept, and still show its text.
     assert!(page_with(&server, "/careers/ladder/managing/", "Leads a small team.").is_some());
 }
+
+/// Ctrl-C while a rebuild is being published (an edit saved just before it): the
+/// server still ends the open event streams and stops promptly, well under the time
+/// it would take to wait the streams out.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_rebuild_stops_promptly() {
+    for round in 0..3 {
+        let project = Project::new();
+        let mut server = Server::start(&project);
+        let mut events = Events::open(server.port, "/careers/ladder/__ladder/events");
+        assert!(events.wait_for(": ladder serve", 0));
+        project.atomic_save(
+            "content/technical.md",
+            &serve_support::TECHNICAL.replace("Writes code alone.", &format!("Round {round}.")),
+        );
+        // Sent as the rebuild's debounce ends, when the publication is most likely.
+        std::thread::sleep(Duration::from_millis(150 + 60 * round));
+        let sent = std::time::Instant::now();
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &server.child.id().to_string()])
+            .status()
+            .expect("kill -INT");
+        assert!(status.success());
+        let exited = loop {
+            if let Some(status) = server.child.try_wait().expect("wait") {
+                break Some(status);
+            }
+            if sent.elapsed() > Duration::from_secs(10) {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let exited = exited.expect("ladder serve should stop within 10 s of Ctrl-C");
+        assert!(exited.success(), "exit status {exited:?}");
+        assert!(
+            eventually(|| server
+                .stdout_lines()
+                .iter()
+                .any(|l| l == "Stopped.")
+                .then_some(()))
+            .is_some(),
+            "{:?}",
+            server.stdout_lines()
+        );
+    }
+}
