@@ -193,22 +193,55 @@ fn parse_leniently(
     raw
 }
 
-/// `eng/ladder` → `/eng/ladder/`; a full URL keeps its scheme and host.
+/// `eng/ladder` → `/eng/ladder/`; a full URL keeps its scheme and host. The path is
+/// percent-encoded (`/carrières/` → `/carri%C3%A8res/`), as a browser sends it: links
+/// written with it work on any server, and `serve` compares it with request paths.
 pub fn normalize_base_url(s: &str) -> String {
     let s = s.trim();
-    if s.contains("://") {
-        return if s.ends_with('/') {
-            s.to_string()
+    if let Some((scheme, rest)) = s.split_once("://") {
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        return format!("{scheme}://{host}{}", normalize_path(path));
+    }
+    normalize_path(s)
+}
+
+/// A path with one `/` at each end and none doubled, percent-encoded.
+fn normalize_path(path: &str) -> String {
+    let mut out = String::from("/");
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push_str(&encode_path(segment));
+        out.push('/');
+    }
+    out
+}
+
+/// Percent-encodes what may not stand in a URL path as it is: spaces, non-ASCII
+/// letters, quotes, `?`, `#`... An escape already there (`%20`) is kept; a `%` that
+/// starts none becomes `%25`.
+pub fn encode_path(s: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let escape_at = |i: usize| {
+        bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    };
+    let keep = |i: usize, b: u8| {
+        b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@/".contains(&b)
+            || (b == b'%' && escape_at(i))
+    };
+    if bytes.iter().enumerate().all(|(i, &b)| keep(i, b)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, &b) in bytes.iter().enumerate() {
+        if keep(i, b) {
+            out.push(char::from(b));
         } else {
-            format!("{s}/")
-        };
+            out.push_str(&format!("%{b:02X}"));
+        }
     }
-    let inner = s.trim_matches('/');
-    if inner.is_empty() {
-        "/".into()
-    } else {
-        format!("/{inner}/")
-    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A span for ladder.yaml as a whole (used when the problem has no better place).
@@ -228,6 +261,23 @@ mod tests {
         assert_eq!(c.base_url, "/eng/ladder/");
         assert_eq!(c.title, "Career Ladder");
         assert_eq!(c.bands.get(&5).map(String::as_str), Some("Senior"));
+    }
+
+    #[test]
+    fn base_urls_are_percent_encoded() {
+        assert_eq!(normalize_base_url("/carrières"), "/carri%C3%A8res/");
+        assert_eq!(normalize_base_url("my ladder/"), "/my%20ladder/");
+        assert_eq!(normalize_base_url("/my%20ladder/"), "/my%20ladder/");
+        assert_eq!(normalize_base_url("/100%/"), "/100%25/");
+        assert_eq!(normalize_base_url("/a//b/"), "/a/b/");
+        assert_eq!(
+            normalize_base_url("https://example.com/é"),
+            "https://example.com/%C3%A9/"
+        );
+        assert_eq!(
+            normalize_base_url("https://example.com"),
+            "https://example.com/"
+        );
     }
 
     #[test]

@@ -465,6 +465,52 @@ fn whole_ladder_files_follow_edits_when_asked_for() {
     assert!(page_with(&server, "/careers/ladder/managing/", "Leads a small team.").is_some());
 }
 
+/// A base URL with a space or a non-ASCII letter: browsers send it percent-encoded,
+/// and the server still finds every page; redirects and links use the encoded form.
+#[test]
+fn a_base_url_with_a_space_or_an_accent_is_served() {
+    for (base, encoded) in [
+        ("/carrières/", "/carri%C3%A8res/"),
+        ("/my ladder/", "/my%20ladder/"),
+    ] {
+        let project = Project::new();
+        project.write(
+            "ladder.yaml",
+            &format!("title: Test Ladder\nbase_url: {base}\n"),
+        );
+        let server = Server::start(&project);
+        let home = server.get(encoded);
+        assert_eq!(home.status, 200, "{base}: {home:?}");
+        assert!(
+            home.body.contains("Technical Track"),
+            "{base}: {}",
+            home.body
+        );
+        let page = format!("{encoded}technical/senior-engineer/");
+        let level = server.get(&page);
+        assert_eq!(level.status, 200, "{page}: {level:?}");
+        assert!(level.body.contains("Writes code alone."), "{page}");
+        // The links on the page work as a browser follows them.
+        assert!(
+            level
+                .body
+                .contains(&format!("href=\"{encoded}technical/\"")),
+            "{page} links to its track under the encoded base"
+        );
+        let root = server.get("/");
+        assert_eq!(root.status, 307, "{root:?}");
+        assert_eq!(root.header("location"), Some(encoded));
+        assert!(
+            server
+                .stdout_lines()
+                .iter()
+                .any(|l| l.ends_with(&format!("{}{encoded} (Ctrl-C to stop)", server.port))),
+            "{:?}",
+            server.stdout_lines()
+        );
+    }
+}
+
 /// Ctrl-C while a rebuild is being published (an edit saved just before it): the
 /// server still ends the open event streams and stops promptly, well under the time
 /// it would take to wait the streams out.
