@@ -163,8 +163,10 @@ pub struct Track {
     pub intro: Markdown,
     /// H1 of the body, if any (shown as the page heading when present).
     pub heading: Option<String>,
-    /// H2 sections that are not levels, in source order.
+    /// Sections that are not levels, in source order.
     pub prose: Vec<ProseSection>,
+    /// The rank of this track's level headings (2 for `##`); labels are one below.
+    pub level_rank: u8,
     pub levels: Vec<Level>,
     /// Links written in this track's Markdown (`other.md#anchor`, `#anchor`).
     pub links: Vec<Link>,
@@ -223,6 +225,22 @@ pub struct Section {
     /// A trailing parenthetical note such as "Manager 4 / IC 5", without parentheses.
     pub note: Option<String>,
     #[serde(skip)]
+    pub span: Span,
+    /// The headings that end this section before the next level's (`None` when the
+    /// next thing is another level or the end of the file).
+    #[serde(skip)]
+    pub ended_by: Option<SectionEnd>,
+}
+
+/// Headings of the level's rank or higher that follow a level's section and end it:
+/// what `empty-level` names when a level comes out empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionEnd {
+    /// Rank of the first of them (2 for `##`).
+    pub rank: u8,
+    /// How many follow before the next level.
+    pub headings: usize,
+    /// The first of them.
     pub span: Span,
 }
 
@@ -367,7 +385,10 @@ pub fn fold_label(s: &str) -> String {
         if word.is_ascii() {
             out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
-            out.push_str(&word.to_lowercase());
+            // Composed and decomposed accents (NFC `é`, NFD `e` + U+0301) are one
+            // letter to a reader: an editor may save either.
+            use unicode_normalization::UnicodeNormalization;
+            out.push_str(&word.nfc().collect::<String>().to_lowercase());
         }
     }
     out
@@ -378,18 +399,25 @@ pub fn fold_label(s: &str) -> String {
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.chars() {
+    let mut push = |c: char| {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-            dash = false;
-        } else if c.is_alphanumeric() {
-            // Non-ASCII letters: keep a readable hex form rather than dropping them,
-            // so that two distinct non-ASCII ids do not collide.
-            out.push_str(&format!("u{:x}", c as u32));
             dash = false;
         } else if !dash && !out.is_empty() {
             out.push('-');
             dash = true;
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            push(c);
+        } else {
+            // Non-ASCII letters are transliterated (`Ingénieur` → `ingenieur`,
+            // `Инженер` → `inzhener`), so that URLs stay readable.
+            deunicode::deunicode_char(c)
+                .unwrap_or("-")
+                .chars()
+                .for_each(&mut push);
         }
     }
     while out.ends_with('-') {
@@ -425,6 +453,8 @@ mod tests {
             assert_eq!(fold_label(s), reference(s), "{s:?}");
         }
         assert_eq!(fold_label("ΟΔΟΣ"), "οδος");
+        // NFC and NFD spellings of one title fold alike.
+        assert_eq!(fold_label("Ingénieur"), fold_label("Inge\u{301}nieur"));
     }
 
     #[test]
@@ -446,6 +476,10 @@ mod tests {
             slugify("Team Lead / Senior Engineer"),
             "team-lead-senior-engineer"
         );
+        // Non-Latin names give readable URLs, not code points.
+        assert_eq!(slugify("Ingénieur Équipe"), "ingenieur-equipe");
+        assert_eq!(slugify("Inge\u{301}nieur"), "ingenieur");
+        assert_eq!(slugify("тест"), "test");
     }
 
     #[test]

@@ -91,10 +91,18 @@ fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic
                             section.span.clone(),
                             format!("this heading went to `{}`", owner.id.value),
                         )
-                        .with_help(format!(
-                            "two levels are titled `{}`, so a heading cannot tell them apart by title; add a heading for this level with `{{#{}}}` after its title",
-                            level.title.value, level.id.value
-                        ))
+                        .with_help(if owner.id.value == level.id.value {
+                            // `{#id}` cannot tell them apart either: the ids clash too.
+                            format!(
+                                "two levels are titled `{}` and share the id `{}`; give this level its own `id:` in the front matter and put it on its heading as `{{#...}}`",
+                                level.title.value, level.id.value
+                            )
+                        } else {
+                            format!(
+                                "two levels are titled `{}`, so a heading cannot tell them apart by title; add a heading for this level with `{{#{}}}` after its title",
+                                level.title.value, level.id.value
+                            )
+                        })
                 } else {
                     d.with_label("declared here")
                         .with_related(

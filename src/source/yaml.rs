@@ -243,10 +243,14 @@ impl<'de> serde::Deserialize<'de> for Int {
                 Err(E::custom("expected an integer, and this one is too large"))
             }
             fn visit_f64<E: Error>(self, v: f64) -> Result<Int, E> {
-                Err(E::custom(if v.fract() == 0.0 {
-                    "expected an integer, and this one is too large"
+                // `5.0` is a whole number written with a decimal point, not a large
+                // one: say how to write it.
+                Err(E::custom(if v.fract() != 0.0 {
+                    "expected an integer, not a fraction".to_string()
+                } else if v.abs() < 9.0e15 {
+                    format!("expected an integer, not the decimal number {v:?}; write `{v:.0}`")
                 } else {
-                    "expected an integer, not a fraction"
+                    "expected an integer, and this one is too large".to_string()
                 }))
             }
             fn visit_bool<E: Error>(self, _: bool) -> Result<Int, E> {
