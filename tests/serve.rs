@@ -112,10 +112,14 @@ fn a_broken_edit_keeps_the_last_good_page_with_the_overlay_and_the_fix_removes_i
     let other = server.get("/careers/ladder/managing/");
     assert_eq!(other.status, 200);
     assert!(other.body.contains("id=\"ladder-overlay\""));
-    assert!(server
+    // Printed before the overlay is published, but read from the pipe by another
+    // thread, which may not have got to it yet.
+    assert!(eventually(|| server
         .stdout_lines()
         .iter()
-        .any(|l| l.starts_with("Rebuild failed in")));
+        .any(|l| l.starts_with("Rebuild failed in"))
+        .then_some(()))
+    .is_some());
 
     // The fix (with a new text, so that the recovery is visible) removes it.
     project.atomic_save(
