@@ -18,7 +18,7 @@ use super::track::{link_of, Src};
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
 use crate::model::{
     fold_label, slugify, Competency, Markdown, ProseSection, Responsibility, Section, SectionEnd,
-    Span, Track,
+    Span, Track, TRACK_PAGE_IDS,
 };
 
 /// Where a block of the body currently goes.
@@ -75,6 +75,7 @@ pub(super) fn section_body(
     }
     s.close(src.text.len());
     s.report_misranked();
+    separate_prose_anchors(track);
 }
 
 struct Sectioner<'a, 's> {
@@ -371,6 +372,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                         heading: head.to_string(),
                         note,
                         span: hspan,
+                        rank: self.level_rank,
                         ended_by: None,
                     });
                     self.target = Target::Level(li);
@@ -474,14 +476,22 @@ impl<'a, 's> Sectioner<'a, 's> {
     }
 
     /// A level whose only heading is at another rank than the track's levels: say so
-    /// at that heading (`missing-section` also points at the level).
+    /// at that heading, which stands as the level's section (so that `missing-section`
+    /// and `empty-level` do not report the same mistake again).
     fn report_misranked(&mut self) {
         let l = self.level_rank;
         for (li, span, r) in std::mem::take(&mut self.misranked) {
-            let level = &self.track.levels[li];
+            let level = &mut self.track.levels[li];
             if level.section.is_some() {
                 continue;
             }
+            level.section = Some(Section {
+                heading: level.title.value.clone(),
+                note: None,
+                span: span.clone(),
+                rank: r,
+                ended_by: None,
+            });
             let hashes = "#".repeat(l as usize);
             self.diagnostics.push(
                 Diagnostic::new(
@@ -489,7 +499,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                     span,
                     format!(
                         "the heading of level `{}` is an H{r}, but this track's levels are H{l} headings",
-                        level.id.value
+                        level.title.value
                     ),
                 )
                 .with_label(format!("H{r} heading"))
@@ -545,6 +555,50 @@ fn unique_anchor(counts: &mut BTreeMap<String, usize>, title: &str) -> String {
         base
     } else {
         format!("{base}-{n}")
+    }
+}
+
+/// Gives each prose section an anchor no other element of the track page has: not
+/// one of the page's own ids ([`TRACK_PAGE_IDS`]: a `## Contents` or `## Progression`
+/// took the page's contents and progression table), not a level's id (a `## Staff`
+/// beside level `staff`: a link `#staff` names the level) nor an id the page derives
+/// from a level (`staff-scope`, `staff-responsibilities`, the progression table's
+/// `label-scope`). Such a section's anchor is numbered like a repeated heading's
+/// (`progression-2`); level anchors never change.
+fn separate_prose_anchors(track: &mut Track) {
+    let mut taken: HashSet<String> = TRACK_PAGE_IDS.iter().map(|s| s.to_string()).collect();
+    for d in &track.dimensions {
+        taken.insert(format!("label-{}", slugify(&fold_label(&d.value))));
+    }
+    for level in &track.levels {
+        let id = &level.id.value;
+        taken.insert(id.clone());
+        taken.insert(format!("{id}-responsibilities"));
+        for c in &level.competencies {
+            // The level page may add `-label` to an anchor it uses itself.
+            taken.insert(format!("{id}-{}", c.anchor));
+            taken.insert(format!("{id}-{}-label", c.anchor));
+            taken.insert(format!("label-{}", slugify(&c.key)));
+        }
+    }
+    let clashes: Vec<bool> = track
+        .prose
+        .iter()
+        .map(|p| taken.contains(&p.anchor))
+        .collect();
+    if !clashes.contains(&true) {
+        return;
+    }
+    taken.extend(track.prose.iter().map(|p| p.anchor.clone()));
+    for (p, clash) in track.prose.iter_mut().zip(clashes) {
+        if clash {
+            let free = (2..)
+                .map(|n| format!("{}-{n}", p.anchor))
+                .find(|a| !taken.contains(a))
+                .unwrap_or_default();
+            taken.insert(free.clone());
+            p.anchor = free;
+        }
     }
 }
 
