@@ -293,10 +293,13 @@ pub fn config_schema() -> Value {
     let lint_props: serde_json::Map<String, Value> = lint_ids
         .iter()
         .map(|id| {
-            (
-                id.to_string(),
-                json!({ "enum": ["error", "warning", "allow"] }),
-            )
+            // ladder.yaml refuses `front-matter: allow` (see config.rs).
+            let levels = if *id == crate::diagnostic::Lint::FrontMatter.id() {
+                json!({ "enum": ["error", "warning"] })
+            } else {
+                json!({ "enum": ["error", "warning", "allow"] })
+            };
+            (id.to_string(), levels)
         })
         .collect();
     json!({
@@ -335,6 +338,17 @@ mod tests {
     use super::*;
     use crate::source::{load_files, InputFile, InputFiles};
     use std::sync::Arc;
+
+    #[test]
+    fn the_config_schema_offers_only_the_severities_ladder_yaml_accepts() {
+        let schema = config_schema();
+        let lints = &schema["properties"]["lints"]["properties"];
+        assert_eq!(lints["front-matter"]["enum"], json!(["error", "warning"]));
+        assert_eq!(
+            lints["band-gap"]["enum"],
+            json!(["error", "warning", "allow"])
+        );
+    }
 
     fn track(id: &str, bands: &[i64]) -> InputFile {
         let mut text = format!("---\ntitle: {id}\nlevels:\n");
