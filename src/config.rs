@@ -268,14 +268,20 @@ pub fn encode_path(s: &str) -> std::borrow::Cow<'_, str> {
 type Refusal = (String, &'static str);
 
 /// The two lints whose problems leave something out of the site (a track whose front
-/// matter is broken, a file that cannot be read): allowing them would hide that part
-/// of the ladder while `check` reports nothing.
+/// matter is broken, a file that cannot be read): lowering them would publish the
+/// ladder without that part while `check` passes. Both are always errors.
 fn check_severity(lint: Lint, severity: Severity) -> Result<(), Refusal> {
     match (lint, severity) {
-        (Lint::FrontMatter, Severity::Allow) => Err((
-            "`front-matter` cannot be `allow`".into(),
-            "a track whose front matter is broken is left out of the site; allowing the lint \
-             would hide that track while `check` says ok. Fix the front matter instead",
+        // Not `warning` either: the build would then succeed without the track. Keys of
+        // other generators, the usual reason to lower it, are kept under `extra`.
+        (Lint::FrontMatter, Severity::Allow | Severity::Warning) => Err((
+            format!(
+                "`front-matter` cannot be `{}`: it is always an error",
+                severity_name(severity)
+            ),
+            "a track whose front matter is broken is left out of the site, so lowering the \
+             lint would publish the ladder without it; fix the front matter instead (keys \
+             of other site generators are already kept, under `extra`)",
         )),
         (Lint::Io, Severity::Allow | Severity::Warning) => Err((
             format!(

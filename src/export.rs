@@ -285,21 +285,17 @@ pub fn front_matter_schema() -> Value {
 
 /// JSON Schema (draft-07) of ladder.yaml.
 pub fn config_schema() -> Value {
-    let lint_ids: Vec<&str> = crate::diagnostic::Lint::ALL
+    use crate::diagnostic::Lint;
+    let lint_props: serde_json::Map<String, Value> = Lint::ALL
         .iter()
-        .filter(|l| **l != crate::diagnostic::Lint::Io)
-        .map(|l| l.id())
-        .collect();
-    let lint_props: serde_json::Map<String, Value> = lint_ids
-        .iter()
-        .map(|id| {
-            // ladder.yaml refuses `front-matter: allow` (see config.rs).
-            let levels = if *id == crate::diagnostic::Lint::FrontMatter.id() {
-                json!({ "enum": ["error", "warning"] })
+        .map(|l| {
+            // ladder.yaml refuses to lower `front-matter` and `io` (see config.rs).
+            let levels = if matches!(l, Lint::FrontMatter | Lint::Io) {
+                json!({ "enum": ["error"] })
             } else {
                 json!({ "enum": ["error", "warning", "allow"] })
             };
-            (id.to_string(), levels)
+            (l.id().to_string(), levels)
         })
         .collect();
     json!({
@@ -343,7 +339,8 @@ mod tests {
     fn the_config_schema_offers_only_the_severities_ladder_yaml_accepts() {
         let schema = config_schema();
         let lints = &schema["properties"]["lints"]["properties"];
-        assert_eq!(lints["front-matter"]["enum"], json!(["error", "warning"]));
+        assert_eq!(lints["front-matter"]["enum"], json!(["error"]));
+        assert_eq!(lints["io"]["enum"], json!(["error"]));
         assert_eq!(
             lints["band-gap"]["enum"],
             json!(["error", "warning", "allow"])

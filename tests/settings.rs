@@ -52,19 +52,28 @@ fn assert_refused(r: &Run, place: &str, says: &[&str]) {
 }
 
 #[test]
-fn front_matter_cannot_be_allowed_so_a_broken_track_is_never_hidden() {
-    let p = with_settings("title: X\nlints:\n  front-matter: allow\n");
-    p.write("content/broken.md", "---\ntitle: [oops\n---\n# Broken\n");
-    for cmd in ["check", "build"] {
-        let r = ladder(&p, &[cmd]);
-        assert_refused(&r, "3:17", &["`front-matter` cannot be `allow`", "help: "]);
-        assert!(
-            r.stderr.contains("content/broken.md"),
-            "{cmd}: the broken track is still reported:\n{}",
-            r.stderr
-        );
+fn front_matter_cannot_be_lowered_so_a_broken_track_is_never_dropped() {
+    // Lowered to a warning, a broken track used to vanish from a build that succeeded.
+    for severity in ["allow", "warning"] {
+        let p = with_settings(&format!("title: X\nlints:\n  front-matter: {severity}\n"));
+        p.write("content/broken.md", "---\ntitle: [oops\n---\n# Broken\n");
+        for cmd in ["check", "build"] {
+            let r = ladder(&p, &[cmd]);
+            assert_refused(
+                &r,
+                "3:17",
+                &[
+                    &format!("`front-matter` cannot be `{severity}`: it is always an error"),
+                    "help: ",
+                ],
+            );
+            assert!(
+                r.stderr.contains("content/broken.md"),
+                "{cmd}: the broken track is still reported:\n{}",
+                r.stderr
+            );
+        }
     }
-    // Warning and error stay accepted.
     let p = with_settings("title: X\nlints:\n  front-matter: error\n");
     assert_eq!(ladder(&p, &["check"]).code, 0);
 }
