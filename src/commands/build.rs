@@ -55,10 +55,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(url) = &args.base_url {
         let url = normalize_base_url(url);
-        project.config.base_url = url.clone();
         project.ladder.config.base_url = url;
     }
-    let theme = match Theme::load(root, &project.config) {
+    let theme = match Theme::load(root, &project.ladder.config) {
         Ok(theme) => theme,
         Err(diagnostics) => {
             let sources = with_files(&project.sources, root, &diagnostics);
@@ -76,7 +75,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let rendered = rendering.elapsed();
     let output = match &args.output {
         Some(dir) => dir.clone(),
-        None => root.join(&project.config.output),
+        None => root.join(&project.ladder.config.output),
     };
     let writing = Instant::now();
     render::write_site(root, &output, &site)?;

@@ -428,7 +428,7 @@ mod tests {
         let root =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
         let project = crate::load_project(&root).unwrap();
-        let theme = Theme::load(&root, &project.config).unwrap();
+        let theme = Theme::load(&root, &project.ladder.config).unwrap();
         let full = render_site(&project.ladder, &theme).unwrap();
         let site = render_update(Arc::new(project.ladder), Arc::new(theme), None).unwrap();
         let before = views::render_all_calls();
