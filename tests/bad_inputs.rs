@@ -238,6 +238,18 @@ fn band_written_as_a_quoted_string() {
     let p = project(None, &[("a.md", &track(fm, BODY))]);
     let r = check(p.path());
     assert_reports(&r, "front-matter", "content/a.md:6:11", "too large");
+
+    // A whole number written with a decimal point is not "too large": say how to write it.
+    let fm = "title: A\nlevels:\n  - title: Engineer\n    code: T1\n    band: 5.0\n";
+    let p = project(None, &[("a.md", &track(fm, BODY))]);
+    let r = check(p.path());
+    assert_reports(
+        &r,
+        "front-matter",
+        "content/a.md:6:11",
+        "not the decimal number 5.0; write `5`",
+    );
+    assert!(!r.stderr.contains("too large"), "{}", r.stderr);
 }
 
 #[test]

@@ -388,3 +388,96 @@ fn load_page(path: &str, page: &str) -> ladder::Project {
         diagnostics: vec![],
     })
 }
+
+/// Text that opens with what looks like a list marker is still text when it is not in
+/// a list: `*Always*` (emphasis), `+1`, `2024.` after the label or in a paragraph of
+/// their own. Only list items lose their marker.
+#[test]
+fn responsibilities_written_as_paragraphs_keep_their_first_characters() {
+    const PAGE: &str = "---\ntitle: T\nlevels:\n  - {title: One, code: E1, band: 1}\n  - {title: Two, code: E2, band: 2}\n  - {title: Three, code: E3, band: 3}\n---\n\n## One\n\n**Responsibilities:** *Always* on call.\n\n+1 for pairing.\n\n- a listed item\n* another\n\n## Two\n\n**Responsibilities:** +1 for pairing.\n\n## Three\n\n**Responsibilities:** 2024. A year of steady delivery.\n\n3. a numbered one\n";
+    let project = load_page("content/t.md", PAGE);
+    let items: Vec<Vec<(&str, &str)>> = project.ladder.tracks[0]
+        .levels
+        .iter()
+        .map(|l| {
+            l.responsibilities
+                .iter()
+                .map(|r| (r.body.source.as_str(), r.body.text.as_str()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            vec![
+                ("*Always* on call.", "Always on call."),
+                ("+1 for pairing.", "+1 for pairing."),
+                ("a listed item", "a listed item"),
+                ("another", "another"),
+            ],
+            vec![("+1 for pairing.", "+1 for pairing.")],
+            vec![
+                // Escaped, so that it reads as text wherever it is rendered alone.
+                (
+                    "2024\\. A year of steady delivery.",
+                    "2024. A year of steady delivery."
+                ),
+                ("a numbered one", "a numbered one"),
+            ],
+        ]
+    );
+}
+
+/// An editor may save a title composed (NFC `é`) and its heading decomposed (NFD `e` +
+/// U+0301): a reader sees one word, and so does the front end.
+#[test]
+fn composed_and_decomposed_accents_match() {
+    const PAGE: &str = "---\ntitle: T\nlevels:\n  - {title: Ingénieure principale, code: E1, band: 1}\n---\n\n## Inge\u{301}nieure principale\n\nConçoit.\n";
+    let project = load_page("content/t.md", PAGE);
+    let lints = ladder::check::check_project(&project, true);
+    assert!(lints.is_empty(), "{lints:#?}");
+    let level = &project.ladder.tracks[0].levels[0];
+    assert_eq!(level.summary.text, "Conçoit.");
+    // The default id is a readable transliteration, not code points.
+    assert_eq!(level.id.value, "ingenieure-principale");
+}
+
+/// Two levels whose titles differ only in case: the headings go to them in order, and
+/// the one real problem (their ids, both `senior`) is reported once, with a fix that
+/// does not suggest the clashing id.
+#[test]
+fn titles_that_differ_in_case_get_one_clear_error() {
+    const PAGE: &str = "---\ntitle: T\nlevels:\n  - {title: Senior, code: S1, band: 1}\n  - {title: senior, code: S2, band: 2}\n---\n\n## Senior\n\nOne.\n\n## senior\n\nTwo.\n";
+    let project = load_page("content/t.md", PAGE);
+    let summaries: Vec<&str> = project.ladder.tracks[0]
+        .levels
+        .iter()
+        .map(|l| l.summary.text.as_str())
+        .collect();
+    assert_eq!(summaries, ["One.", "Two."]);
+    let lints = ladder::check::check_project(&project, true);
+    let found: Vec<(&str, u32, &str)> = lints
+        .iter()
+        .map(|d| (d.lint.id(), d.span.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "duplicate-id",
+            5,
+            "level id `senior` is used twice in track `t`"
+        )]
+    );
+    let help = lints[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("explicit `id:`"), "{help}");
+}
+
+/// A track file named in another script gets a readable URL.
+#[test]
+fn non_latin_file_names_give_readable_ids() {
+    const PAGE: &str = "---\ntitle: Путь инженера\nlevels:\n  - {title: Инженер, code: E1, band: 1}\n---\n\n## Инженер\n\nПишет код.\n";
+    let project = load_page("content/инженер.md", PAGE);
+    let track = &project.ladder.tracks[0];
+    assert_eq!(track.id.value, "inzhener");
+    assert_eq!(track.levels[0].id.value, "inzhener");
+}

@@ -16,13 +16,9 @@ use super::urls::Urls;
 use crate::links::{self, Dangling, Origin, Resolved, Resolver};
 use crate::model::{slugify, Ladder, LinkTarget};
 
-/// The CommonMark extensions of SPEC section 1 (the same set the front end parses with).
+/// The CommonMark extensions of SPEC section 1 ([`crate::model::Markdown::options`]).
 pub(super) fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    crate::model::Markdown::options()
 }
 
 /// What the page writes for a link or image destination.

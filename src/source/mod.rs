@@ -13,8 +13,10 @@
 //! `diff` feeds the same steps with files read from git instead of the disk
 //! ([`load_files`]). Lints over the assembled model live in `check`.
 
+mod labels;
 mod lenient;
 mod markdown;
+mod sections;
 mod track;
 pub mod yaml;
 

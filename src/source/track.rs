@@ -1,24 +1,18 @@
-//! One track file → one [`Track`]: split the front matter, parse it with spans, then
-//! section the Markdown body into the track introduction, level sections (matched by
-//! title or `{#id}`), labelled blocks, responsibilities and prose sections.
+//! One track file → one [`Track`]: split the front matter and parse it with spans,
+//! then hand the Markdown body to [`super::sections`], which cuts it into the track
+//! introduction, level sections, labelled blocks, responsibilities and prose.
 //!
 //! This is a pure function of the file's path and text, which is what lets `serve`
 //! reuse the result for files that did not change.
 
-use pulldown_cmark::HeadingLevel;
 use serde::Deserialize;
 use serde_saphyr::Spanned as YSpanned;
-use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::markdown::{self, Block};
 use super::yaml;
-use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
-use crate::model::{
-    fold_label, slugify, Competency, Home, Level, LineIndex, Link, Markdown, ProseSection,
-    Responsibility, Section, Span, Spanned, Track,
-};
+use crate::diagnostic::{Diagnostic, Lint};
+use crate::model::{slugify, Home, Level, LineIndex, Link, Markdown, Span, Spanned, Track};
 
 /// One file being parsed: its path, text and line index (for cheap spans).
 pub(crate) struct Src<'a> {
@@ -49,84 +43,86 @@ pub struct ParsedTrack {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Track front matter as written. Required keys are `Option` so that every missing
-/// key is reported, not only the first; unknown keys are found by a separate scan
-/// ([`TRACK_KEYS`]) for the same reason.
-#[derive(Debug, Deserialize)]
-struct RawTrack {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    summary: Option<String>,
-    order: Option<yaml::Int>,
-    dimensions: Option<Vec<YSpanned<String>>>,
-    levels: Option<Vec<YSpanned<RawLevel>>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawLevel {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    code: Option<YSpanned<String>>,
-    band: Option<YSpanned<yaml::Int>>,
-    inherits: Option<YSpanned<String>>,
-}
-
-/// [`RawTrack`] with unknown keys refused, here and in every level. When it parses, no
-/// key is unknown anywhere, so the two unknown-key scans have nothing to report and
-/// are skipped: one YAML parse for a clean file instead of three (the front matter of
-/// a 10-level track is about a fifth of the cost of parsing the whole file).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrictTrack {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    summary: Option<String>,
-    order: Option<yaml::Int>,
-    dimensions: Option<Vec<YSpanned<String>>>,
-    levels: Option<Vec<YSpanned<StrictLevel>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrictLevel {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    code: Option<YSpanned<String>>,
-    band: Option<YSpanned<yaml::Int>>,
-    inherits: Option<YSpanned<String>>,
-}
-
-impl From<StrictTrack> for RawTrack {
-    fn from(t: StrictTrack) -> RawTrack {
-        RawTrack {
-            title: t.title,
-            id: t.id,
-            summary: t.summary,
-            order: t.order,
-            dimensions: t.dimensions,
-            levels: t.levels.map(|levels| {
-                levels
-                    .into_iter()
-                    .map(|l| YSpanned {
-                        value: RawLevel {
-                            title: l.value.title,
-                            id: l.value.id,
-                            code: l.value.code,
-                            band: l.value.band,
-                            inherits: l.value.inherits,
-                        },
-                        referenced: l.referenced,
-                        defined: l.defined,
-                    })
-                    .collect()
-            }),
+/// Declares the keys of a track's front matter and of a level entry once, and derives
+/// from that list the lenient structs (unknown keys ignored), the strict ones (unknown
+/// keys refused) with the conversion between them, and the key lists of the
+/// unknown-key scan. Every key is `Option` so that every missing one is reported, not
+/// only the first.
+macro_rules! front_matter {
+    (track { $($tf:ident: $tt:ty,)* } level { $($lf:ident: $lt:ty,)* }) => {
+        /// Track front matter as written; unknown keys are found by a separate scan.
+        #[derive(Debug, Deserialize)]
+        struct RawTrack {
+            $($tf: Option<$tt>,)*
+            levels: Option<Vec<YSpanned<RawLevel>>>,
         }
+
+        #[derive(Debug, Deserialize)]
+        struct RawLevel {
+            $($lf: Option<$lt>,)*
+        }
+
+        /// [`RawTrack`] with unknown keys refused, here and in every level. When it
+        /// parses, no key is unknown anywhere, so the unknown-key scans have nothing to
+        /// find and are skipped: one YAML parse for a clean file instead of three (the
+        /// front matter of a 10-level track is about a fifth of the cost of the file).
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StrictTrack {
+            $($tf: Option<$tt>,)*
+            levels: Option<Vec<YSpanned<StrictLevel>>>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StrictLevel {
+            $($lf: Option<$lt>,)*
+        }
+
+        impl From<StrictTrack> for RawTrack {
+            fn from(t: StrictTrack) -> RawTrack {
+                RawTrack {
+                    $($tf: t.$tf,)*
+                    levels: t.levels.map(|levels| {
+                        levels
+                            .into_iter()
+                            .map(|l| YSpanned {
+                                value: RawLevel { $($lf: l.value.$lf,)* },
+                                referenced: l.referenced,
+                                defined: l.defined,
+                            })
+                            .collect()
+                    }),
+                }
+            }
+        }
+
+        /// The keys of a track's front matter.
+        pub const TRACK_KEYS: &[&str] = &[$(stringify!($tf),)* "levels"];
+        /// The keys of a level entry.
+        pub const LEVEL_KEYS: &[&str] = &[$(stringify!($lf),)*];
+    };
+}
+
+front_matter! {
+    track {
+        title: YSpanned<String>,
+        id: YSpanned<String>,
+        summary: String,
+        // Other generators' names for `summary` and `order`, read when those are absent.
+        description: String,
+        order: yaml::Int,
+        weight: yaml::Int,
+        dimensions: Vec<YSpanned<String>>,
+    }
+    level {
+        title: YSpanned<String>,
+        id: YSpanned<String>,
+        code: YSpanned<String>,
+        band: YSpanned<yaml::Int>,
+        inherits: YSpanned<String>,
     }
 }
-
-/// The keys of a track's front matter and of a level entry.
-pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
-pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
 
 /// Only the level entries' keys, for the unknown-key scan.
 #[derive(Debug, Deserialize)]
@@ -134,25 +130,63 @@ struct LevelKeys {
     levels: Option<Vec<yaml::Keys>>,
 }
 
-/// Reports every unknown key of a track's front matter (and of each level).
+/// Keys `ladder` does not know, with their values: kept under `extra` for templates and
+/// `ladder.json` (other generators' front matter: `date`, `tags`, `layout`, ...).
+type Extra = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// The values of each level's keys, for [`Extra`].
+#[derive(Debug, Deserialize)]
+struct LevelValues {
+    levels: Option<Vec<Extra>>,
+}
+
+/// The unknown keys of a track's front matter and of each level: a near miss of a
+/// known key (`dimentions`, `lavels`) is a `front-matter` error with "did you mean";
+/// any other is kept, with its value, as the track's or the level's `extra`.
 fn scan_unknown_keys(
     path: &Arc<str>,
     text: &str,
     yaml_range: Range<usize>,
     out: &mut Vec<Diagnostic>,
-) {
+) -> (Extra, Vec<Extra>) {
     let (start, end) = (yaml_range.start, yaml_range.end);
+    let mut top_extra = Vec::new();
     if let Ok(keys) = yaml::from_str_in::<yaml::Keys>(path, text, start, end) {
-        yaml::unknown_keys(path, text, start, &keys, &TRACK_KEYS, out);
+        top_extra = yaml::extra_keys(path, text, start, &keys, TRACK_KEYS, out);
     }
+    let mut level_extra: Vec<Vec<String>> = Vec::new();
     if let Ok(LevelKeys {
         levels: Some(levels),
     }) = yaml::from_str_in::<LevelKeys>(path, text, start, end)
     {
         for keys in &levels {
-            yaml::unknown_keys(path, text, start, keys, &LEVEL_KEYS, out);
+            level_extra.push(yaml::extra_keys(path, text, start, keys, LEVEL_KEYS, out));
         }
     }
+    // Values only when there are extra keys: most files have none.
+    let mut top = Extra::new();
+    if !top_extra.is_empty() {
+        if let Ok(all) = yaml::from_str_in::<Extra>(path, text, start, end) {
+            top = all
+                .into_iter()
+                .filter(|(k, _)| top_extra.contains(k))
+                .collect();
+        }
+    }
+    let mut levels = vec![Extra::new(); level_extra.len()];
+    if level_extra.iter().any(|e| !e.is_empty()) {
+        if let Ok(LevelValues { levels: Some(all) }) =
+            yaml::from_str_in::<LevelValues>(path, text, start, end)
+        {
+            for ((out, values), names) in levels.iter_mut().zip(all).zip(&level_extra) {
+                *out = values
+                    .into_iter()
+                    .filter(|(k, _)| names.contains(k))
+                    .collect();
+            }
+        }
+    }
+    (top, levels)
 }
 
 /// `_index.md` front matter: only a title.
@@ -218,8 +252,8 @@ fn home_from(src: &Src) -> ParsedTrack {
             text.len()
         }
     };
-    home.body = markdown_at(src, body_start..text.len());
-    home.links = markdown::links(&text[body_start..])
+    home.body = super::labels::markdown_at(src, body_start..text.len());
+    home.links = super::markdown::links(&text[body_start..])
         .into_iter()
         .filter_map(|l| {
             link_of(
@@ -266,6 +300,7 @@ fn track_from(src: &Src) -> ParsedTrack {
         Err(d) => return fail(d),
     };
     let fm_span = src.span(0, 3);
+    let mut extra = (Extra::new(), Vec::new());
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
             Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
@@ -276,7 +311,7 @@ fn track_from(src: &Src) -> ParsedTrack {
     {
         strict.into()
     } else {
-        scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
+        extra = scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
             Err(d) => {
@@ -373,7 +408,9 @@ fn track_from(src: &Src) -> ParsedTrack {
             );
         }
         Some(list) => {
+            let mut level_extra = std::mem::take(&mut extra.1).into_iter();
             for entry in list {
+                let extra = level_extra.next().unwrap_or_default();
                 let at = sp(&entry.referenced);
                 let l = &entry.value;
                 let mut missing = Vec::new();
@@ -440,6 +477,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                     responsibilities: Vec::new(),
                     responsibilities_span: None,
                     inherited: Vec::new(),
+                    extra,
                 });
             }
         }
@@ -448,18 +486,21 @@ fn track_from(src: &Src) -> ParsedTrack {
     let mut track = Track {
         id,
         title,
-        summary: raw.summary,
-        order: raw.order.map(|o| o.0),
+        summary: raw.summary.or(raw.description),
+        order: raw.order.or(raw.weight).map(|o| o.0),
+        extra: extra.0,
+        heading_anchors: Vec::new(),
         path: path.strip_prefix("content/").unwrap_or(path).to_string(),
         dimensions,
         intro: Markdown::default(),
         heading: None,
+        level_rank: 2,
         prose: Vec::new(),
         levels,
         links: Vec::new(),
         span: fm_span,
     };
-    section_body(src, split.body_start, &mut track, &mut diagnostics);
+    super::sections::section_body(src, split.body_start, &mut track, &mut diagnostics);
     ParsedTrack {
         track: Some(track),
         home: None,
@@ -512,421 +553,35 @@ fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn markdown_at(src: &Src, range: Range<usize>) -> Markdown {
-    let text = src.text;
-    let raw = &text[range.clone()];
-    // Skip blank lines and the first line's leading blanks (the space after a label
-    // or a list marker); a leading indent would otherwise turn text into a code block.
-    let start = range.start + (raw.len() - raw.trim_start().len());
-    markdown_from(src, start, text[start..range.end].trim_end().to_string())
-}
-
-fn markdown_from(src: &Src, start: usize, source: String) -> Markdown {
-    if source.trim().is_empty() {
-        return Markdown::default();
-    }
-    Markdown {
-        text: markdown::plain_text(&source),
-        source,
-        span: Some(src.span(start, start)),
-    }
-}
-
-/// A list item's Markdown: the marker removed and continuation lines dedented by the
-/// item's content column, so that nested lists and paragraphs keep their meaning.
-fn list_item_markdown(src: &Src, item: Range<usize>) -> Markdown {
-    let text = src.text;
-    let s = &text[item.clone()];
-    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
-    let lead = s.len() - s.trim_start_matches([' ', '\t']).len();
-    let t = &s[lead..];
-    let marker_len = if t.starts_with(['-', '*', '+']) {
-        1
-    } else {
-        t.find(['.', ')'])
-            .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()))
-            .map_or(0, |i| i + 1)
-    };
-    let after_marker = &t[marker_len..];
-    let first_line = after_marker.lines().next().unwrap_or("");
-    let gap = first_line.len() - first_line.trim_start_matches(' ').len();
-    // A paragraph kept as a responsibility (no marker) starts at its first character;
-    // only a list marker is followed by a gap to skip.
-    let gap = match (marker_len, gap) {
-        (0, _) => 0,
-        (_, 0) | (_, 5..) => 1,
-        (_, g) => g,
-    };
-    let column = (item.start - line_start) + lead + marker_len + gap;
-    let mut content_start =
-        (item.start + lead + marker_len + gap.min(after_marker.len())).min(item.end);
-    while !text.is_char_boundary(content_start) {
-        content_start += 1;
-    }
-    let mut source = String::with_capacity(s.len());
-    for (i, line) in text[content_start..item.end]
-        .split_inclusive('\n')
-        .enumerate()
-    {
-        if i == 0 {
-            source.push_str(line);
-        } else {
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            source.push_str(&line[indent.min(column)..]);
-        }
-    }
-    markdown_from(src, content_start, source.trim().to_string())
-}
-
-/// Where a block of the body currently goes.
-enum Target {
-    Intro,
-    Prose(usize),
-    Level(usize),
-}
-
-/// The open labelled block of a level.
-struct OpenLabel {
-    label: String,
-    span: Span,
-    body_start: usize,
-    is_responsibilities: bool,
-}
-
-fn section_body(
-    src: &Src,
-    body_start: usize,
-    track: &mut Track,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let text = src.text;
-    let body = &text[body_start..];
-    let (blocks, raw_links) = markdown::blocks(body);
-    let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
-
-    for l in raw_links {
-        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
-            track.links.push(link);
-        }
-    }
-
-    let by_title: HashMap<String, usize> = track
-        .levels
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, l)| (title_key(&l.title.value), i))
-        .collect();
-    let by_id: HashMap<String, usize> = track
-        .levels
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, l)| (l.id.value.clone(), i))
-        .collect();
-    let level_ids: Vec<String> = track.levels.iter().map(|l| l.id.value.clone()).collect();
-
-    let mut target = Target::Intro;
-    let mut chunk_start = body_start; // start of the current free-text chunk
-    let mut open: Option<OpenLabel> = None;
-    let mut last_level: Option<usize> = None;
-    let mut labels_seen: Vec<Vec<String>> = vec![Vec::new(); track.levels.len()];
-    let mut anchors_seen: Vec<std::collections::HashSet<String>> =
-        vec![std::collections::HashSet::new(); track.levels.len()];
-    let mut found: Vec<Option<Span>> = vec![None; track.levels.len()];
-    let mut prose_anchor_count: BTreeMap<String, usize> = BTreeMap::new();
-    // Blocks of the current Responsibilities label, collected as they come.
-    let mut resp_lists: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
-
-    // Closes the current chunk or label at `end` (absolute offset).
-    macro_rules! close {
-        ($end:expr) => {{
-            let end: usize = $end;
-            match (&target, open.take()) {
-                (Target::Level(li), Some(o)) => {
-                    let level = &mut track.levels[*li];
-                    if o.is_responsibilities {
-                        level.responsibilities_span = Some(o.span.clone());
-                        for (_, items) in resp_lists.drain(..) {
-                            for item in items {
-                                level.responsibilities.push(Responsibility {
-                                    body: list_item_markdown(src, item.clone()),
-                                    span: src.span(item.start, item.start),
-                                });
-                            }
-                        }
-                    } else {
-                        let key = fold_label(&o.label);
-                        let mut anchor = slugify(&o.label);
-                        // A set, not a scan of the level's competencies: a level with
-                        // n labels would cost n² (100,000 labels took 35 s).
-                        if !anchors_seen[*li].insert(anchor.clone()) {
-                            anchor = format!("{anchor}-{}", level.competencies.len() + 1);
-                            anchors_seen[*li].insert(anchor.clone());
-                        }
-                        level.competencies.push(Competency {
-                            label: o.label,
-                            key,
-                            anchor,
-                            body: markdown_at(src, o.body_start..end),
-                            span: o.span,
-                        });
-                    }
-                }
-                (Target::Level(li), None) => {
-                    track.levels[*li].summary = markdown_at(src, chunk_start..end);
-                }
-                (Target::Intro, _) => track.intro = markdown_at(src, chunk_start..end),
-                (Target::Prose(pi), _) => {
-                    track.prose[*pi].body = markdown_at(src, chunk_start..end)
-                }
-            }
-            resp_lists.clear();
-        }};
-    }
-
-    for block in &blocks {
-        let range = abs(block.range());
-        match block {
-            Block::Heading {
-                level: HeadingLevel::H1,
-                text: h,
-                ..
-            } if matches!(target, Target::Intro) && track.heading.is_none() => {
-                close!(range.start);
-                track.heading = Some(h.clone());
-                chunk_start = range.end;
-            }
-            Block::Heading {
-                level: HeadingLevel::H2,
-                text: h,
-                id,
-                ..
-            } => {
-                close!(range.start);
-                let hspan = src.span(range.start, trim_end_offset(text, range.clone()));
-                let matched = match id {
-                    Some(id) => match by_id.get(id.as_str()) {
-                        Some(&li) => {
-                            // Notes come off as for a heading matched by title when the
-                            // rest is the level's title; otherwise the last one only.
-                            let title = title_key(&track.levels[li].title.value);
-                            match_title(h, |t| (title_key(t) == title).then_some(li)).or_else(
-                                || {
-                                    let (head, note) = markdown::split_note(h);
-                                    Some((li, head, note.map(str::to_string)))
-                                },
-                            )
-                        }
-                        None => {
-                            let mut d = Diagnostic::new(
-                                Lint::DanglingReference,
-                                hspan.clone(),
-                                format!("heading `{{#{id}}}` names no level of this track"),
-                            )
-                            .with_label("no level has this id");
-                            d = match did_you_mean(id, level_ids.iter().map(String::as_str)) {
-                                Some(s) => d.with_help(format!("did you mean `{{#{s}}}`?")),
-                                None => d.with_help(format!(
-                                    "level ids in this track: {}",
-                                    level_ids.join(", ")
-                                )),
-                            };
-                            diagnostics.push(d);
-                            None
-                        }
-                    },
-                    None => match_title(h, |t| by_title.get(&title_key(t)).copied()),
-                };
-                match matched {
-                    Some((li, head, note)) => {
-                        if let Some(first) = &found[li] {
-                            diagnostics.push(
-                                Diagnostic::new(
-                                    Lint::DuplicateId,
-                                    hspan.clone(),
-                                    format!(
-                                        "level `{}` has a second section",
-                                        track.levels[li].id.value
-                                    ),
-                                )
-                                .with_label("second section")
-                                .with_related(first.clone(), "first section here")
-                                .with_help("give each level exactly one H2 section; rename or merge this one"),
-                            );
-                            // Treat the duplicate as prose so that its text is kept.
-                            let anchor = unique_anchor(&mut prose_anchor_count, h);
-                            track.prose.push(ProseSection {
-                                title: h.clone(),
-                                anchor,
-                                body: Markdown::default(),
-                                after_level: last_level,
-                                span: hspan,
-                            });
-                            target = Target::Prose(track.prose.len() - 1);
-                        } else {
-                            found[li] = Some(hspan.clone());
-                            track.levels[li].section = Some(Section {
-                                heading: head.to_string(),
-                                note,
-                                span: hspan,
-                            });
-                            target = Target::Level(li);
-                            last_level = Some(li);
-                        }
-                    }
-                    None => {
-                        let anchor = match id {
-                            Some(id) => id.clone(),
-                            None => unique_anchor(&mut prose_anchor_count, h),
-                        };
-                        track.prose.push(ProseSection {
-                            title: h.clone(),
-                            anchor,
-                            body: Markdown::default(),
-                            after_level: last_level,
-                            span: hspan,
-                        });
-                        target = Target::Prose(track.prose.len() - 1);
-                    }
-                }
-                chunk_start = range.end;
-            }
-            Block::Heading {
-                level: HeadingLevel::H3,
-                text: h,
-                ..
-            } if matches!(target, Target::Level(_)) => {
-                close!(range.start);
-                let li = match target {
-                    Target::Level(li) => li,
-                    _ => unreachable!("guarded by matches! above"),
-                };
-                let hashes = text[range.clone()]
-                    .find(|c: char| c != '#' && c != ' ')
-                    .unwrap_or(0);
-                let label_span =
-                    src.span(range.start + hashes, trim_end_offset(text, range.clone()));
-                open = Some(open_label(h, label_span, range.end, &mut labels_seen[li]));
-            }
-            Block::Label {
-                label,
-                label_range,
-                rest,
-                ..
-            } if matches!(target, Target::Level(_)) => {
-                close!(range.start);
-                let li = match target {
-                    Target::Level(li) => li,
-                    _ => unreachable!("guarded by matches! above"),
-                };
-                let lr = abs(label_range);
-                let label_span = src.span(lr.start, lr.end);
-                let mut o = open_label(label, label_span, abs(rest).start, &mut labels_seen[li]);
-                if o.is_responsibilities && !body[rest.clone()].trim().is_empty() {
-                    // "**Responsibilities:** text" keeps the text as the first item.
-                    resp_lists.push((abs(rest), vec![abs(rest)]));
-                    o.body_start = range.end;
-                }
-                open = Some(o);
-            }
-            Block::List { items, .. } => {
-                if let Some(o) = &open {
-                    if o.is_responsibilities {
-                        resp_lists.push((range.clone(), items.iter().map(&abs).collect()));
-                    }
-                }
-            }
-            _ => {
-                if let Some(o) = &open {
-                    if o.is_responsibilities {
-                        // A paragraph inside Responsibilities (e.g. an intro line)
-                        // is kept as an item of its own.
-                        resp_lists.push((range.clone(), vec![range.clone()]));
-                    }
-                }
-            }
-        }
-    }
-    close!(text.len());
-}
-
-/// How a heading is compared with level titles: case and spacing folded, including
-/// the spaces around punctuation, so that `Team Lead/Senior Engineer` is the heading of
-/// `Team Lead / Senior Engineer`.
-fn title_key(s: &str) -> String {
-    let folded = fold_label(s);
-    let chars: Vec<char> = folded.chars().collect();
-    chars
-        .iter()
-        .enumerate()
-        .filter(|&(i, c)| {
-            *c != ' '
-                || (i > 0
-                    && chars[i - 1].is_alphanumeric()
-                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()))
-        })
-        .map(|(_, c)| *c)
-        .collect()
-}
-
-fn open_label(label: &str, span: Span, body_start: usize, seen: &mut Vec<String>) -> OpenLabel {
-    seen.push(fold_label(label));
-    OpenLabel {
-        is_responsibilities: fold_label(label) == "responsibilities",
-        label: label.to_string(),
-        span,
-        body_start,
-    }
-}
-
-fn unique_anchor(counts: &mut BTreeMap<String, usize>, title: &str) -> String {
-    let base = slugify(title);
-    let n = counts.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{n}")
-    }
-}
-
-/// End of a heading's text on its line (without the trailing newline).
-fn trim_end_offset(text: &str, range: Range<usize>) -> usize {
-    let s = &text[range.clone()];
-    let line_end = s.find('\n').unwrap_or(s.len());
-    range.start + s[..line_end].trim_end().len()
-}
-
 /// A link or image to a path of the ladder; web links are not tracked.
-fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link> {
+pub(super) fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link> {
     crate::links::written(dest, src.span(range.start, range.end))
 }
 
-/// Matches an H2's text to a level title: the whole text, or the text without its
-/// trailing parenthetical notes, one at a time ("Lead (Manager 4) (IC 5)" tries
-/// "Lead (Manager 4)" then "Lead"), so a title that itself ends in parentheses still
-/// matches. Several notes are shown joined by " · ".
-fn match_title(
-    h: &str,
-    find: impl Fn(&str) -> Option<usize>,
-) -> Option<(usize, &str, Option<String>)> {
-    let mut head = h;
-    let mut notes: Vec<&str> = Vec::new();
-    loop {
-        if let Some(li) = find(head) {
-            let note = (!notes.is_empty()).then(|| {
-                notes.reverse();
-                notes.join(" · ")
-            });
-            return Some((li, head, note));
-        }
-        match markdown::split_note(head) {
-            (rest, Some(note)) => {
-                notes.push(note);
-                head = rest;
-            }
-            _ => return None,
-        }
+#[cfg(test)]
+mod tests {
+    use super::{LEVEL_KEYS, TRACK_KEYS};
+
+    /// The hand-written JSON Schema of `ladder schema` names exactly the declared keys.
+    #[test]
+    fn the_schema_lists_every_declared_key() {
+        let schema = crate::export::front_matter_schema();
+        let keys = |v: &serde_json::Value| {
+            let mut k: Vec<String> = v
+                .as_object()
+                .map_or(Vec::new(), |o| o.keys().cloned().collect());
+            k.sort();
+            k
+        };
+        let sorted = |l: &[&str]| {
+            let mut k: Vec<String> = l.iter().map(|s| s.to_string()).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&schema["properties"]), sorted(TRACK_KEYS));
+        assert_eq!(
+            keys(&schema["properties"]["levels"]["items"]["properties"]),
+            sorted(LEVEL_KEYS)
+        );
     }
 }

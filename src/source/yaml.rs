@@ -243,10 +243,14 @@ impl<'de> serde::Deserialize<'de> for Int {
                 Err(E::custom("expected an integer, and this one is too large"))
             }
             fn visit_f64<E: Error>(self, v: f64) -> Result<Int, E> {
-                Err(E::custom(if v.fract() == 0.0 {
-                    "expected an integer, and this one is too large"
+                // `5.0` is a whole number written with a decimal point, not a large
+                // one: say how to write it.
+                Err(E::custom(if v.fract() != 0.0 {
+                    "expected an integer, not a fraction".to_string()
+                } else if v.abs() < 9.0e15 {
+                    format!("expected an integer, not the decimal number {v:?}; write `{v:.0}`")
                 } else {
-                    "expected an integer, not a fraction"
+                    "expected an integer, and this one is too large".to_string()
                 }))
             }
             fn visit_bool<E: Error>(self, _: bool) -> Result<Int, E> {
@@ -331,6 +335,40 @@ pub fn unknown_keys(
             .with_help(help),
         );
     }
+}
+
+/// The keys of `keys` not in `known` that are kept as `extra` (another generator's
+/// front matter); a near miss of a known key (at most two edits, `dimentions`) is a
+/// `front-matter` error with "did you mean" instead, since it is almost surely a typo.
+pub fn extra_keys(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    keys: &Keys,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut extra = Vec::new();
+    for k in &keys.0 {
+        if known.contains(&k.value.as_str()) {
+            continue;
+        }
+        let near = did_you_mean(&k.value, known.iter().copied())
+            .filter(|s| crate::diagnostic::edit_distance(&k.value.to_lowercase(), s) <= 2);
+        match near {
+            Some(s) => out.push(
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    span_of(path, file_text, offset, &k.referenced),
+                    format!("unknown key `{}`", k.value),
+                )
+                .with_label("not a known key")
+                .with_help(format!("did you mean `{s}`?")),
+            ),
+            None => extra.push(k.value.clone()),
+        }
+    }
+    extra
 }
 
 /// `unknown field `x`, expected one of a, b` → ("x", ["a", "b"]).

@@ -1,0 +1,261 @@
+//! Ladders as companies already write them (SPEC 8): each shape has a fixture project
+//! under tests/fixtures/shape-*/, written in our own words, and a test that asserts the
+//! model it yields (levels, labels, item text), the exact diagnostics, and that the
+//! built level pages carry the text.
+
+mod site_support;
+
+use assert_cmd::Command;
+use ladder::model::Level;
+use site_support::*;
+use std::time::Duration;
+
+fn load(name: &str) -> ladder::Project {
+    ladder::source::load_project(&fixture(name)).expect("the fixture loads")
+}
+
+/// `ladder check` on a fixture: exit code and human output (no colour).
+fn check(name: &str) -> (i32, String) {
+    let out = Command::cargo_bin("ladder")
+        .expect("the ladder binary")
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .timeout(Duration::from_secs(60))
+        .args(["check", "--deny", "warnings", "--root"])
+        .arg(fixture(name))
+        .output()
+        .expect("ladder runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout),
+    )
+}
+
+/// Each competency of a level as (label, plain text).
+fn competencies(level: &Level) -> Vec<(&str, &str)> {
+    level
+        .competencies
+        .iter()
+        .map(|c| (c.label.as_str(), c.body.text.as_str()))
+        .collect()
+}
+
+/// The words of a level page's main text.
+fn page_text(site: &Site, path: &str) -> String {
+    text_of(&site.page(path))
+}
+
+#[test]
+fn levels_at_h3_under_h2_groups_with_h4_labels() {
+    let project = load("shape-heading-ranks");
+    let lints = ladder::check::check_project(&project, true);
+    assert!(lints.is_empty(), "{lints:#?}");
+    let track = &project.ladder.tracks[0];
+    assert_eq!(track.level_rank, 3);
+    assert_eq!(track.heading.as_deref(), Some("Engineering Levels"));
+    let l = &track.levels;
+    assert_eq!(
+        l[0].summary.text,
+        "Learns the codebase and ships small changes with guidance."
+    );
+    assert_eq!(
+        competencies(&l[0]),
+        [
+            ("Impact", "Closes well-defined tickets within a sprint."),
+            // `#### Craft: Writes readable code with tests`: the label and its text;
+            // the deeper H5 belongs to the label's block.
+            (
+                "Craft",
+                "Writes readable code with tests Asks for review early and acts on the feedback. Habits worth building Reads the changes of others every week."
+            ),
+            ("Collaboration", "Pairs with a buddy on most tasks."),
+        ]
+    );
+    assert_eq!(
+        competencies(&l[2])[2],
+        ("Collaboration", "Coaches two or more engineers.")
+    );
+    // The H2 groups and the closing H1 are prose of the track, where they stand.
+    let prose: Vec<(&str, Option<usize>, &str)> = track
+        .prose
+        .iter()
+        .map(|p| (p.title.as_str(), p.after_level, p.body.text.as_str()))
+        .collect();
+    assert_eq!(
+        prose,
+        [
+            (
+                "Early career",
+                None,
+                "The first two levels are about learning the craft with support."
+            ),
+            ("Senior career", Some(1), "Leading without managing."),
+            (
+                "Other pages",
+                Some(2),
+                "See the promotion guide for how levels are assessed."
+            ),
+        ]
+    );
+
+    let out = build_fixture("shape-heading-ranks", &[]);
+    let site = Site::read(out.path());
+    let page = page_text(&site, "technical/engineer-i/index.html");
+    for words in [
+        "Learns the codebase",
+        "Writes readable code with tests",
+        "Reads the changes of others every week.",
+    ] {
+        assert!(
+            page.contains(words),
+            "{words:?} missing from the level page"
+        );
+    }
+    let track_page = page_text(&site, "technical/index.html");
+    for words in [
+        "Early career",
+        "Leading without managing.",
+        "See the promotion guide",
+    ] {
+        assert!(
+            track_page.contains(words),
+            "{words:?} missing from the track page"
+        );
+    }
+}
+
+#[test]
+fn lists_of_labelled_items_give_one_competency_per_item() {
+    let project = load("shape-label-lists");
+    let lints = ladder::check::check_project(&project, true);
+    assert!(lints.is_empty(), "{lints:#?}");
+    let l = &project.ladder.tracks[0].levels;
+    assert_eq!(
+        l[0].summary.text,
+        "Looks after one team while still building."
+    );
+    assert_eq!(
+        competencies(&l[0]),
+        [
+            ("Scope", "one team and its services"),
+            ("People", "runs weekly one-to-ones"),
+            // The last item's block runs on to the next label or heading.
+            (
+                "Delivery",
+                "keeps the team's board honest A note that belongs to delivery: plans fit in a quarter."
+            ),
+        ]
+    );
+    // `### Competencies` over the list only groups the items.
+    assert_eq!(
+        competencies(&l[1]),
+        [
+            ("Scope", "two or three teams"),
+            ("People", "hires and grows managers of the future"),
+            ("Delivery", "commits to dates and keeps them"),
+        ]
+    );
+    // Plain `- Scope: ...` items are labels because each is a declared dimension; the
+    // `Budget:` list that follows is not, so it stays text of the block it is in.
+    assert_eq!(
+        competencies(&l[2]),
+        [
+            ("Scope", "a whole product area"),
+            ("People", "builds a bench of managers"),
+            (
+                "Delivery",
+                "sets goals the teams can own Things a director is asked about often: Budget: owns the headcount plan Travel: visits every site twice a year"
+            ),
+        ]
+    );
+
+    let out = build_fixture("shape-label-lists", &[]);
+    let site = Site::read(out.path());
+    let page = page_text(&site, "managing/director/index.html");
+    for words in ["a whole product area", "Budget: owns the headcount plan"] {
+        assert!(
+            page.contains(words),
+            "{words:?} missing from the level page"
+        );
+    }
+}
+
+#[test]
+fn a_level_heading_at_another_rank_is_one_error_at_that_heading() {
+    let (code, out) = check("shape-odd-rank");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn an_empty_level_says_which_headings_ended_it() {
+    let (code, out) = check("shape-empty-level-why");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn other_generators_keys_are_kept_under_extra() {
+    let (code, out) = check("shape-extra-keys");
+    assert_eq!(code, 0, "{out}");
+    let project = load("shape-extra-keys");
+    let track = &project.ladder.tracks[0];
+    // `description` and `weight` are read as `summary` and `order`.
+    assert_eq!(
+        track.summary.as_deref(),
+        Some("The path for people who build the product.")
+    );
+    assert_eq!(track.order, Some(3));
+    let keys: Vec<&str> = track.extra.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["date", "draft", "layout", "menu", "tags"]);
+    assert_eq!(
+        track.extra["tags"],
+        serde_json::json!(["careers", "engineering"])
+    );
+    assert_eq!(
+        track.levels[0].extra["salary_range"],
+        serde_json::json!("B1")
+    );
+    assert_eq!(
+        track.levels[1].extra["aliases"],
+        serde_json::json!(["senior"])
+    );
+
+    // In ladder.json, and for templates as `track.extra` and `level.extra`.
+    let root = copy_fixture("shape-extra-keys");
+    std::fs::create_dir_all(root.path().join("templates")).expect("templates folder");
+    let theme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/level.html"),
+    )
+    .expect("the theme's level template");
+    let marked = theme.replacen(
+        "{{ level.title }}</li>",
+        "{{ level.title }} (pay range {{ level.extra.salary_range | default(value=\"none\") }})</li>",
+        1,
+    );
+    assert_ne!(
+        marked, theme,
+        "the theme's breadcrumb changed; update this test"
+    );
+    std::fs::write(root.path().join("templates/level.html"), marked).expect("write template");
+    let out = build_project(root.path(), &[]);
+    let site = Site::read(out.path());
+    let json: serde_json::Value =
+        serde_json::from_slice(&site.files["ladder.json"]).expect("ladder.json");
+    assert_eq!(json["tracks"][0]["extra"]["layout"], "ladder-page");
+    assert_eq!(
+        json["tracks"][0]["levels"][0]["extra"]["salary_range"],
+        "B1"
+    );
+    assert!(page_text(&site, "engineering/engineer/index.html").contains("Engineer (pay range B1)"));
+    assert!(page_text(&site, "engineering/senior-engineer/index.html")
+        .contains("Senior Engineer (pay range none)"));
+}
+
+#[test]
+fn a_near_miss_of_a_known_key_is_still_an_error() {
+    let (code, out) = check("shape-extra-keys-typo");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
