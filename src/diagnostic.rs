@@ -102,6 +102,10 @@ pub struct Diagnostic {
     pub related: Vec<(Span, String)>,
     /// A known fix, printed as `help: ...`.
     pub help: Option<String>,
+    /// Never an error unless `--deny warnings`: the problem is real but does not break
+    /// the site (a link to a file outside content/ that the site does not publish).
+    #[serde(skip)]
+    pub warning_at_most: bool,
 }
 
 impl Diagnostic {
@@ -115,7 +119,17 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             help: None,
+            warning_at_most: false,
         }
+    }
+
+    /// This diagnostic is a warning at most (unless `--deny warnings`).
+    pub fn warning_at_most(mut self) -> Self {
+        self.warning_at_most = true;
+        if self.severity == Severity::Error {
+            self.severity = Severity::Warning;
+        }
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -162,6 +176,9 @@ impl LintLevels {
             .into_iter()
             .filter_map(|mut d| {
                 d.severity = self.severity(d.lint);
+                if d.warning_at_most && d.severity == Severity::Error && !self.deny_warnings {
+                    d.severity = Severity::Warning;
+                }
                 (d.severity != Severity::Allow).then_some(d)
             })
             .collect();

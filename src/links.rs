@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::model::{Assets, Link, LinkTarget, Span, Track};
+use crate::model::{AnchorTarget, Assets, LevelRef, Link, LinkTarget, Page, Span, Track};
 
 /// The file a link is written in: its path relative to content/ and, when it is a
 /// track, that track's index in the ladder.
@@ -33,6 +33,11 @@ impl<'a> Origin<'a> {
             path: "_index.md",
             track: None,
         }
+    }
+
+    /// A page that is not a track, by its path relative to content/.
+    pub fn page(path: &'a str) -> Origin<'a> {
+        Origin { path, track: None }
     }
 
     pub fn track(tracks: &'a [Arc<Track>], track: usize) -> Origin<'a> {
@@ -69,6 +74,8 @@ pub enum Dangling {
     NoAnchor { track: usize, anchor: String },
     /// The path climbs above content/, which the site does not publish.
     Outside,
+    /// Page `page` has no heading whose anchor is `anchor` (decoded).
+    NoPageAnchor { page: usize, anchor: String },
 }
 
 /// The parts of a destination as written, decoded.
@@ -155,23 +162,42 @@ pub fn url_path(path: &str) -> String {
 /// one track after an edit, and building them for 10,000 levels cost milliseconds).
 pub struct Resolver<'a> {
     tracks: &'a [Arc<Track>],
+    pages: &'a [Arc<Page>],
     assets: &'a Assets,
     by_path: HashMap<&'a str, usize>,
+    page_by_path: HashMap<&'a str, usize>,
+    /// The home page's file (`_index.md` or `README.md`), when there is one.
+    home_path: &'a str,
     levels: Vec<OnceLock<HashMap<&'a str, usize>>>,
+    headings: Vec<OnceLock<HashMap<&'a str, AnchorTarget>>>,
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(tracks: &'a [Arc<Track>], assets: &'a Assets) -> Resolver<'a> {
+    pub fn new(
+        tracks: &'a [Arc<Track>],
+        pages: &'a [Arc<Page>],
+        home_path: &'a str,
+        assets: &'a Assets,
+    ) -> Resolver<'a> {
         let mut by_path = HashMap::with_capacity(tracks.len());
         for (i, t) in tracks.iter().enumerate() {
             // On duplicates the first wins (duplicate-id reports the rest).
             by_path.entry(t.path.as_str()).or_insert(i);
         }
+        let page_by_path = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
         Resolver {
             tracks,
+            pages,
             assets,
             by_path,
+            page_by_path,
+            home_path,
             levels: tracks.iter().map(|_| OnceLock::new()).collect(),
+            headings: tracks.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -210,6 +236,26 @@ impl<'a> Resolver<'a> {
                 _ => Resolved::Page(LinkTarget::Track(track)),
             };
         }
+        if let Some(&page) = self.page_by_path.get(path.as_str()) {
+            return match anchor {
+                Some(a)
+                    if !a.is_empty()
+                        && !self.pages[page]
+                            .heading_anchors
+                            .iter()
+                            .any(|h| *h == a.to_lowercase()) =>
+                {
+                    Resolved::Dangling(Dangling::NoPageAnchor {
+                        page,
+                        anchor: a.to_string(),
+                    })
+                }
+                _ => Resolved::Page(LinkTarget::Page(page)),
+            };
+        }
+        if !self.home_path.is_empty() && (path == self.home_path || path == "_index.md") {
+            return Resolved::Page(LinkTarget::Home);
+        }
         if !path.ends_with(".md") && self.assets.contains_key(&path) {
             return Resolved::Asset(path);
         }
@@ -219,16 +265,35 @@ impl<'a> Resolver<'a> {
         Resolved::Dangling(Dangling::NoFile { path })
     }
 
+    /// An anchor of track `track`: a level id, a prose section's anchor, or the GitHub
+    /// anchor of any heading of the file (`#d1---developer-1`, written to work on
+    /// GitHub), which leads to the level or section the heading stands in.
     fn anchor(&self, track: usize, anchor: &str) -> Resolved {
-        if let Some(level) = self.level(track, anchor) {
-            Resolved::Page(LinkTarget::Level(crate::model::LevelRef { track, level }))
-        } else if self.tracks[track].prose.iter().any(|p| p.anchor == anchor) {
-            Resolved::Page(LinkTarget::Anchor(track))
-        } else {
-            Resolved::Dangling(Dangling::NoAnchor {
+        let t = &self.tracks[track];
+        let level = |level| Resolved::Page(LinkTarget::Level(LevelRef { track, level }));
+        let prose = |prose| Resolved::Page(LinkTarget::Prose { track, prose });
+        if let Some(l) = self.level(track, anchor) {
+            return level(l);
+        }
+        if let Some(p) = t.prose.iter().position(|p| p.anchor == anchor) {
+            return prose(p);
+        }
+        // GitHub anchors are lowercase; a link written with capitals still works there.
+        let lower = anchor.to_lowercase();
+        let headings = self.headings[track].get_or_init(|| {
+            t.heading_anchors
+                .iter()
+                .map(|(a, target)| (a.as_str(), *target))
+                .collect()
+        });
+        match headings.get(lower.as_str()) {
+            Some(AnchorTarget::Level(l)) => level(*l),
+            Some(AnchorTarget::Prose(p)) => prose(*p),
+            Some(AnchorTarget::Track) => Resolved::Page(LinkTarget::Track(track)),
+            None => Resolved::Dangling(Dangling::NoAnchor {
                 track,
                 anchor: anchor.to_string(),
-            })
+            }),
         }
     }
 

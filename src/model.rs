@@ -154,6 +154,33 @@ pub struct Ladder {
     /// path under the site root.
     #[serde(skip)]
     pub assets: Arc<Assets>,
+    /// Markdown files that are not tracks (an FAQ, "how promotions work"), sorted by
+    /// `order`, then by path.
+    pub pages: Vec<Arc<Page>>,
+}
+
+/// A Markdown file of content/ that is not a track (SPEC 8.4), rendered at `/<id>/`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    /// Slug of the path without `.md` (`how-we-promote`, `guides-faq`); used in URLs.
+    pub id: String,
+    /// Path relative to content/, e.g. `faq.md`.
+    pub path: String,
+    /// Front matter `title`, else the first H1 (then not repeated in the body), else
+    /// the file's name.
+    pub title: String,
+    pub summary: Option<String>,
+    pub order: Option<i64>,
+    pub body: Markdown,
+    /// Links and images written in the page's Markdown.
+    pub links: Vec<Link>,
+    /// GitHub anchors of the page's headings, in source order.
+    pub heading_anchors: Vec<String>,
+    /// Front-matter keys `ladder` does not know, with their values.
+    pub extra: Extra,
+    /// The file's start.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// Content assets by path relative to content/ (`img/diagram.png`), with their bytes.
@@ -166,6 +193,9 @@ pub struct Home {
     pub body: Markdown,
     /// Links and images written in the home page's Markdown.
     pub links: Vec<Link>,
+    /// The file it comes from, relative to content/: `_index.md`, or `README.md`
+    /// standing in for it; empty when there is none.
+    pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -380,10 +410,18 @@ pub struct Link {
 pub enum LinkTarget {
     Track(usize),
     Level(LevelRef),
-    /// A prose section or other heading anchor on a track page.
-    Anchor(usize),
+    /// A prose section of a track page (by its `{#id}`, its anchor or the GitHub
+    /// anchor of a heading in it).
+    Prose {
+        track: usize,
+        prose: usize,
+    },
     /// A content asset (a file of content/ that is not Markdown).
     Asset,
+    /// A page that is not a track ([`Page`]), by index.
+    Page(usize),
+    /// The home page (`_index.md`, or `README.md` standing in for it).
+    Home,
     /// Not checked: a site-root path outside content/ (`/logo.svg`, from static/), or
     /// an anchor on the home page.
     Unchecked,

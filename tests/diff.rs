@@ -1101,7 +1101,7 @@ fn an_old_revision_that_does_not_parse_is_reported_and_the_rest_compared() {
 #[test]
 fn a_new_side_that_does_not_parse_is_not_a_removal() {
     let repo = Repo::new();
-    repo.write("content/managing.md", "no front matter at all\n");
+    repo.write("content/managing.md", "---\ntitle: [unclosed\n---\n");
     let report = repo.json(&["HEAD"]);
     assert_eq!(report["new"]["parses"], false);
     assert_eq!(track(&report, "managing")["status"], "new_unparsed");

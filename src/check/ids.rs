@@ -14,7 +14,44 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::{path_segment, Ladder, Spanned, RESERVED_TRACK_IDS, TRACK_PAGE_IDS};
 
+/// A page (SPEC 8.4) is published at `/<id>/`, where a track, another page or a folder
+/// of the site may already be.
+fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+    let mut taken: HashMap<String, String> = RESERVED_TRACK_IDS
+        .iter()
+        .map(|r| (r.to_string(), format!("the site's own `/{r}/`")))
+        .collect();
+    for t in &ladder.tracks {
+        taken
+            .entry(path_segment(&t.id.value).to_ascii_lowercase())
+            .or_insert_with(|| format!("track `{}` ({})", t.id.value, t.path));
+    }
+    let mut pages: Vec<&crate::model::Page> = ladder.pages.iter().map(|p| &**p).collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    for page in pages {
+        let folder = path_segment(&page.id).to_ascii_lowercase();
+        match taken.get(&folder) {
+            Some(owner) => out.push(
+                Diagnostic::new(
+                    Lint::DuplicateId,
+                    page.span.clone(),
+                    format!(
+                        "page {} would be published at `/{folder}/`, which is {owner}",
+                        page.path
+                    ),
+                )
+                .with_label("this page")
+                .with_help("rename the page's file"),
+            ),
+            None => {
+                taken.insert(folder, format!("page {}", page.path));
+            }
+        }
+    }
+}
+
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+    page_ids(ladder, out);
     // Source order, so "first" and "second" mean what the author reads, whatever the
     // tracks' display `order`.
     let mut by_path: Vec<usize> = (0..ladder.tracks.len()).collect();

@@ -394,14 +394,27 @@ fn dangling_links(
 ) {
     // The resolver the front end stored the targets with, asked again for the reason
     // of the ones that name nothing.
-    let resolver = Resolver::new(&ladder.tracks, &ladder.assets);
+    let resolver = Resolver::new(
+        &ladder.tracks,
+        &ladder.pages,
+        &ladder.home.path,
+        &ladder.assets,
+    );
     let home = ladder.home.links.iter().map(|l| (Origin::home(), l));
     let tracks = ladder.tracks.iter().enumerate().flat_map(|(ti, t)| {
         t.links
             .iter()
             .map(move |l| (Origin::track(&ladder.tracks, ti), l))
     });
-    for (from, link) in home.chain(tracks).filter(|(_, l)| l.target.is_none()) {
+    let pages = ladder
+        .pages
+        .iter()
+        .flat_map(|p| p.links.iter().map(|l| (Origin::page(&p.path), l)));
+    for (from, link) in home
+        .chain(tracks)
+        .chain(pages)
+        .filter(|(_, l)| l.target.is_none())
+    {
         let Resolved::Dangling(why) = resolver.resolve(from, &link.dest) else {
             continue;
         };
@@ -409,6 +422,26 @@ fn dangling_links(
             Dangling::NoFile { path } if unloaded.paths.contains(&path) => continue,
             Dangling::NoFile { path } => missing_file(ladder, hints, link, &path),
             Dangling::Outside => outside(link),
+            Dangling::NoPageAnchor { page, anchor } => {
+                let page = &ladder.pages[page];
+                let mut d = Diagnostic::new(
+                    Lint::DanglingReference,
+                    link.span.clone(),
+                    format!(
+                        "link to `{}`: page `{}` has no heading with the anchor `{anchor}`",
+                        link.dest, page.path
+                    ),
+                )
+                .with_label("no such heading");
+                let anchors = page.heading_anchors.iter().map(String::as_str);
+                d = match hints.did_you_mean(&anchor, page.heading_anchors.len(), anchors) {
+                    Some(s) => d.with_help(format!("did you mean `#{s}`?")),
+                    None => d.with_help(
+                        "anchors are the page's headings as GitHub writes them: lowercase, spaces as `-`",
+                    ),
+                };
+                d
+            }
             Dangling::NoAnchor { track, anchor } => {
                 missing_anchor(ladder, hints, link, from.track, track, &anchor)
             }
@@ -461,16 +494,26 @@ fn missing_file(ladder: &Ladder, hints: &mut Hints, link: &Link, path: &str) -> 
 }
 
 fn outside(link: &Link) -> Diagnostic {
+    // The file as the project names it: `../docs/guide.md` from content/ is docs/guide.md.
+    let dir = link.span.file.rsplit_once('/').map_or("", |(d, _)| d);
+    let file = percent_encoding::percent_decode_str(written_file(link)).decode_utf8_lossy();
+    let named = match crate::links::join(dir, &file) {
+        Some(p) => format!("{p}, outside content/"),
+        None => "a file outside the project".to_string(),
+    };
     Diagnostic::new(
         Lint::DanglingReference,
         link.span.clone(),
         format!(
-            "link to `{}`: the path leaves content/, and the site publishes only what content/ holds",
+            "link to `{}` ({named}): the site publishes only what content/ holds",
             link.dest
         ),
     )
     .with_label("outside content/")
     .with_help("move the file into content/, or link to it with a full web address")
+    // The link works on GitHub, where the file is; on the site it leads nowhere. A
+    // warning (SPEC 8.6): an existing ladder links to its repository's other files.
+    .warning_at_most()
 }
 
 /// The file part of a link as written (`managing.md` of `managing.md#lead`).

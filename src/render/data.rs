@@ -28,6 +28,15 @@ struct Entry<'a> {
 pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
     let ladder = views.ladder;
     let mut entries = Vec::new();
+    for (p, page) in ladder.pages.iter().enumerate() {
+        entries.push(Entry {
+            k: "page",
+            t: &page.title,
+            c: "Page".to_string(),
+            u: views.urls.page(&super::urls::page_dir(ladder, p)),
+            x: &page.body.text,
+        });
+    }
     for (t, track) in ladder.tracks.iter().enumerate() {
         let track_url = views.urls.track(ladder, t);
         entries.push(Entry {

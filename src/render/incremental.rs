@@ -45,6 +45,8 @@ impl Stale {
     pub fn between(old: &Ladder, new: &Ladder) -> Option<Stale> {
         if old.config != new.config
             || old.home != new.home
+            // Pages are in every page's navigation.
+            || old.pages != new.pages
             || old.bands != new.bands
             || old.tracks.len() != new.tracks.len()
         {
@@ -148,7 +150,7 @@ impl Stale {
     /// Whether the file `job` renders may differ from the previous build's.
     pub(super) fn touches(&self, job: Job) -> bool {
         match job {
-            Job::Home | Job::Picker | Job::Search | Job::NotFound => false,
+            Job::Home | Job::Page(_) | Job::Picker | Job::Search | Job::NotFound => false,
             Job::Track(t) => self.tracks[t],
             Job::Level(r) => self.levels[r.track][r.level],
             Job::Band(b) => self.bands.contains(&b),

@@ -44,15 +44,21 @@ impl<'a> LinkResolver<'a> {
     pub fn new(ladder: &'a Ladder) -> LinkResolver<'a> {
         LinkResolver {
             ladder,
-            resolver: Resolver::new(&ladder.tracks, &ladder.assets),
+            resolver: Resolver::new(
+                &ladder.tracks,
+                &ladder.pages,
+                &ladder.home.path,
+                &ladder.assets,
+            ),
         }
     }
 
-    /// The URL for `dest` written in track `from` (`None`: the home page).
-    fn href(&self, from: Option<usize>, dest: &str, urls: &Urls) -> Href {
+    /// The URL for `dest` written in `from`.
+    fn href(&self, from: Place, dest: &str, urls: &Urls) -> Href {
         let origin = match from {
-            Some(t) => Origin::track(&self.ladder.tracks, t),
-            None => Origin::home(),
+            Place::Track(t) => Origin::track(&self.ladder.tracks, t),
+            Place::Home => Origin::home(),
+            Place::Page(p) => Origin::page(&self.ladder.pages[p].path),
         };
         // The query and fragment as written, kept on a file's URL.
         let suffix = dest.find(['?', '#']).map_or("", |i| &dest[i..]);
@@ -74,11 +80,16 @@ impl<'a> LinkResolver<'a> {
             Resolved::Keep => Href::Keep,
             Resolved::Page(LinkTarget::Track(t)) => Href::Url(urls.track(self.ladder, t)),
             Resolved::Page(LinkTarget::Level(r)) => Href::Url(urls.level(self.ladder, r)),
-            Resolved::Page(LinkTarget::Anchor(t)) => Href::Url(format!(
+            Resolved::Page(LinkTarget::Prose { track, prose }) => Href::Url(format!(
                 "{}#{}",
-                urls.track(self.ladder, t),
-                dest.split_once('#').map_or("", |(_, a)| a)
+                urls.track(self.ladder, track),
+                self.ladder.tracks[track].prose[prose].anchor
             )),
+            Resolved::Page(LinkTarget::Page(p)) => Href::Url(format!(
+                "{}{suffix}",
+                urls.page(&crate::render::urls::page_dir(self.ladder, p))
+            )),
+            Resolved::Page(LinkTarget::Home) => Href::Url(format!("{}{suffix}", urls.root())),
             Resolved::Page(LinkTarget::Asset | LinkTarget::Unchecked) => Href::Keep,
             Resolved::Asset(path) | Resolved::SiteRoot(path) => file_url(&path),
             // Where the file would be published: with the lint allowed, an image
@@ -91,6 +102,23 @@ impl<'a> LinkResolver<'a> {
             Resolved::Dangling(Dangling::NoAnchor { .. }) if file.is_empty() => Href::Keep,
             Resolved::Dangling(_) => Href::Broken,
         }
+    }
+}
+
+/// The file a Markdown fragment was written in, for its links.
+#[derive(Debug, Clone, Copy)]
+pub enum Place {
+    Home,
+    Track(usize),
+    /// A page that is not a track; its headings get GitHub's anchors, so that links
+    /// written for GitHub (`faq.md#how-to-apply`) land on them.
+    Page(usize),
+}
+
+impl From<Option<usize>> for Place {
+    /// A track by index, `None` for the home page.
+    fn from(track: Option<usize>) -> Place {
+        track.map_or(Place::Home, Place::Track)
     }
 }
 
@@ -112,8 +140,8 @@ impl<'a> MarkdownRenderer<'a> {
 
     /// Renders a block of Markdown written in track `from` (`None`: the home page).
     /// Headings without an explicit `{#id}` get `id_prefix` + their slug.
-    pub fn render(&self, source: &str, from: Option<usize>, id_prefix: &str) -> String {
-        let events = self.events(source, from, id_prefix);
+    pub fn render(&self, source: &str, from: impl Into<Place>, id_prefix: &str) -> String {
+        let events = self.events(source, from.into(), id_prefix);
         let mut out = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         out
@@ -121,8 +149,8 @@ impl<'a> MarkdownRenderer<'a> {
 
     /// Like [`render`](Self::render), but a fragment that is one paragraph loses its
     /// `<p>` wrapper (for list items and table cells).
-    pub fn render_inline(&self, source: &str, from: Option<usize>, id_prefix: &str) -> String {
-        let mut events = self.events(source, from, id_prefix);
+    pub fn render_inline(&self, source: &str, from: impl Into<Place>, id_prefix: &str) -> String {
+        let mut events = self.events(source, from.into(), id_prefix);
         let single_paragraph = matches!(events.first(), Some(Event::Start(Tag::Paragraph)))
             && matches!(events.last(), Some(Event::End(TagEnd::Paragraph)))
             && events
@@ -142,7 +170,7 @@ impl<'a> MarkdownRenderer<'a> {
         out
     }
 
-    fn events<'s>(&self, source: &'s str, from: Option<usize>, id_prefix: &str) -> Vec<Event<'s>> {
+    fn events<'s>(&self, source: &'s str, from: Place, id_prefix: &str) -> Vec<Event<'s>> {
         let mut events: Vec<Event<'s>> = Vec::new();
         // Links rendered as plain text: their closing tag is dropped too.
         let mut broken_depth: Vec<bool> = Vec::new();
@@ -219,7 +247,7 @@ impl<'a> MarkdownRenderer<'a> {
                 other => events.push(other),
             }
         }
-        add_heading_ids(&mut events, id_prefix);
+        add_heading_ids(&mut events, id_prefix, matches!(from, Place::Page(_)));
         wrap_tables(events)
     }
 }
@@ -253,8 +281,12 @@ fn is_dangerous(url: &str) -> bool {
 
 /// Gives every heading without an explicit id a stable one: prefix + slug, numbered
 /// when a slug repeats within the fragment.
-fn add_heading_ids(events: &mut [Event<'_>], prefix: &str) {
+///
+/// With `github`, a heading's id is its GitHub anchor ([`github_anchor`], repeats
+/// numbered `-1`, `-2`), as the front end records it for links.
+fn add_heading_ids(events: &mut [Event<'_>], prefix: &str, github: bool) {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut anchors = crate::model::AnchorCounter::default();
     for i in 0..events.len() {
         let needs_id = matches!(&events[i], Event::Start(Tag::Heading { id: None, .. }));
         if !needs_id {
@@ -268,10 +300,21 @@ fn add_heading_ids(events: &mut [Event<'_>], prefix: &str) {
                 _ => {}
             }
         }
-        let base = format!("{prefix}{}", slugify(&text));
-        let n = seen.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let id = if *n == 1 { base } else { format!("{base}-{n}") };
+        let id = if github {
+            format!(
+                "{prefix}{}",
+                anchors.unique(crate::model::github_anchor(&text))
+            )
+        } else {
+            let base = format!("{prefix}{}", slugify(&text));
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                format!("{base}-{n}")
+            }
+        };
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
             *slot = Some(CowStr::from(id));
         }

@@ -196,6 +196,8 @@ impl Snapshot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Job {
     Home,
+    /// A page that is not a track.
+    Page(usize),
     Track(usize),
     Level(LevelRef),
     Band(i64),
@@ -228,6 +230,7 @@ impl Job {
     fn path(self, ladder: &Ladder) -> String {
         match self {
             Job::Home => urls::index_file(""),
+            Job::Page(p) => urls::index_file(&urls::page_dir(ladder, p)),
             Job::Track(t) => urls::index_file(&urls::track_dir(ladder, t)),
             Job::Level(r) => urls::index_file(&urls::level_dir(ladder, r)),
             Job::Band(b) => urls::index_file(&urls::band_dir(b)),
@@ -257,6 +260,7 @@ fn plan(ladder: &Ladder) -> anyhow::Result<Vec<(String, Job)>> {
         Job::PickerData,
         Job::LadderJson,
     ];
+    jobs.extend((0..ladder.pages.len()).map(Job::Page));
     jobs.extend((0..ladder.tracks.len()).map(Job::Track));
     jobs.extend(ladder.levels().map(|(r, _)| Job::Level(r)));
     jobs.extend(ladder.bands.keys().map(|&b| Job::Band(b)));
@@ -437,6 +441,7 @@ fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyho
     }
     match job {
         Job::Home => page("home.html", ctx(&pages::home(views))),
+        Job::Page(p) => page("page.html", ctx(&pages::prose_page(views, p))),
         Job::Track(t) => page("track.html", ctx(&pages::track_page(views, t))),
         Job::Level(r) => page("level.html", ctx(&pages::level_page(views, r)))
             .with_context(|| format!("level {}", ladder.level(r).code.value)),

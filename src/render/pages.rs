@@ -544,3 +544,40 @@ pub fn print_page<'v>(views: &'v Views<'v>) -> PrintPage<'v> {
             .collect(),
     }
 }
+
+/// A page that is not a track (SPEC 8.4).
+#[derive(Serialize)]
+pub struct ProsePage<'v> {
+    pub site: SiteView<'v>,
+    pub page_title: &'v str,
+    pub page: PageView<'v>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'v> {
+    pub id: &'v str,
+    pub title: &'v str,
+    pub summary: Option<&'v str>,
+    pub url: String,
+    pub body: String,
+    /// Front-matter keys of the page that ladder does not know, for templates.
+    pub extra: &'v crate::model::Extra,
+}
+
+pub fn prose_page<'v>(views: &'v Views<'v>, p: usize) -> ProsePage<'v> {
+    let page = &views.ladder.pages[p];
+    let mut site = views.site();
+    site.current_track = Some(&page.id);
+    ProsePage {
+        site,
+        page_title: &page.title,
+        page: PageView {
+            id: &page.id,
+            title: &page.title,
+            summary: page.summary.as_deref(),
+            url: views.urls.page(&super::urls::page_dir(views.ladder, p)),
+            body: views.render_page_body(p),
+            extra: &page.extra,
+        },
+    }
+}

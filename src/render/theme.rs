@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::Span;
 
 /// The built-in default theme: `themes/default/` of this repository.
-const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -62,6 +62,10 @@ const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
@@ -81,7 +85,7 @@ const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
 
 /// The templates every theme must provide (a custom theme falls back to the built-in
 /// one for any it lacks).
-pub const PAGE_TEMPLATES: [&str; 9] = [
+pub const PAGE_TEMPLATES: [&str; 10] = [
     "base.html",
     "home.html",
     "track.html",
@@ -91,6 +95,7 @@ pub const PAGE_TEMPLATES: [&str; 9] = [
     "search.html",
     "print.html",
     "404.html",
+    "page.html",
 ];
 
 /// A loaded theme: compiled templates and static files, ready to render any number

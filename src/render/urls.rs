@@ -67,6 +67,11 @@ pub fn level_dir(ladder: &Ladder, r: LevelRef) -> String {
     )
 }
 
+/// `faq/`: a page that is not a track.
+pub fn page_dir(ladder: &Ladder, page: usize) -> String {
+    format!("{}/", segment(&ladder.pages[page].id))
+}
+
 /// `compare/5/`
 pub fn band_dir(band: i64) -> String {
     format!("compare/{band}/")

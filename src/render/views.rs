@@ -33,8 +33,11 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     pub nav: Vec<TrackLink<'a>>,
     pub more_tracks: bool,
+    /// Pages that are not tracks (an FAQ, "how promotions work"), by `order`.
+    pub pages: Vec<TrackLink<'a>>,
     pub generator: &'static str,
-    /// Id of the track the page belongs to, for `aria-current` in the navigation.
+    /// Id of the track (or page) the page belongs to, for `aria-current` in the
+    /// navigation.
     pub current_track: Option<&'a str>,
 }
 
@@ -245,6 +248,13 @@ impl<'a> Views<'a> {
         self.site_in(None)
     }
 
+    /// The HTML of page `p`'s body (a page that is not a track).
+    pub fn render_page_body(&self, p: usize) -> String {
+        let page = &self.ladder.pages[p];
+        self.md
+            .render(&page.body.source, super::markdown::Place::Page(p), "")
+    }
+
     /// [`site`](Self::site) for a page of track `t`.
     pub fn site_in(&self, t: Option<usize>) -> SiteView<'a> {
         let ladder = self.ladder;
@@ -255,6 +265,9 @@ impl<'a> Views<'a> {
                 .map(|t| track_link(ladder, self.urls, t))
                 .collect(),
             more_tracks: ladder.tracks.len() > NAV_LIMIT,
+            pages: (0..ladder.pages.len().min(NAV_LIMIT))
+                .map(|p| page_link(ladder, self.urls, p))
+                .collect(),
             generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
             current_track: t.map(|t| ladder.tracks[t].id.value.as_str()),
         }
@@ -344,6 +357,16 @@ pub fn track_link<'a>(ladder: &'a Ladder, urls: &Urls, t: usize) -> TrackLink<'a
         id: &track.id.value,
         title: &track.title.value,
         url: urls.track(ladder, t),
+    }
+}
+
+/// A link to a page that is not a track (its id is the page's, for `aria-current`).
+pub fn page_link<'a>(ladder: &'a Ladder, urls: &Urls, p: usize) -> TrackLink<'a> {
+    let page = &ladder.pages[p];
+    TrackLink {
+        id: &page.id,
+        title: &page.title,
+        url: urls.page(&super::urls::page_dir(ladder, p)),
     }
 }
 

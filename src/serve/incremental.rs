@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Lint, Sources};
-use crate::model::{Home, Ladder, Span};
+use crate::model::{Ladder, Span};
 use crate::render::{Previous, SiteFiles};
 use crate::source::{self, InputFile, ParsedTrack, Project};
 
@@ -363,14 +363,17 @@ impl<B: SiteBuilder> Session<B> {
             sources.insert(Arc::from(CONFIG), text.clone());
         }
         diagnostics.extend(self.config_diagnostics.iter().cloned());
-        let mut home = Home::default();
+        let mut home = None;
+        let mut pages = Vec::new();
         for (path, cached) in &self.files {
             sources.insert(path.clone(), cached.text.clone());
             diagnostics.extend(cached.parsed.diagnostics.iter().cloned());
             if let Some(h) = &cached.parsed.home {
-                home = h.clone();
+                home = Some(h.clone());
             }
+            pages.extend(cached.parsed.page.clone());
         }
+        let (home, pages) = source::home_and_pages(home, pages);
         // The tracks of the last build, shared; a file parsed since gives its new one.
         let tracks: Vec<Arc<Track>> = self
             .files
@@ -384,7 +387,7 @@ impl<B: SiteBuilder> Session<B> {
                 Some((path.strip_prefix("content/")?.to_string(), bytes.clone()))
             })
             .collect();
-        let ladder = source::assemble(self.config.clone(), home, tracks, Arc::new(assets));
+        let ladder = source::assemble(self.config.clone(), home, tracks, pages, Arc::new(assets));
         Project {
             ladder,
             sources,
@@ -509,11 +512,7 @@ impl<B: SiteBuilder> Session<B> {
         self.parses += 1;
         let (text, mut parsed) = match source::decode(&file) {
             Ok(text) => {
-                let parsed = if source::is_home(&file.path) {
-                    source::parse_home(&file.path, &text)
-                } else {
-                    source::parse_track(&file.path, &text)
-                };
+                let parsed = source::parse_file(&file.path, &text);
                 (text, parsed)
             }
             Err(d) => (
@@ -521,6 +520,7 @@ impl<B: SiteBuilder> Session<B> {
                 ParsedTrack {
                     track: None,
                     home: None,
+                    page: None,
                     diagnostics: vec![d],
                 },
             ),
@@ -617,9 +617,11 @@ fn same_model(a: &Ladder, b: &Ladder) -> bool {
         tracks,
         bands,
         assets,
+        pages,
     } = a;
     *config == b.config
         && *home == b.home
+        && *pages == b.pages
         && (Arc::ptr_eq(assets, &b.assets) || *assets == b.assets)
         && *bands == b.bands
         && tracks.len() == b.tracks.len()

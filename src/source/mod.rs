@@ -16,6 +16,7 @@
 mod labels;
 mod lenient;
 mod markdown;
+mod page;
 mod sections;
 mod track;
 pub mod yaml;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, Sources};
 use crate::links::{Origin, Resolver};
-use crate::model::{Assets, Home, Ladder, LevelRef, Link, LinkTarget, Span, Track};
+use crate::model::{Assets, Home, Ladder, LevelRef, Link, LinkTarget, Page, Span, Track};
 
 pub use markdown::{plain_text, render_inline_label};
 pub use track::{parse_home, parse_track, ParsedTrack};
@@ -339,11 +340,7 @@ pub fn load_files(files: &InputFiles) -> Project {
         .par_iter()
         .map(|f| match decode(f) {
             Ok(text) => {
-                let parsed = if is_home(&f.path) {
-                    parse_home(&f.path, &text)
-                } else {
-                    parse_track(&f.path, &text)
-                };
+                let parsed = parse_file(&f.path, &text);
                 (Some(text), parsed)
             }
             Err(d) => (
@@ -351,6 +348,7 @@ pub fn load_files(files: &InputFiles) -> Project {
                 ParsedTrack {
                     track: None,
                     home: None,
+                    page: None,
                     diagnostics: vec![d],
                 },
             ),
@@ -358,7 +356,8 @@ pub fn load_files(files: &InputFiles) -> Project {
         .collect();
 
     let mut tracks = Vec::new();
-    let mut home = Home::default();
+    let mut home = None;
+    let mut pages = Vec::new();
     for (f, (text, p)) in files.content.iter().zip(parsed) {
         if let Some(text) = text {
             sources.insert(f.path.clone(), text);
@@ -373,10 +372,18 @@ pub fn load_files(files: &InputFiles) -> Project {
             tracks.push(Arc::new(t));
         }
         if let Some(h) = p.home {
-            home = h;
+            home = Some(h);
         }
+        pages.extend(p.page);
     }
-    let ladder = assemble(config, home, tracks, Arc::new(assets_of(&files.assets)));
+    let (home, pages) = home_and_pages(home, pages);
+    let ladder = assemble(
+        config,
+        home,
+        tracks,
+        pages,
+        Arc::new(assets_of(&files.assets)),
+    );
     Project {
         ladder,
         sources,
@@ -389,6 +396,34 @@ pub fn is_home(path: &str) -> bool {
     path == "content/_index.md"
 }
 
+/// Parses one Markdown file of content/: the home page, a track or a page.
+pub fn parse_file(path: &Arc<str>, text: &str) -> ParsedTrack {
+    if is_home(path) {
+        parse_home(path, text)
+    } else {
+        parse_track(path, text)
+    }
+}
+
+/// The home page and the pages, from what the files parsed into: `_index.md`, else
+/// `README.md` at the root of content/ (which is then not a page of its own).
+pub fn home_and_pages(home: Option<Home>, mut pages: Vec<Arc<Page>>) -> (Home, Vec<Arc<Page>>) {
+    if let Some(home) = home {
+        return (home, pages);
+    }
+    let Some(i) = pages.iter().position(|p| p.path == "README.md") else {
+        return (Home::default(), pages);
+    };
+    let readme = pages.remove(i);
+    let home = Home {
+        title: Some(readme.title.clone()),
+        body: readme.body.clone(),
+        links: readme.links.clone(),
+        path: readme.path.clone(),
+    };
+    (home, pages)
+}
+
 /// Orders tracks (by `order`, then file name) and resolves every cross reference into
 /// indices. Unresolvable references stay `None`; `check` reports them.
 ///
@@ -399,9 +434,13 @@ pub fn assemble(
     config: Config,
     mut home: Home,
     mut tracks: Vec<Arc<Track>>,
+    mut pages: Vec<Arc<Page>>,
     assets: Arc<Assets>,
 ) -> Ladder {
     tracks.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), &a.path).cmp(&(b.order.unwrap_or(i64::MAX), &b.path))
+    });
+    pages.sort_by(|a, b| {
         (a.order.unwrap_or(i64::MAX), &a.path).cmp(&(b.order.unwrap_or(i64::MAX), &b.path))
     });
 
@@ -412,7 +451,7 @@ pub fn assemble(
     for (ti, t) in tracks.iter().enumerate() {
         track_by_id.entry(t.id.value.as_str()).or_insert(ti);
     }
-    let resolver = Resolver::new(&tracks, &assets);
+    let resolver = Resolver::new(&tracks, &pages, &home.path, &assets);
     let targets = |from: Origin<'_>, links: &[Link]| -> Vec<Option<LinkTarget>> {
         links
             .iter()
@@ -461,6 +500,11 @@ pub fn assemble(
     for (link, target) in home.links.iter_mut().zip(home_targets) {
         link.target = target;
     }
+    let page_targets: Vec<Vec<Option<LinkTarget>>> = pages
+        .iter()
+        .map(|p| targets(Origin::page(&p.path), &p.links))
+        .collect();
+    drop(resolver);
     for (t, r) in tracks.iter_mut().zip(resolved) {
         let Some((refs, targets)) = r else {
             continue;
@@ -528,12 +572,21 @@ pub fn assemble(
         }
     }
 
+    for (p, targets) in pages.iter_mut().zip(page_targets) {
+        if p.links.iter().zip(&targets).any(|(l, t)| l.target != *t) {
+            for (link, target) in Arc::make_mut(p).links.iter_mut().zip(targets) {
+                link.target = target;
+            }
+        }
+    }
+
     Ladder {
         config,
         home,
         tracks,
         bands,
         assets,
+        pages,
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::yaml;
 use crate::diagnostic::{Diagnostic, Lint};
-use crate::model::{slugify, Home, Level, LineIndex, Link, Markdown, Span, Spanned, Track};
+use crate::model::{slugify, Home, Level, LineIndex, Link, Markdown, Page, Span, Spanned, Track};
 
 /// One file being parsed: its path, text and line index (for cheap spans).
 pub(crate) struct Src<'a> {
@@ -40,6 +40,8 @@ impl<'a> Src<'a> {
 pub struct ParsedTrack {
     pub track: Option<Track>,
     pub home: Option<Home>,
+    /// A file that is not a track: a page (SPEC 8.4).
+    pub page: Option<Arc<Page>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -196,10 +198,20 @@ struct RawHome {
     title: Option<String>,
 }
 
+/// Whether a file holds anything but blank lines and fences.
+fn has_text(text: &str, split: Option<&Split>) -> bool {
+    match split {
+        None => !text.trim().is_empty(),
+        Some(s) => {
+            !text[s.yaml.clone()].trim().is_empty() || !text[s.body_start..].trim().is_empty()
+        }
+    }
+}
+
 /// Where the front matter is: the YAML between the fences and the body after them.
-struct Split {
-    yaml: Range<usize>,
-    body_start: usize,
+pub(super) struct Split {
+    pub yaml: Range<usize>,
+    pub body_start: usize,
 }
 
 fn split_front_matter(src: &Src) -> Result<Option<Split>, Diagnostic> {
@@ -237,7 +249,10 @@ pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
 fn home_from(src: &Src) -> ParsedTrack {
     let (path, text) = (src.path, src.text);
     let mut diagnostics = Vec::new();
-    let mut home = Home::default();
+    let mut home = Home {
+        path: path.strip_prefix("content/").unwrap_or(path).to_string(),
+        ..Home::default()
+    };
     let body_start = match split_front_matter(src) {
         Ok(Some(split)) => {
             match yaml::from_str_in::<RawHome>(path, text, split.yaml.start, split.yaml.end) {
@@ -266,6 +281,7 @@ fn home_from(src: &Src) -> ParsedTrack {
     ParsedTrack {
         track: None,
         home: Some(home),
+        page: None,
         diagnostics,
     }
 }
@@ -281,19 +297,23 @@ fn track_from(src: &Src) -> ParsedTrack {
     let fail = |d: Diagnostic| ParsedTrack {
         track: None,
         home: None,
+        page: None,
         diagnostics: vec![d],
     };
     let split = match split_front_matter(src) {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            let what = if text.trim().is_empty() {
-                "the file is empty: a track needs front matter"
-            } else {
-                "missing front matter"
-            };
+        Ok(Some(s)) if super::page::is_track_front_matter(src, &s) => s,
+        // No front matter, or front matter without `levels`: a page (SPEC 8.4). An
+        // empty file is neither.
+        Ok(split) if has_text(text, split.as_ref()) => return super::page::page_from(src, split),
+        Ok(_) => {
             return fail(
-                Diagnostic::new(Lint::FrontMatter, src.span(0, 0), what).with_help(
-                    "start the file with `---`, then at least `title:` and `levels:`, then `---`",
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    src.span(0, 0),
+                    "the file is empty: a track needs front matter, a page some text",
+                )
+                .with_help(
+                    "start a track with `---`, then at least `title:` and `levels:`, then `---`; or remove the file",
                 ),
             );
         }
@@ -325,6 +345,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                 return ParsedTrack {
                     track: None,
                     home: None,
+                    page: None,
                     diagnostics,
                 };
             }
@@ -504,6 +525,7 @@ fn track_from(src: &Src) -> ParsedTrack {
     ParsedTrack {
         track: Some(track),
         home: None,
+        page: None,
         diagnostics,
     }
 }

@@ -90,7 +90,7 @@
     return (start > 0 ? "…" : "") + out + (start + 180 < text.length ? "…" : "");
   }
 
-  var KIND = { track: "Track", level: "Level", competency: "Competency", responsibility: "Responsibility" };
+  var KIND = { track: "Track", level: "Level", competency: "Competency", responsibility: "Responsibility", page: "Page" };
 
   function renderHits(container, hits, q) {
     container.textContent = "";
