@@ -50,7 +50,8 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     json!({
         "id": level.id.value,
         "title": level.title.value,
-        "code": level.code.value,
+        // `null` for a level named by its title alone.
+        "code": level.code(),
         "band": level.band.value,
         "band_name": ladder.band_name(level.band.value),
         "note": level.section.as_ref().and_then(|s| s.note.clone()),
@@ -189,7 +190,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
             track.title.value.as_str(),
             level.id.value.as_str(),
             level.title.value.as_str(),
-            level.code.value.as_str(),
+            level.code().unwrap_or(""),
             band.as_str(),
             band_name,
         ];
@@ -260,11 +261,11 @@ pub fn front_matter_schema() -> Value {
                 "items": {
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["title", "code", "band"],
+                    "required": ["title", "band"],
                     "properties": {
                         "title": { "type": "string", "description": "Must match the level's H2 heading (a trailing parenthetical note is ignored)." },
                         "id": { "allOf": [id], "description": "Level id used in URLs and anchors; default: slug of the title." },
-                        "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Unique in the whole ladder, e.g. M4." },
+                        "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Optional; unique in the whole ladder when given, e.g. M4." },
                         "band": { "type": "integer", "description": "The shared grade that lines tracks up; strictly increasing down the list." },
                         "inherits": { "type": "string", "description": "A level id of this track (or track/level) whose responsibilities this level also holds." }
                     }

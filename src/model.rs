@@ -191,8 +191,8 @@ pub struct Level {
     /// Unique within its track (front matter `id`, default the slug of the title).
     pub id: Spanned<String>,
     pub title: Spanned<String>,
-    /// Unique within the whole ladder, e.g. `M4`.
-    pub code: Spanned<String>,
+    /// Unique within the whole ladder, e.g. `M4`; many ladders have titles only.
+    pub code: Option<Spanned<String>>,
     /// The shared grade that lines tracks up.
     pub band: Spanned<i64>,
     /// Raw `inherits` value as written (a level id of the same track, or `track/level`).
@@ -365,6 +365,17 @@ impl Level {
                 .iter()
                 .map(move |i| &ladder.level(i.from).responsibilities[i.index]),
         )
+    }
+
+    /// The level's code, if it has one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_ref().map(|c| c.value.as_str())
+    }
+
+    /// How the level is named in short references ("What changes from M4"): its code,
+    /// or its title when it has none.
+    pub fn short_name(&self) -> &str {
+        self.code().unwrap_or(&self.title.value)
     }
 
     pub fn competency(&self, key: &str) -> Option<&Competency> {

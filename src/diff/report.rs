@@ -178,7 +178,8 @@ pub struct HomeDiff {
 pub struct LevelName {
     pub track: String,
     pub level: String,
-    pub code: String,
+    /// `None` for a level named by its title alone.
+    pub code: Option<String>,
     pub title: String,
 }
 
@@ -237,13 +238,14 @@ pub struct LevelDiff {
     /// Id, title, code and band on the new side (old side for a removed level).
     pub id: String,
     pub title: String,
-    pub code: String,
+    pub code: Option<String>,
     pub band: i64,
     pub status: Status,
     pub id_change: Option<Change<String>>,
     /// A rename: same level, new title.
     pub title_change: Option<Change<String>>,
-    pub code_change: Option<Change<String>>,
+    /// From no code to one, one to another, or one to none.
+    pub code_change: Option<Change<Option<String>>>,
     pub band_change: Option<Change<i64>>,
     pub inherits_change: Option<Change<Option<String>>>,
     /// The parenthetical note of the H2, e.g. "Manager 4 / IC 5".

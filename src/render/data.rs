@@ -40,17 +40,19 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
         });
         for (l, level) in track.levels.iter().enumerate() {
             let view = views.level(LevelRef { track: t, level: l });
-            let context = format!(
-                "{} · {} · {}",
-                level.title.value, level.code.value, track.title.value
-            );
+            let context = match level.code() {
+                Some(code) => format!("{} · {code} · {}", level.title.value, track.title.value),
+                None => format!("{} · {}", level.title.value, track.title.value),
+            };
             entries.push(Entry {
                 k: "level",
                 t: &level.title.value,
-                c: format!(
-                    "{} · {} · band {}",
-                    level.code.value, track.title.value, level.band.value
-                ),
+                c: match level.code() {
+                    Some(code) => {
+                        format!("{code} · {} · band {}", track.title.value, level.band.value)
+                    }
+                    None => format!("{} · band {}", track.title.value, level.band.value),
+                },
                 u: view.url.clone(),
                 x: &level.summary.text,
             });
@@ -81,7 +83,7 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
 struct PickerLevel<'a> {
     key: String,
     title: &'a str,
-    code: &'a str,
+    code: Option<&'a str>,
     band: i64,
     band_name: Option<&'a str>,
     track: &'a str,

@@ -177,7 +177,7 @@ fn same_outline(a: &Track, b: &Track) -> bool {
         && a.levels.iter().zip(&b.levels).all(|(x, y)| {
             x.id.value == y.id.value
                 && x.title.value == y.title.value
-                && x.code.value == y.code.value
+                && x.code() == y.code()
                 && x.band.value == y.band.value
                 && x.inherits_ref == y.inherits_ref
                 && x.inherits.as_ref().map(|i| &i.value) == y.inherits.as_ref().map(|i| &i.value)

@@ -345,7 +345,10 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
         responsibilities,
         inherited_hidden,
         site: views.site_in(Some(r.track)),
-        page_title: format!("{} ({}) · {}", view.title, view.code, view.track.title),
+        page_title: match view.code {
+            Some(code) => format!("{} ({code}) · {}", view.title, view.track.title),
+            None => format!("{} · {}", view.title, view.track.title),
+        },
         level: view,
         peers,
         peers_more,
@@ -447,7 +450,7 @@ pub struct PickerOption<'v> {
     /// `track/level`, the key of the level in `data/levels.json`.
     pub value: String,
     pub title: &'v str,
-    pub code: &'v str,
+    pub code: Option<&'v str>,
 }
 
 /// The key of a level in the picker data and the picker's URL query: `track/level`,
@@ -471,7 +474,7 @@ pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
                 .map(|(l, level)| PickerOption {
                     value: level_key(views, LevelRef { track: t, level: l }),
                     title: &level.title.value,
-                    code: &level.code.value,
+                    code: level.code(),
                 })
                 .collect(),
         })

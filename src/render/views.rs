@@ -49,7 +49,10 @@ pub struct TrackLink<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelLink<'a> {
     pub title: &'a str,
-    pub code: &'a str,
+    /// `None` for a level named by its title alone.
+    pub code: Option<&'a str>,
+    /// The code, or the title when there is none (see [`Level::short_name`]).
+    pub short_name: &'a str,
     pub band: i64,
     pub band_name: Option<&'a str>,
     pub url: String,
@@ -89,7 +92,7 @@ pub struct ResponsibilityItem<'v> {
 pub struct LevelView<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub code: &'a str,
+    pub code: Option<&'a str>,
     pub band: i64,
     pub band_name: Option<&'a str>,
     pub band_url: String,
@@ -341,7 +344,8 @@ pub fn level_link<'a>(ladder: &'a Ladder, urls: &Urls, r: LevelRef) -> LevelLink
     let track = &ladder.tracks[r.track];
     LevelLink {
         title: &level.title.value,
-        code: &level.code.value,
+        code: level.code(),
+        short_name: level.short_name(),
         band: level.band.value,
         band_name: ladder.band_name(level.band.value),
         url: urls.level(ladder, r),
@@ -421,7 +425,7 @@ fn level_view<'a>(
     LevelView {
         id: &level.id.value,
         title: &level.title.value,
-        code: &level.code.value,
+        code: level.code(),
         band: level.band.value,
         band_name: ladder.band_name(level.band.value),
         band_url: urls.band(level.band.value),
@@ -481,11 +485,13 @@ pub fn own_responsibilities_html(level: &LevelView<'_>) -> String {
         if n > 0 {
             let _ = write!(
                 out,
-                "<p class=\"inherits-note\">Also holds {n} responsibilit{} through <a href=\"{}#responsibilities\">{} ({})</a>.</p>",
+                "<p class=\"inherits-note\">Also holds {n} responsibilit{} through <a href=\"{}#responsibilities\">{}{}</a>.</p>",
                 if n == 1 { "y" } else { "ies" },
                 escape(&from.url),
                 escape(from.title),
-                escape(from.code)
+                from.code
+                    .map(|c| format!(" ({})", escape(c)))
+                    .unwrap_or_default()
             );
         }
     }

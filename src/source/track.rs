@@ -331,7 +331,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                 "missing required key `levels`",
             )
             .with_help(
-                "list the track's levels, lowest first, each with `title`, `code` and `band`",
+                "list the track's levels, lowest first, each with `title` and `band` (and optionally `code`)",
             ),
         ),
         Some(list) if list.is_empty() => {
@@ -352,7 +352,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                 )
                 .with_label("no levels")
                 .with_help(
-                    "list the track's levels, lowest first, each with `title`, `code` and `band`",
+                    "list the track's levels, lowest first, each with `title` and `band` (and optionally `code`)",
                 ),
             );
         }
@@ -363,9 +363,6 @@ fn track_from(src: &Src) -> ParsedTrack {
                 let mut missing = Vec::new();
                 if l.title.is_none() {
                     missing.push("title");
-                }
-                if l.code.is_none() {
-                    missing.push("code");
                 }
                 if l.band.is_none() {
                     missing.push("band");
@@ -386,16 +383,18 @@ fn track_from(src: &Src) -> ParsedTrack {
                             ),
                         )
                         .with_label("this level")
-                        .with_help("every level needs `title`, `code` and `band`"),
+                        .with_help("every level needs `title` and `band`; `code` is optional"),
                     );
                     continue;
                 }
-                let (Some(t), Some(c), Some(b)) = (&l.title, &l.code, &l.band) else {
+                let (Some(t), Some(b)) = (&l.title, &l.band) else {
                     continue;
                 };
                 let title = spanned(t);
-                let code = spanned(c);
-                check_code(&code, &mut diagnostics);
+                let code = l.code.as_ref().map(spanned);
+                if let Some(code) = &code {
+                    check_code(code, &mut diagnostics);
+                }
                 let id = match &l.id {
                     Some(i) => {
                         let s = spanned(i);
