@@ -14,6 +14,11 @@ use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
 
 /// Version of the JSON export's shape. 2: levels no longer list their band peers; the
 /// levels at each band are listed once, under the top-level `bands`.
+///
+/// Additions that change nothing for a ladder that compiled before (so version 2
+/// still): `code` is `null` for a level without one; a level spanning bands
+/// (`band: [4, 5]`) has `band` its lowest and `band_high` its highest, and is listed
+/// under each of its bands in `bands`.
 pub const SCHEMA_VERSION: u32 = 2;
 
 fn markdown(md: &Markdown) -> Value {
@@ -47,7 +52,7 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
             })
         }))
         .collect();
-    json!({
+    let mut value = json!({
         "id": level.id.value,
         "title": level.title.value,
         // `null` for a level named by its title alone.
@@ -67,7 +72,13 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         })).collect::<Vec<_>>(),
         "responsibilities": responsibilities,
         "source": source(&level.span),
-    })
+    });
+    // Only a level spanning bands has it, so that the export of every other level is
+    // what it was: `band` is then its lowest band.
+    if let (Some(high), Value::Object(map)) = (level.band_high, &mut value) {
+        map.insert("band_high".to_string(), json!(high));
+    }
+    value
 }
 
 fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
@@ -183,7 +194,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
     );
     for (r, level) in ladder.levels() {
         let track = &ladder.tracks[r.track];
-        let band = level.band.value.to_string();
+        let band = level.band_label();
         let band_name = ladder.band_name(level.band.value).unwrap_or("");
         let base = [
             track.id.value.as_str(),
@@ -266,7 +277,13 @@ pub fn front_matter_schema() -> Value {
                         "title": { "type": "string", "description": "Must match the level's H2 heading (a trailing parenthetical note is ignored)." },
                         "id": { "allOf": [id], "description": "Level id used in URLs and anchors; default: slug of the title." },
                         "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Optional; unique in the whole ladder when given, e.g. M4." },
-                        "band": { "type": "integer", "description": "The shared grade that lines tracks up; strictly increasing down the list." },
+                        "band": {
+                            "description": "The shared grade that lines tracks up, or [low, high] for a level spanning grades; increasing down the list, ranges not overlapping.",
+                            "oneOf": [
+                                { "type": "integer" },
+                                { "type": "array", "items": { "type": "integer" }, "minItems": 2, "maxItems": 2 }
+                            ]
+                        },
                         "inherits": { "type": "string", "description": "A level id of this track (or track/level) whose responsibilities this level also holds." }
                     }
                 }

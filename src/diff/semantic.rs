@@ -274,7 +274,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
         id: l.id.value.clone(),
         title: l.title.value.clone(),
         code: l.code().map(str::to_string),
-        band: l.band.value,
+        band: LevelBand::of(l),
         status,
         id_change: None,
         title_change: None,
@@ -524,12 +524,12 @@ fn level_diff(
         id: nl.id.value.clone(),
         title: nl.title.value.clone(),
         code: nl.code().map(str::to_string),
-        band: nl.band.value,
+        band: LevelBand::of(nl),
         status: Status::Changed,
         id_change: Change::of(ol.id.value.clone(), nl.id.value.clone()),
         title_change: Change::of(ol.title.value.clone(), nl.title.value.clone()),
         code_change: Change::of(ol.code().map(str::to_string), nl.code().map(str::to_string)),
-        band_change: Change::of(ol.band.value, nl.band.value),
+        band_change: Change::of(LevelBand::of(ol), LevelBand::of(nl)),
         // Renaming the id of the inherited level rewrites this `inherits` too; when
         // both still name the same level (codes are unique ladder-wide), nothing this
         // level holds has changed, and the id change is reported on that level.

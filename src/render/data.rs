@@ -49,9 +49,13 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                 t: &level.title.value,
                 c: match level.code() {
                     Some(code) => {
-                        format!("{code} · {} · band {}", track.title.value, level.band.value)
+                        format!(
+                            "{code} · {} · band {}",
+                            track.title.value,
+                            level.band_label()
+                        )
                     }
-                    None => format!("{} · band {}", track.title.value, level.band.value),
+                    None => format!("{} · band {}", track.title.value, level.band_label()),
                 },
                 u: view.url.clone(),
                 x: &level.summary.text,
@@ -85,6 +89,9 @@ struct PickerLevel<'a> {
     title: &'a str,
     code: Option<&'a str>,
     band: i64,
+    /// Only for a level spanning bands, so that other levels' data stays as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    band_high: Option<i64>,
     band_name: Option<&'a str>,
     track: &'a str,
     url: &'a str,
@@ -109,6 +116,7 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                 title: v.title,
                 code: v.code,
                 band: v.band,
+                band_high: v.band_high,
                 band_name: v.band_name,
                 track: v.track.title,
                 url: &v.url,

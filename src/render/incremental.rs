@@ -104,7 +104,7 @@ impl Stale {
                 .collect();
             for (l, &s) in stale.iter().enumerate() {
                 if s {
-                    bands.insert(track.levels[l].band.value);
+                    bands.extend(track.levels[l].bands());
                 }
             }
             tracks.push(changed[t] || stale.iter().any(|&s| s));
@@ -179,6 +179,7 @@ fn same_outline(a: &Track, b: &Track) -> bool {
                 && x.title.value == y.title.value
                 && x.code() == y.code()
                 && x.band.value == y.band.value
+                && x.band_high == y.band_high
                 && x.inherits_ref == y.inherits_ref
                 && x.inherits.as_ref().map(|i| &i.value) == y.inherits.as_ref().map(|i| &i.value)
                 && x.section.as_ref().map(|s| (&s.heading, &s.note))

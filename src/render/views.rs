@@ -53,7 +53,10 @@ pub struct LevelLink<'a> {
     pub code: Option<&'a str>,
     /// The code, or the title when there is none (see [`Level::short_name`]).
     pub short_name: &'a str,
+    /// The level's band, the lowest of them for a level spanning bands.
     pub band: i64,
+    /// The highest band of a level spanning bands.
+    pub band_high: Option<i64>,
     pub band_name: Option<&'a str>,
     pub url: String,
     pub track: &'a str,
@@ -93,9 +96,16 @@ pub struct LevelView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub code: Option<&'a str>,
+    /// The level's band, the lowest of them for a level spanning bands.
     pub band: i64,
     pub band_name: Option<&'a str>,
     pub band_url: String,
+    /// The highest band of a level spanning bands (`band: [4, 5]`), its name and page.
+    pub band_high: Option<i64>,
+    pub band_high_name: Option<&'a str>,
+    pub band_high_url: Option<String>,
+    /// `5`, or `4–5` for a level spanning bands.
+    pub band_label: String,
     pub note: Option<&'a str>,
     pub url: String,
     pub track: TrackLink<'a>,
@@ -252,16 +262,23 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The levels at `r`'s band on other tracks (at most [`PEER_LIMIT`]) and how many
+    /// The levels at `r`'s bands on other tracks (at most [`PEER_LIMIT`]) and how many
     /// more there are.
     pub fn peers(&self, r: LevelRef) -> (Vec<LevelLink<'a>>, usize) {
-        let band = self.ladder.level(r).band.value;
-        let total = self.ladder.bands.get(&band).map_or(0, Vec::len)
-            - self
-                .band_track_counts
-                .get(&(band, r.track))
-                .copied()
-                .unwrap_or(0);
+        let level = self.ladder.level(r);
+        let band = level.band.value;
+        let total = if level.band_high.is_some() {
+            // Spanning levels are few; their peers are counted one by one, so that a
+            // peer sharing two bands with this level counts once.
+            self.ladder.band_peers(r).count()
+        } else {
+            self.ladder.bands.get(&band).map_or(0, Vec::len)
+                - self
+                    .band_track_counts
+                    .get(&(band, r.track))
+                    .copied()
+                    .unwrap_or(0)
+        };
         let shown: Vec<LevelLink<'a>> = self
             .ladder
             .band_peers(r)
@@ -347,6 +364,7 @@ pub fn level_link<'a>(ladder: &'a Ladder, urls: &Urls, r: LevelRef) -> LevelLink
         code: level.code(),
         short_name: level.short_name(),
         band: level.band.value,
+        band_high: level.band_high,
         band_name: ladder.band_name(level.band.value),
         url: urls.level(ladder, r),
         track: &track.title.value,
@@ -429,6 +447,10 @@ fn level_view<'a>(
         band: level.band.value,
         band_name: ladder.band_name(level.band.value),
         band_url: urls.band(level.band.value),
+        band_high: level.band_high,
+        band_high_name: level.band_high.and_then(|b| ladder.band_name(b)),
+        band_high_url: level.band_high.map(|b| urls.band(b)),
+        band_label: level.band_label(),
         note: level.section.as_ref().and_then(|s| s.note.as_deref()),
         url: urls.level(ladder, r),
         track: track_link(ladder, urls, r.track),

@@ -296,7 +296,7 @@
         th.appendChild(document.createTextNode(" "));
         th.appendChild(el("span", { "class": "code" }, l.code));
       }
-      th.appendChild(el("span", { "class": "band-name" }, "Band " + l.band + (l.band_name ? " · " + l.band_name : "")));
+      th.appendChild(el("span", { "class": "band-name" }, "Band " + l.band + (l.band_high ? "–" + l.band_high : "") + (l.band_name ? " · " + l.band_name : "")));
       head.appendChild(th);
     });
     var thead = el("thead");
