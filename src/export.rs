@@ -10,16 +10,16 @@ use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::model::{Ladder, Level, LevelRef, Markdown, Span, Track};
+use crate::model::{Ladder, Level, Markdown, Span, Track};
 
 /// Version of the JSON export's shape. 2: levels no longer list their band peers; the
-/// levels at each band are listed once, under the top-level `bands`.
-///
-/// Additions that change nothing for a ladder that compiled before (so version 2
-/// still): `code` is `null` for a level without one; a level spanning bands
-/// (`band: [4, 5]`) has `band` its lowest and `band_high` its highest, and is listed
-/// under each of its bands in `bands`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// levels at each band are listed once, under the top-level `bands`. 3: a level's
+/// `responsibilities` are its own only (no `inherited_from`); what it holds through
+/// `inherits` is found by following `inherits` (`track/level`) up the chain; a level's
+/// `code` is `null` when it has none; a level spanning bands (`band: [4, 5]`) has
+/// `band` its lowest and `band_high` its highest (no other level has `band_high`),
+/// and is listed under each of its bands in `bands`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 fn markdown(md: &Markdown) -> Value {
     json!({ "markdown": md.source, "text": md.text })
@@ -29,28 +29,13 @@ fn source(span: &Span) -> Value {
     json!({ "file": &*span.file, "line": span.line, "column": span.col })
 }
 
-/// `track/level`, the ladder-wide name of a level.
-pub fn level_key(ladder: &Ladder, r: LevelRef) -> String {
-    format!(
-        "{}/{}",
-        ladder.tracks[r.track].id.value,
-        ladder.level(r).id.value
-    )
-}
-
 fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
+    // Own responsibilities only: copying the inherited ones into every level made the
+    // file grow with the square of an `inherits` chain (1,000 levels: 72 MB).
     let responsibilities: Vec<Value> = level
         .responsibilities
         .iter()
-        .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text, "inherited_from": Value::Null }))
-        .chain(level.inherited.iter().map(|i| {
-            let resp = &ladder.level(i.from).responsibilities[i.index];
-            json!({
-                "markdown": resp.body.source,
-                "text": resp.body.text,
-                "inherited_from": level_key(ladder, i.from),
-            })
-        }))
+        .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text }))
         .collect();
     let mut value = json!({
         "id": level.id.value,
@@ -61,7 +46,7 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         "band_name": ladder.band_name(level.band.value),
         "note": level.section.as_ref().and_then(|s| s.note.clone()),
         "url": format!("{}/{}/", ladder.tracks[ti].id.value, level.id.value),
-        "inherits": level.inherits_ref.map(|i| level_key(ladder, i)),
+        "inherits": level.inherits_ref.map(|i| ladder.level_key(i)),
         "summary": markdown(&level.summary),
         "competencies": level.competencies.iter().map(|c| json!({
             "label": c.label,
@@ -78,11 +63,20 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     if let (Some(high), Value::Object(map)) = (level.band_high, &mut value) {
         map.insert("band_high".to_string(), json!(high));
     }
+    with_extra(&mut value, &level.extra);
     value
 }
 
+/// Adds `extra` (front-matter keys ladder does not know) when there are any, so that a
+/// ladder without them exports as before.
+fn with_extra(value: &mut Value, extra: &crate::model::Extra) {
+    if !extra.is_empty() {
+        value["extra"] = json!(extra);
+    }
+}
+
 fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
-    json!({
+    let mut value = json!({
         "id": track.id.value,
         "title": track.title.value,
         "summary": track.summary,
@@ -100,7 +94,9 @@ fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
         })).collect::<Vec<_>>(),
         "levels": track.levels.iter().map(|l| level_json(ladder, ti, l)).collect::<Vec<_>>(),
         "source": source(&track.span),
-    })
+    });
+    with_extra(&mut value, &track.extra);
+    value
 }
 
 /// The export as a JSON value.
@@ -127,7 +123,7 @@ fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
         "bands": ladder.bands.iter().rev().map(|(band, refs)| json!({
             "band": band,
             "name": ladder.band_name(*band),
-            "levels": refs.iter().map(|r| level_key(ladder, *r)).collect::<Vec<_>>(),
+            "levels": refs.iter().map(|r| ladder.level_key(*r)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -174,8 +170,10 @@ impl Serialize for Tracks<'_> {
     }
 }
 
-/// One row per level × competency, plus one row per level for its responsibilities
-/// (inherited ones included, one per line), so that every level appears.
+/// One row per level × competency, plus one row per level for its own
+/// responsibilities (one per line), so that every level appears. The last column,
+/// `inherits`, names the level (`track/level`) whose responsibilities it also holds:
+/// repeating those in every row down a chain grew with the square of the chain.
 pub fn to_csv(ladder: &Ladder) -> String {
     let mut out = String::new();
     push_row(
@@ -190,6 +188,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
             "band_name",
             "competency",
             "text",
+            "inherits",
         ],
     );
     for (r, level) in ladder.levels() {
@@ -205,10 +204,15 @@ pub fn to_csv(ladder: &Ladder) -> String {
             band.as_str(),
             band_name,
         ];
+        let inherits = level
+            .inherits_ref
+            .map(|i| ladder.level_key(i))
+            .unwrap_or_default();
         let mut row = |label: &str, text: &str| {
             let mut cells: Vec<&str> = base.to_vec();
             cells.push(label);
             cells.push(text);
+            cells.push(&inherits);
             push_row(&mut out, &cells);
         };
         if !level.summary.is_empty() {
@@ -218,7 +222,8 @@ pub fn to_csv(ladder: &Ladder) -> String {
             row(&c.label, &c.body.text);
         }
         let responsibilities: Vec<&str> = level
-            .effective_responsibilities(ladder)
+            .responsibilities
+            .iter()
             .map(|r| r.body.text.as_str())
             .collect();
         if !responsibilities.is_empty() || level.competencies.is_empty() {
@@ -254,13 +259,15 @@ pub fn front_matter_schema() -> Value {
         "title": "ladder track front matter",
         "description": "The YAML front matter of one track file in content/.",
         "type": "object",
-        "additionalProperties": false,
+        "description": "Keys not listed here (another generator's: date, tags, layout...) are kept under `extra`; a near miss of a listed key is an error.",
         "required": ["title", "levels"],
         "properties": {
             "title": { "type": "string", "description": "The track's name, e.g. Managing Engineer Path." },
             "id": { "allOf": [id], "description": "Track id used in URLs; default: the file's stem." },
             "summary": { "type": "string", "description": "One line for the home page." },
+            "description": { "type": "string", "description": "Read as `summary` when that is absent." },
             "order": { "type": "integer", "description": "Column order in comparisons; default: by file name." },
+            "weight": { "type": "integer", "description": "Read as `order` when that is absent." },
             "dimensions": {
                 "type": "array",
                 "items": { "type": "string" },
@@ -271,10 +278,9 @@ pub fn front_matter_schema() -> Value {
                 "description": "The track's levels, lowest first.",
                 "items": {
                     "type": "object",
-                    "additionalProperties": false,
                     "required": ["title", "band"],
                     "properties": {
-                        "title": { "type": "string", "description": "Must match the level's H2 heading (a trailing parenthetical note is ignored)." },
+                        "title": { "type": "string", "description": "Must match the level's heading (H1 to H4, one rank per track; trailing parenthetical notes are ignored)." },
                         "id": { "allOf": [id], "description": "Level id used in URLs and anchors; default: slug of the title." },
                         "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Optional; unique in the whole ladder when given, e.g. M4." },
                         "band": {
@@ -399,5 +405,46 @@ mod tests {
                 assert!(l.get("band_peers").is_none(), "{l}");
             }
         }
+    }
+
+    /// A level inheriting from another exports its own responsibilities and the
+    /// reference to the level it inherits from, not a copy of the ancestor's list.
+    #[test]
+    fn a_level_exports_its_own_responsibilities_and_its_inherits() {
+        let text = "---\ntitle: T\nlevels:\n  - {title: A, code: A1, band: 1}\n  \
+                    - {title: B, code: B1, band: 2, inherits: a}\n---\n\n\
+                    ## A\n\n**Responsibilities:**\n\n- Fix bugs\n- Write tests\n\n\
+                    ## B\n\n**Responsibilities:**\n\n- Plan the quarter\n";
+        let files = InputFiles {
+            content: vec![InputFile {
+                path: Arc::from("content/t.md"),
+                bytes: Arc::from(text.as_bytes()),
+            }],
+            ..InputFiles::default()
+        };
+        let ladder = load_files(&files).ladder;
+        let json = to_json_value(&ladder);
+        assert_eq!(json["schema_version"], 3);
+        let b = &json["tracks"][0]["levels"][1];
+        assert_eq!(b["id"], "b");
+        assert_eq!(b["inherits"], "t/a");
+        assert_eq!(
+            b["responsibilities"],
+            json!([{ "markdown": "Plan the quarter", "text": "Plan the quarter" }])
+        );
+        assert_eq!(json["tracks"][0]["levels"][0]["inherits"], Value::Null);
+
+        // The CSV likewise: B's row holds its own line and names what it inherits.
+        let csv = to_csv(&ladder);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "track,track_title,level,level_title,code,band,band_name,competency,text,inherits"
+        );
+        assert_eq!(
+            lines.last().copied(),
+            Some("t,T,b,B,B1,2,,Responsibilities,Plan the quarter,t/a")
+        );
+        assert_eq!(csv.matches("Fix bugs").count(), 1, "{csv}");
     }
 }

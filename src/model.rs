@@ -116,6 +116,17 @@ pub struct Markdown {
 }
 
 impl Markdown {
+    /// The CommonMark extensions of SPEC section 1, which the model's Markdown is
+    /// written in: the front end parses it and the renderer renders it with these.
+    pub fn options() -> pulldown_cmark::Options {
+        use pulldown_cmark::Options;
+        Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_HEADING_ATTRIBUTES
+    }
+
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }
@@ -172,7 +183,67 @@ pub struct Track {
     pub links: Vec<Link>,
     /// Span of the front matter block (the opening `---`).
     pub span: Span,
+    /// Front-matter keys `ladder` does not know (another generator's), with their values.
+    pub extra: Extra,
+    /// Every heading of the file by its GitHub anchor (SPEC 8.6), in source order, with
+    /// what it stands in: links written to work on GitHub (`#d1---developer-1`) resolve
+    /// through it.
+    pub heading_anchors: Vec<(String, AnchorTarget)>,
 }
+
+/// What a heading of a track file stands in, for links to its GitHub anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AnchorTarget {
+    /// The introduction (or the file's title).
+    Track,
+    /// A level's section: its heading, its labels or a heading inside them.
+    Level(usize),
+    /// A prose section, or a heading inside one.
+    Prose(usize),
+}
+
+/// A heading's anchor as GitHub makes it, before repeats are numbered: lowercase, only
+/// letters, digits, spaces, `-` and `_` kept, each space a `-` (`D1 - Developer 1` →
+/// `d1---developer-1`).
+pub fn github_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Numbers repeated anchors the way GitHub does: the second `notes` is `notes-1`.
+#[derive(Debug, Default)]
+pub struct AnchorCounter {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl AnchorCounter {
+    pub fn unique(&mut self, base: String) -> String {
+        let mut n = self.seen.get(&base).copied().unwrap_or(0);
+        let mut anchor = base.clone();
+        if n > 0 {
+            // Skip numbered forms already taken by a heading written that way.
+            loop {
+                anchor = format!("{base}-{n}");
+                if !self.seen.contains_key(&anchor) {
+                    break;
+                }
+                n += 1;
+            }
+        }
+        self.seen.insert(base, n + 1);
+        self.seen.entry(anchor.clone()).or_insert(1);
+        anchor
+    }
+}
+
+/// Front-matter keys `ladder` does not know, kept with their values for templates
+/// (`track.extra`, `level.extra`) and `ladder.json`.
+pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// An H2 that matches no level: kept and rendered on the track page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -219,6 +290,8 @@ pub struct Level {
     /// Span of this level's entry in the front matter (its `title` key).
     #[serde(skip)]
     pub span: Span,
+    /// Front-matter keys of this level's entry that `ladder` does not know.
+    pub extra: Extra,
 }
 
 /// The H2 heading that opens a level's section.
@@ -230,6 +303,10 @@ pub struct Section {
     pub note: Option<String>,
     #[serde(skip)]
     pub span: Span,
+    /// The heading's rank (2 for `##`): the track's `level_rank`, except for a heading
+    /// at another rank that the front end reported and kept as the level's.
+    #[serde(skip)]
+    pub rank: u8,
     /// The headings that end this section before the next level's (`None` when the
     /// next thing is another level or the end of the file).
     #[serde(skip)]
@@ -305,6 +382,15 @@ pub enum LinkTarget {
 impl Ladder {
     pub fn level(&self, r: LevelRef) -> &Level {
         &self.tracks[r.track].levels[r.level]
+    }
+
+    /// `track/level`: how exports, the picker and `inherits` name a level.
+    pub fn level_key(&self, r: LevelRef) -> String {
+        format!(
+            "{}/{}",
+            self.tracks[r.track].id.value,
+            self.level(r).id.value
+        )
     }
 
     pub fn track_index(&self, id: &str) -> Option<usize> {
@@ -432,6 +518,42 @@ pub fn fold_label(s: &str) -> String {
     out
 }
 
+/// Names at the root of the built site that are not tracks: the site's own pages
+/// (`/compare/`, `/search/`, `/print/`) and folders (`/data/`, `/assets/`). A track's
+/// id is its folder, so a track may not take one of these; `check` reports it
+/// (`duplicate-id`) and the renderer writes these paths.
+pub const RESERVED_TRACK_IDS: [&str; 5] = ["compare", "search", "print", "data", "assets"];
+
+/// Element ids a track page uses for itself (its title, contents, progression table,
+/// and the `main` and search box of every page). A level's anchor on its track page
+/// is its id, so a level may not take one of these; a prose section that would gets
+/// a numbered anchor instead.
+pub const TRACK_PAGE_IDS: [&str; 7] = [
+    "title",
+    "main",
+    "contents",
+    "progression",
+    "search-input",
+    "search-results",
+    "row-responsibilities",
+];
+
+/// An id as a path segment of the site. Ids are checked by the front end (ASCII
+/// letters, digits, `-`, `_`); anything else is slugified so that no id can climb out
+/// of the site.
+pub fn path_segment(id: &str) -> std::borrow::Cow<'_, str> {
+    let safe = !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if safe {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(slugify(id))
+    }
+}
+
 /// A URL- and file-name-safe slug: lowercase ASCII letters, digits and `-`.
 /// Never empty, never contains `/`, `.` or `..`, so it cannot escape the output folder.
 pub fn slugify(s: &str) -> String {
@@ -518,6 +640,23 @@ mod tests {
         assert_eq!(slugify("Ingénieur Équipe"), "ingenieur-equipe");
         assert_eq!(slugify("Inge\u{301}nieur"), "ingenieur");
         assert_eq!(slugify("тест"), "test");
+    }
+
+    #[test]
+    fn anchors_follow_github() {
+        assert_eq!(github_anchor("D1 - Developer 1"), "d1---developer-1");
+        assert_eq!(github_anchor("What's *new*? (2024)"), "whats-new-2024");
+        assert_eq!(
+            github_anchor("Ingénieur / Ingénieure"),
+            "ingénieur--ingénieure"
+        );
+        assert_eq!(github_anchor("snake_case ok"), "snake_case-ok");
+        let mut c = AnchorCounter::default();
+        let got: Vec<String> = ["notes", "notes", "notes-1", "notes"]
+            .iter()
+            .map(|s| c.unique(s.to_string()))
+            .collect();
+        assert_eq!(got, ["notes", "notes-1", "notes-1-1", "notes-2"]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Inputs are arbitrary bytes, and valid track pages mutated the way a careless edit
 //! or a bad merge would: lines inserted, deleted or duplicated, characters dropped in
 //! at random offsets. For each, `parse_track` and `load_files` must return, the lints
-//! must run over whatever model came out, the human renderer must render every
+//! must run over whatever model came out, the site must render from it, the human
+//! renderer must render every
 //! diagnostic, and every diagnostic's line and column must agree with its byte offset
 //! in the file (otherwise `file:line:col` and the caret would point at different
 //! places). Case counts are bounded so that the suite runs in seconds.
@@ -132,6 +133,19 @@ const TRICKY_LINES: &[&str] = &[
     "\u{feff}",
     "é ü 中 🙂",
     "\r",
+    // The shapes of SPEC 8: other ranks, label headings with text, label lists,
+    // other generators' keys.
+    "### Engineering Manager",
+    "# Director",
+    "#### Technical Scope: wide",
+    "- **Adopts**: learns the tools",
+    "- Communication: writes well",
+    "__Label__:",
+    "date: 2023-01-01",
+    "description: a track",
+    "weight: 2",
+    "    salary: [1, {a: 2}]",
+    "dimentions: [x]",
 ];
 
 #[derive(Debug, Clone)]
@@ -242,6 +256,13 @@ fn run_project(track: &[u8], config: Option<&[u8]>) {
     };
     let project = load_files(&files);
     let all = ladder::check::check_project(&project, true);
+    // The site renders from whatever model came out (build renders only a clean one;
+    // the renderer must not panic on any): an error is fine, a panic is not.
+    if let Some(theme) = theme() {
+        if let Ok(site) = ladder::render::render_site(&project.ladder, theme) {
+            let _ = site.materialize();
+        }
+    }
     let _ = render_human(&all, &project.sources, false);
     let _ = ladder::diagnostic::render_json(&all);
     let _ = ladder::diagnostic::render_github(&all);
@@ -255,6 +276,17 @@ fn run_project(track: &[u8], config: Option<&[u8]>) {
             }
         }
     }
+}
+
+/// The built-in theme, loaded once (a folder with no templates/ uses it).
+fn theme() -> Option<&'static ladder::render::Theme> {
+    static THEME: std::sync::OnceLock<Option<ladder::render::Theme>> = std::sync::OnceLock::new();
+    THEME
+        .get_or_init(|| {
+            let empty = tempfile::tempdir().ok()?;
+            ladder::render::Theme::load(empty.path(), &ladder::config::Config::default()).ok()
+        })
+        .as_ref()
 }
 
 fn run_track(text: &str) {
@@ -293,6 +325,10 @@ fn the_unmutated_page_has_only_the_expected_warnings() {
     );
     assert_eq!(project.ladder.tracks.len(), 2);
     assert_eq!(project.ladder.tracks[0].levels.len(), 3);
+    // The property tests render what they load: make sure they really do.
+    let site = ladder::render::render_site(&project.ladder, theme().expect("the built-in theme"))
+        .expect("the valid page renders");
+    assert!(site.contains("managing/engineering-manager/index.html"));
 }
 
 #[test]

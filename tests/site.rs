@@ -635,32 +635,7 @@ fn init_scaffolds_a_project_that_checks_clean_and_builds() {
 /// the ladder, not with the square of the chain.
 #[test]
 fn long_inherits_chains_are_summarised_not_repeated() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("content")).unwrap();
-    let mut front = String::from("---\ntitle: Chain\nid: chain\nlevels:\n");
-    let mut body = String::from("# Chain\n\n");
-    for l in 0..40 {
-        front.push_str(&format!(
-            "  - {{title: Level {l}, id: l{l}, code: C{l}, band: {}",
-            l + 1
-        ));
-        if l > 0 {
-            front.push_str(&format!(", inherits: l{}", l - 1));
-        }
-        front.push_str("}\n");
-        body.push_str(&format!(
-            "## Level {l}\n\nSummary {l}.\n\n**Responsibilities:**\n\n"
-        ));
-        for k in 0..3 {
-            body.push_str(&format!("- Duty {k} of level {l}\n"));
-        }
-        body.push('\n');
-    }
-    std::fs::write(
-        dir.path().join("content/chain.md"),
-        format!("{front}---\n\n{body}"),
-    )
-    .unwrap();
+    let dir = chain_project(40, 3);
     let out = build_project(dir.path(), &[]);
     let site = Site::read(out.path());
 
@@ -755,26 +730,53 @@ fn a_responsibility_restated_down_a_chain_is_listed_once() {
     );
 }
 
+/// A track whose id is the folder of one of the site's own pages (`search`,
+/// `compare`, ...) is a located `duplicate-id` error that `check` reports as `build`
+/// does (build used to refuse with exit 2 and no file or line, after check passed),
+/// whether the id is written or comes from the file's name; nothing is written.
 #[test]
-fn an_id_that_collides_with_a_site_page_is_refused_not_overwritten() {
+fn an_id_that_collides_with_a_site_page_is_a_located_error_in_check_and_build() {
+    // Written `id: search`.
     let project = copy_fixture("site-basic");
     let tech = project.path().join("content/technical.md");
     let text = std::fs::read_to_string(&tech)
         .unwrap()
         .replace("id: technical", "id: search");
     std::fs::write(&tech, text).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("ladder")
+    // From the file's name: content/compare.md with no `id:`.
+    let named = copy_fixture("site-basic");
+    let text = std::fs::read_to_string(named.path().join("content/technical.md"))
         .unwrap()
-        .arg("build")
-        .arg("--root")
-        .arg(project.path())
-        .arg("--output")
-        .arg(out.path().join("site"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("search/index.html"));
-    assert!(!out.path().join("site").exists(), "nothing written");
+        .replace("id: technical\n", "");
+    std::fs::remove_file(named.path().join("content/technical.md")).unwrap();
+    std::fs::write(named.path().join("content/compare.md"), text).unwrap();
+
+    for (root, at, id) in [
+        (project.path(), "content/technical.md:3:5", "search"),
+        (named.path(), "content/compare.md:1:1", "compare"),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        for args in [vec!["check"], vec!["build", "--output"]] {
+            let mut cmd = Command::cargo_bin("ladder").unwrap();
+            cmd.args(&args);
+            if args[0] == "build" {
+                cmd.arg(out.path().join("site"));
+            }
+            cmd.arg("--root")
+                .arg(root)
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains(format!(
+                    "error[duplicate-id]: track id `{id}` is taken by the site's own `/{id}/`"
+                )))
+                .stderr(predicate::str::contains(at))
+                .stderr(predicate::str::contains(
+                    "reserved: `compare`, `search`, `print`, `data`, `assets`",
+                ))
+                .stderr(predicate::str::contains("set another `id:`"));
+        }
+        assert!(!out.path().join("site").exists(), "nothing written");
+    }
 }
 
 /// A label named like a section of the level page ("Summary", "Peers") or written twice
@@ -801,4 +803,126 @@ fn labels_named_like_page_sections_keep_unique_anchors() {
     assert!(page.contains("id=\"peers-label\""));
     let senior = site.page("technical/senior/index.html");
     assert!(senior.contains("id=\"change-summary\""));
+}
+
+/// A project of one track whose `levels` levels each inherit the one before, each
+/// with a summary and `duties` responsibilities of its own.
+fn chain_project(levels: usize, duties: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let mut front = String::from("---\ntitle: Chain\nid: chain\nlevels:\n");
+    let mut body = String::from("# Chain\n\n");
+    for l in 0..levels {
+        front.push_str(&format!(
+            "  - {{title: Level {l}, id: l{l}, code: C{l}, band: {}",
+            l + 1
+        ));
+        if l > 0 {
+            front.push_str(&format!(", inherits: l{}", l - 1));
+        }
+        front.push_str("}\n");
+        body.push_str(&format!(
+            "## Level {l}\n\nSummary {l}.\n\n**Responsibilities:**\n\n"
+        ));
+        for k in 0..duties {
+            body.push_str(&format!("- Duty {k} of level {l}\n"));
+        }
+        body.push('\n');
+    }
+    std::fs::write(
+        dir.path().join("content/chain.md"),
+        format!("{front}---\n\n{body}"),
+    )
+    .unwrap();
+    dir
+}
+
+/// ladder.json exports each level's own responsibilities and its `inherits`, not the
+/// inherited list copied into every level: ten times the chain is at most ten times
+/// the file (with room to spare), where it used to grow with the square of the chain.
+#[test]
+fn ladder_json_grows_linearly_with_an_inherits_chain() {
+    let export = |levels: usize| {
+        let project = chain_project(levels, 1);
+        let out = build_project(project.path(), &[]);
+        Site::read(out.path()).files["ladder.json"].clone()
+    };
+    let small = export(30);
+    let large = export(300).len();
+    assert!(
+        (large as f64) < small.len() as f64 * 10.0 * 1.5,
+        "ladder.json: {} bytes at 30 levels, {large} at 300",
+        small.len()
+    );
+    let json: serde_json::Value = serde_json::from_slice(&small).unwrap();
+    let last = &json["tracks"][0]["levels"][29];
+    assert_eq!(last["inherits"], "chain/l28");
+    assert_eq!(last["responsibilities"].as_array().map(Vec::len), Some(1));
+}
+
+/// Prose sections named like parts of the track page (`## Contents`,
+/// `## Progression`) or like a level (`## Staff` beside level `staff`): every id on
+/// every page stays unique, level anchors keep their ids, the page keeps its own
+/// `contents` and `progression`, the prose sections get numbered anchors, and each
+/// entry of the contents lands on the heading it names.
+#[test]
+fn prose_named_like_page_sections_or_levels_gets_anchors_of_its_own() {
+    let out = build_fixture("site-anchors", &[]);
+    let site = Site::read(out.path());
+    // Fails on any id used twice on any page (track, print, band pages, ...).
+    site.check_links("/");
+
+    let track = site.page("platform/index.html");
+    let toc = between(&track, "<nav class=\"toc\"", "</nav>");
+    let mut entries = Vec::new();
+    for item in toc.split("<li>").skip(1) {
+        let after = item.split_once("href=\"#").expect("a same-page link").1;
+        let (href, rest) = after.split_once("\">").expect("a closed attribute");
+        let text = text_of(rest.split_once("</a>").expect("a closed link").0);
+        entries.push((text, href.to_string()));
+    }
+    let expected = [
+        ("Contents", "contents-2"),
+        ("Platform Engineer", "engineer"),
+        ("Staff Engineer", "staff"),
+        ("Staff", "staff-2"),
+        ("Progression", "progression-2"),
+        ("Progression table", "progression"),
+    ];
+    assert_eq!(
+        entries
+            .iter()
+            .map(|(t, h)| (t.as_str(), h.as_str()))
+            .collect::<Vec<_>>(),
+        expected,
+        "contents of the track page"
+    );
+    // Each entry's target is the heading it names, with the text that belongs there.
+    for (text, id, holds) in [
+        (
+            "Contents",
+            "contents-2",
+            "in the words of the track's authors",
+        ),
+        ("Staff Engineer", "staff", "Owns the platform's direction"),
+        ("Staff", "staff-2", "Notes about staff roles"),
+        ("Progression", "progression-2", "column by column"),
+        ("Progression", "progression", "<table class=\"compare\""),
+    ] {
+        let heading = between(&track, &format!(" id=\"{id}\""), "</h2>");
+        let heading = text_of(&format!("<h2{heading}")).replace(" #", "");
+        assert_eq!(heading, text, "the element with id `{id}`");
+        assert!(section(&track, id).contains(holds), "`#{id}` holds {holds}");
+    }
+    // The page's own contents box is still `#contents`, and the export lists the
+    // anchors the page uses.
+    assert!(track.contains("<h2 id=\"contents\">Contents</h2>"));
+    let export: serde_json::Value = serde_json::from_slice(&site.files["ladder.json"]).unwrap();
+    let prose: Vec<&str> = export["tracks"][0]["prose"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["anchor"].as_str().unwrap())
+        .collect();
+    assert_eq!(prose, ["contents-2", "staff-2", "progression-2"]);
 }

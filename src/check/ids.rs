@@ -1,6 +1,9 @@
 //! `duplicate-id`: two tracks with one id, two levels of one track with one id, or two
 //! levels anywhere in the ladder with one code. Ids become URLs (`/<track>/<level>/`)
 //! and codes are how people name levels, so either clash makes one of them unreachable.
+//! An id the site already uses for itself is taken too: a track id that names a page
+//! or folder of the site ([`RESERVED_TRACK_IDS`]), a level id that names a section of
+//! its track page ([`TRACK_PAGE_IDS`]).
 //!
 //! The diagnostic points at the second use in source order (file path, then position)
 //! and shows the first as a related span. A level section that appears twice is found
@@ -9,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Lint};
-use crate::model::{Ladder, Spanned};
+use crate::model::{path_segment, Ladder, Spanned, RESERVED_TRACK_IDS, TRACK_PAGE_IDS};
 
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     // Source order, so "first" and "second" mean what the author reads, whatever the
@@ -21,8 +24,25 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     let mut codes: HashMap<&str, &Spanned<String>> = HashMap::new();
     for &ti in &by_path {
         let track = &ladder.tracks[ti];
+        let defaulted = track.id.span == track.span;
+        let folder = path_segment(&track.id.value).to_ascii_lowercase();
+        if RESERVED_TRACK_IDS.contains(&folder.as_str()) {
+            out.push(reserved(
+                &track.id,
+                format!(
+                    "track id `{}` is taken by the site's own `/{folder}/`",
+                    track.id.value
+                ),
+                &RESERVED_TRACK_IDS,
+                if defaulted {
+                    "this track's id comes from its file name; set another `id:` in its front matter (e.g. `id: {folder}-track`)"
+                } else {
+                    "set another `id:` in this track's front matter (e.g. `id: {folder}-track`)"
+                },
+                &folder,
+            ));
+        }
         if let Some(first) = track_ids.get(track.id.value.as_str()) {
-            let defaulted = track.id.span == track.span;
             let help = if defaulted {
                 "this track's id comes from its file name; set a different `id:` in its front matter"
             } else {
@@ -44,6 +64,23 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
 
         let mut level_ids: HashMap<&str, &Spanned<String>> = HashMap::new();
         for level in &track.levels {
+            if TRACK_PAGE_IDS.contains(&level.id.value.as_str()) {
+                let defaulted = level.id.span == level.title.span;
+                out.push(reserved(
+                    &level.id,
+                    format!(
+                        "level id `{}` is taken by a section of the track page",
+                        level.id.value
+                    ),
+                    &TRACK_PAGE_IDS,
+                    if defaulted {
+                        "this id comes from the level's title; give the level another `id:` (e.g. `id: {id}-level`)"
+                    } else {
+                        "give the level another `id:` (e.g. `id: {id}-level`)"
+                    },
+                    &level.id.value,
+                ));
+            }
             if let Some(first) = level_ids.get(level.id.value.as_str()) {
                 let defaulted = level.id.span == level.title.span;
                 let help = if defaulted {
@@ -88,6 +125,28 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An id the site uses for itself; `how` is the help's advice, `{id}` or `{folder}`
+/// standing for `id`.
+fn reserved(
+    at: &Spanned<String>,
+    message: String,
+    names: &[&str],
+    how: &str,
+    id: &str,
+) -> Diagnostic {
+    let how = how.replace("{folder}", id).replace("{id}", id);
+    Diagnostic::new(Lint::DuplicateId, at.span.clone(), message)
+        .with_label("reserved by the site")
+        .with_help(format!(
+            "{how}; reserved: {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check::testing::lints;
@@ -113,5 +172,29 @@ mod tests {
         assert!(got
             .iter()
             .any(|d| d.0 == "duplicate-id" && d.1 == "content/b.md" && (d.2, d.3) == (3, 5)));
+    }
+
+    #[test]
+    fn ids_the_site_uses_are_reserved() {
+        // A track named by its file `search.md`, and one whose `id:` is `compare`; a
+        // level whose id is `contents`, a section of every track page.
+        let search =
+            "---\ntitle: S\nlevels:\n  - {title: One, code: S1, band: 1}\n---\n## One\ns\n";
+        let other = "---\ntitle: C\nid: compare\nlevels:\n  - {title: Contents, code: C1, band: 1}\n---\n## Contents\ns\n";
+        let got = lints(&[("search.md", search), ("other.md", other)]);
+        let dup: Vec<_> = got
+            .iter()
+            .filter(|d| d.0 == "duplicate-id")
+            .map(|d| (d.1.as_str(), d.2, d.3))
+            .collect();
+        assert_eq!(
+            dup,
+            vec![
+                ("content/other.md", 3, 5),
+                ("content/other.md", 5, 13),
+                ("content/search.md", 1, 1)
+            ],
+            "{got:?}"
+        );
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Lint};
-use crate::model::{fold_label, Ladder, Responsibility, Span, Track};
+use crate::model::{fold_label, Ladder, Responsibility, Section, Span, Track};
 
 /// The level lints of one track. `redundant-responsibility` also reads the levels its
 /// levels inherit from, wherever they are.
@@ -19,22 +19,15 @@ pub fn lint_track(ladder: &Ladder, track: &Track, out: &mut Vec<Diagnostic>) {
         let Some(section) = &level.section else {
             continue;
         };
+        // A heading at another rank than the track's levels is already an error.
+        if section.rank != track.level_rank {
+            continue;
+        }
         if level.summary.is_empty()
             && level.competencies.is_empty()
             && level.responsibilities.is_empty()
         {
-            out.push(
-                Diagnostic::new(
-                    Lint::EmptyLevel,
-                    section.span.clone(),
-                    format!("level `{}` is empty", level.title.value),
-                )
-                .with_label("nothing under this heading")
-                .with_help(
-                    "write a summary, labelled competencies (`**Label:** ...`) or a \
-                     `**Responsibilities:**` list under this heading",
-                ),
-            );
+            out.push(empty_level(track, level, section));
         }
 
         if level.inherited.is_empty() || level.responsibilities.is_empty() {
@@ -77,6 +70,45 @@ pub fn lint_track(ladder: &Ladder, track: &Track, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("remove it; `{}` inherits it{via}", level.id.value)),
             );
         }
+    }
+}
+
+/// `empty-level`, saying what ended the section when headings did: a level whose
+/// labels were written at its own rank comes out empty, and "write something" would
+/// be wrong advice for a section that holds text.
+fn empty_level(track: &Track, level: &crate::model::Level, section: &Section) -> Diagnostic {
+    let d = Diagnostic::new(
+        Lint::EmptyLevel,
+        section.span.clone(),
+        format!("level `{}` is empty", level.title.value),
+    );
+    let rank = usize::from(track.level_rank);
+    let Some(end) = &section.ended_by else {
+        return d.with_label("nothing under this heading").with_help(
+            "write a summary, labelled competencies (`**Label:** ...`) or a \
+             `**Responsibilities:**` list under this heading",
+        );
+    };
+    let what = if end.headings == 1 {
+        format!("an H{} heading follows", end.rank)
+    } else {
+        format!(
+            "{} headings of rank H{} or higher follow",
+            end.headings, rank
+        )
+    };
+    let d = d
+        .with_label("nothing between this heading and the next")
+        .with_related(end.span.clone(), "this heading ends the section");
+    if usize::from(end.rank) == rank {
+        d.with_help(format!(
+            "{what} this level's H{rank} and end its section; if they are its labels, write them one rank lower (`{} Label`)",
+            "#".repeat(rank + 1)
+        ))
+    } else {
+        d.with_help(format!(
+            "{what} this level's H{rank} and end its section (a heading of a higher rank than the levels' is prose of the track); write the level's text under its heading"
+        ))
     }
 }
 

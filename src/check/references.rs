@@ -61,13 +61,16 @@ impl Hints {
 fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic>) {
     for track in &ladder.tracks {
         let mut owners: Option<HashMap<String, usize>> = None;
+        let hashes = "#".repeat(usize::from(track.level_rank));
         for level in track.levels.iter().filter(|l| l.section.is_none()) {
             let mut d = Diagnostic::new(
                 Lint::MissingSection,
                 level.title.span.clone(),
                 format!("level `{}` has no section", level.title.value),
             )
-            .with_label("declared here, but no `##` heading has this title");
+            .with_label(format!(
+                "declared here, but no `{hashes}` heading has this title"
+            ));
             // A heading with this title exists but went to another level: either two
             // levels share the title (the first one takes it), or the heading carries
             // another level's `{#id}`. Looked up in a map, so that a track of missing
@@ -131,11 +134,11 @@ fn missing_sections(ladder: &Ladder, hints: &mut Hints, out: &mut Vec<Diagnostic
                 Some(p) => d
                     .with_related(p.span.clone(), "this heading is close")
                     .with_help(format!(
-                        "make the heading `## {}` match the level's title, or give it `{{#{}}}`",
-                        p.title, level.id.value
-                    )),
+                    "make the heading `{hashes} {}` match the level's title, or give it `{{#{}}}`",
+                    p.title, level.id.value
+                )),
                 None => d.with_help(format!(
-                    "add the heading `## {}` to the body of {}",
+                    "add the heading `{hashes} {}` to the body of {}",
                     level.title.value, level.title.span.file
                 )),
             };

@@ -7,7 +7,6 @@
 
 use serde::Serialize;
 
-use super::pages::level_key;
 use super::views::Views;
 use crate::model::{Ladder, LevelRef};
 
@@ -112,7 +111,7 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
         .map(|(r, _)| {
             let v = views.level(r);
             PickerLevel {
-                key: level_key(views, r),
+                key: views.ladder.level_key(r),
                 title: v.title,
                 code: v.code,
                 band: v.band,
@@ -131,7 +130,7 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                     .ladder
                     .level(r)
                     .inherits_ref
-                    .map(|i| level_key(views, i)),
+                    .map(|i| views.ladder.level_key(i)),
             }
         })
         .collect();

@@ -13,13 +13,9 @@ use std::sync::OnceLock;
 use super::urls::Urls;
 use crate::model::{slugify, Ladder, LevelRef, LinkTarget};
 
-/// The CommonMark extensions of SPEC section 1 (the same set the front end parses with).
+/// The CommonMark extensions of SPEC section 1 ([`crate::model::Markdown::options`]).
 pub(super) fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    crate::model::Markdown::options()
 }
 
 /// Where a link written in Markdown points, once resolved.

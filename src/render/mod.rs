@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::{Ladder, LevelRef};
+pub use delta::escape;
 pub use theme::{Theme, PAGE_TEMPLATES};
 pub use writer::{write_site, MARKER};
 
@@ -202,7 +203,9 @@ impl Job {
 }
 
 /// Every file the ladder's site has, with its path; an error when two would share a
-/// path (an id that collides with a page of the site).
+/// path. `check` refuses a track id that names one of the site's own pages
+/// ([`RESERVED_TRACK_IDS`](crate::model::RESERVED_TRACK_IDS)) with the file and line,
+/// so this is a last guard, not the place a user learns of it.
 fn plan(ladder: &Ladder) -> anyhow::Result<Vec<(String, Job)>> {
     let mut jobs = vec![
         Job::Home,
@@ -360,5 +363,28 @@ fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyho
         Job::SearchIndex => data::search_index(views),
         Job::PickerData => data::picker_data(views),
         Job::LadderJson => Ok(data::ladder_json(ladder)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The folders of the site's own pages are the ids `check` reserves for them, so
+    /// a ladder that checks clean never has two pages at one path.
+    #[test]
+    fn reserved_track_ids_are_the_site_pages_folders() {
+        let ladder = crate::check::testing::project(&[]).ladder;
+        let mut folders: Vec<String> = plan(&ladder)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(path, _)| path.split_once('/').map(|(dir, _)| dir.to_string()))
+            .collect();
+        folders.push("assets".into()); // the theme's static files
+        folders.sort();
+        folders.dedup();
+        let mut reserved = crate::model::RESERVED_TRACK_IDS.to_vec();
+        reserved.sort();
+        assert_eq!(folders, reserved);
     }
 }

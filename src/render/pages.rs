@@ -113,6 +113,8 @@ pub struct TrackView<'v> {
     pub sections: Vec<SectionView<'v>>,
     pub levels: Vec<LevelLink<'v>>,
     pub progression: Table<'v>,
+    /// Front-matter keys of the track that ladder does not know, for templates.
+    pub extra: &'v crate::model::Extra,
 }
 
 #[derive(Serialize)]
@@ -198,6 +200,7 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
         title: &track.title.value,
         heading: track.heading.as_deref().unwrap_or(&track.title.value),
         summary: track.summary.as_deref(),
+        extra: &track.extra,
         url: views.urls.track(ladder, t),
         intro: &views.track(t).intro,
         sections,
@@ -453,12 +456,6 @@ pub struct PickerOption<'v> {
     pub code: Option<&'v str>,
 }
 
-/// The key of a level in the picker data and the picker's URL query: `track/level`,
-/// the same name the JSON export uses.
-pub fn level_key(views: &Views<'_>, r: LevelRef) -> String {
-    crate::export::level_key(views.ladder, r)
-}
-
 pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
     let ladder = views.ladder;
     let groups = ladder
@@ -472,7 +469,7 @@ pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
                 .iter()
                 .enumerate()
                 .map(|(l, level)| PickerOption {
-                    value: level_key(views, LevelRef { track: t, level: l }),
+                    value: views.ladder.level_key(LevelRef { track: t, level: l }),
                     title: &level.title.value,
                     code: level.code(),
                 })
@@ -491,8 +488,10 @@ pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
         site: views.site(),
         page_title: "Compare levels",
         groups,
-        default_a: first.map(|r| level_key(views, r)).unwrap_or_default(),
-        default_b: second.map(|r| level_key(views, r)).unwrap_or_default(),
+        default_a: first.map(|r| views.ladder.level_key(r)).unwrap_or_default(),
+        default_b: second
+            .map(|r| views.ladder.level_key(r))
+            .unwrap_or_default(),
         data_url: views.urls.page("data/levels.json"),
         bands: ladder
             .bands

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::model::{slugify, Ladder, LevelRef};
+use crate::model::{path_segment, Ladder, LevelRef};
 
 /// Builds URLs (with `base_url`) and output paths (relative to the site root).
 #[derive(Debug, Clone)]
@@ -47,19 +47,9 @@ impl Urls {
     }
 }
 
-/// An id as a path segment. Ids are checked by the front end (ASCII letters, digits,
-/// `-`, `_`); anything else is slugified so that no id can climb out of the site.
+/// An id as a path segment (see [`path_segment`]).
 pub fn segment(id: &str) -> Cow<'_, str> {
-    let safe = !id.is_empty()
-        && !id.starts_with('-')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if safe {
-        Cow::Borrowed(id)
-    } else {
-        Cow::Owned(slugify(id))
-    }
+    path_segment(id)
 }
 
 /// `technical/`

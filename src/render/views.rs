@@ -117,6 +117,8 @@ pub struct LevelView<'a> {
     pub inherits: Option<LevelLink<'a>>,
     /// How many responsibilities the level holds through `inherits`.
     pub inherited_count: usize,
+    /// Front-matter keys of the level that ladder does not know, for templates.
+    pub extra: &'a crate::model::Extra,
 }
 
 /// The rendered text of one track: its levels, its intro and its prose sections.
@@ -145,7 +147,9 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     pub fn new(ladder: &'a Ladder, urls: &'a Urls, md: &'a MarkdownRenderer<'a>) -> Views<'a> {
-        let home = md.render(&ladder.home.body.source, None, "");
+        // `home-`: the home page's own ids (`matrix`, `tracks`) and, on the print view,
+        // the tracks' ids are taken; a heading of the home text must not take them.
+        let home = md.render(&ladder.home.body.source, None, "home-");
         let mut band_track_counts = HashMap::new();
         for (&band, members) in &ladder.bands {
             for r in members {
@@ -232,8 +236,13 @@ impl<'a> Views<'a> {
             .prose
             .iter()
             .map(|p| {
-                self.md
-                    .render(&p.body.source, Some(t), &format!("{}-", p.anchor))
+                // The track's id too: the print view shows every track's prose, and
+                // two tracks may have a section of the same name.
+                self.md.render(
+                    &p.body.source,
+                    Some(t),
+                    &format!("{}-{}-", track.id.value, p.anchor),
+                )
             })
             .collect();
         (intro, prose)
@@ -463,6 +472,7 @@ fn level_view<'a>(
         responsibilities,
         inherits: level.inherits_ref.map(|i| level_link(ladder, urls, i)),
         inherited_count: distinct_inherited(ladder, level).count(),
+        extra: &level.extra,
     }
 }
 

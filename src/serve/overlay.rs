@@ -7,6 +7,7 @@
 //! without a reload. Every piece of text in it comes from the user's files and is
 //! HTML-escaped here. Deciding when to show it is the server's job.
 
+use crate::render::escape;
 use std::fmt::Write as _;
 
 use crate::diagnostic::{self, Diagnostic, Severity, Sources};
@@ -116,22 +117,6 @@ fn summary(errors: usize, warnings: usize, failure: bool) -> String {
         (e, 0) => plural(e, "error"),
         (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
     }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -41,7 +41,9 @@ pub(crate) fn type_errors(src: &Src, yaml: Range<usize>) -> Vec<Diagnostic> {
     top!("title": String);
     top!("id": String);
     top!("summary": String);
+    top!("description": String);
     top!("order": yaml::Int);
+    top!("weight": yaml::Int);
     top!("dimensions": Vec<String>);
 
     // Where each level starts, to tell which level an error is in.

@@ -5,13 +5,9 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
-/// The CommonMark extensions SPEC section 1 allows in bodies.
+/// The CommonMark extensions of SPEC section 1 ([`crate::model::Markdown::options`]).
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    crate::model::Markdown::options()
 }
 
 /// A top-level block of the body. Ranges are byte offsets into the body text.

@@ -9,7 +9,7 @@
 //! a label inside a paragraph or a list is [`super::labels`]' business.
 
 use pulldown_cmark::HeadingLevel;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::labels::{self, heading_label, markdown_at, markdown_from, FoundLabel, RespItem};
@@ -17,8 +17,8 @@ use super::markdown::{self, Block};
 use super::track::{link_of, Src};
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
 use crate::model::{
-    fold_label, slugify, Competency, Markdown, ProseSection, Responsibility, Section, SectionEnd,
-    Span, Track,
+    fold_label, github_anchor, slugify, AnchorCounter, AnchorTarget, Competency, Markdown,
+    ProseSection, Responsibility, Section, SectionEnd, Span, Track, TRACK_PAGE_IDS,
 };
 
 /// Where a block of the body currently goes.
@@ -75,6 +75,7 @@ pub(super) fn section_body(
     }
     s.close(src.text.len());
     s.report_misranked();
+    separate_prose_anchors(track);
 }
 
 struct Sectioner<'a, 's> {
@@ -96,7 +97,8 @@ struct Sectioner<'a, 's> {
     anchors_seen: Vec<HashSet<String>>,
     found: Vec<Option<Span>>,
     last_level: Option<usize>,
-    prose_anchor_count: BTreeMap<String, usize>,
+    /// GitHub's numbering of repeated heading anchors, over the whole file.
+    anchors: AnchorCounter,
     /// Headings at another rank than the levels' that match a level.
     misranked: Vec<(usize, Span, u8)>,
 }
@@ -137,7 +139,7 @@ impl<'a, 's> Sectioner<'a, 's> {
             anchors_seen: vec![HashSet::new(); n],
             found: vec![None; n],
             last_level: None,
-            prose_anchor_count: BTreeMap::new(),
+            anchors: AnchorCounter::default(),
             misranked: Vec::new(),
         }
     }
@@ -207,7 +209,17 @@ impl<'a, 's> Sectioner<'a, 's> {
         match block {
             Block::Heading {
                 level, text: h, id, ..
-            } => self.heading(rank(*level), h, id.as_deref(), range),
+            } => {
+                let anchor = self.anchors.unique(github_anchor(h));
+                self.heading(rank(*level), h, id.as_deref(), range, &anchor);
+                // What the heading stands in, once it has opened (or not) a section.
+                let target = match self.target {
+                    Target::Intro => AnchorTarget::Track,
+                    Target::Level(li) => AnchorTarget::Level(li),
+                    Target::Prose(pi) => AnchorTarget::Prose(pi),
+                };
+                self.track.heading_anchors.push((anchor, target));
+            }
             Block::Label {
                 label,
                 label_range,
@@ -284,7 +296,7 @@ impl<'a, 's> Sectioner<'a, 's> {
         }
     }
 
-    fn heading(&mut self, r: u8, h: &str, id: Option<&str>, range: Range<usize>) {
+    fn heading(&mut self, r: u8, h: &str, id: Option<&str>, range: Range<usize>, anchor: &str) {
         let text = self.src.text;
         let l = self.level_rank;
         let hspan = self
@@ -364,13 +376,14 @@ impl<'a, 's> Sectioner<'a, 's> {
                         .with_help("give each level exactly one section; rename or merge this one"),
                     );
                     // Treat the duplicate as prose so that its text is kept.
-                    self.prose(h, None, hspan);
+                    self.prose(h, anchor, hspan);
                 } else {
                     self.found[li] = Some(hspan.clone());
                     self.track.levels[li].section = Some(Section {
                         heading: head.to_string(),
                         note,
                         span: hspan,
+                        rank: self.level_rank,
                         ended_by: None,
                     });
                     self.target = Target::Level(li);
@@ -398,21 +411,18 @@ impl<'a, 's> Sectioner<'a, 's> {
                     }
                 };
                 self.diagnostics.push(d);
-                self.prose(h, Some(id), hspan);
+                self.prose(h, id, hspan);
             }
-            HeadingMatch::None => self.prose(h, id, hspan),
+            HeadingMatch::None => self.prose(h, id.unwrap_or(anchor), hspan),
         }
         self.chunk_start = range.end;
     }
 
-    fn prose(&mut self, title: &str, id: Option<&str>, span: Span) {
-        let anchor = match id {
-            Some(id) => id.to_string(),
-            None => unique_anchor(&mut self.prose_anchor_count, title),
-        };
+    /// A prose section anchored at `anchor` (its `{#id}`, else its GitHub anchor).
+    fn prose(&mut self, title: &str, anchor: &str, span: Span) {
         self.track.prose.push(ProseSection {
             title: title.to_string(),
-            anchor,
+            anchor: anchor.to_string(),
             body: Markdown::default(),
             after_level: self.last_level,
             span,
@@ -474,14 +484,22 @@ impl<'a, 's> Sectioner<'a, 's> {
     }
 
     /// A level whose only heading is at another rank than the track's levels: say so
-    /// at that heading (`missing-section` also points at the level).
+    /// at that heading, which stands as the level's section (so that `missing-section`
+    /// and `empty-level` do not report the same mistake again).
     fn report_misranked(&mut self) {
         let l = self.level_rank;
         for (li, span, r) in std::mem::take(&mut self.misranked) {
-            let level = &self.track.levels[li];
+            let level = &mut self.track.levels[li];
             if level.section.is_some() {
                 continue;
             }
+            level.section = Some(Section {
+                heading: level.title.value.clone(),
+                note: None,
+                span: span.clone(),
+                rank: r,
+                ended_by: None,
+            });
             let hashes = "#".repeat(l as usize);
             self.diagnostics.push(
                 Diagnostic::new(
@@ -489,7 +507,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                     span,
                     format!(
                         "the heading of level `{}` is an H{r}, but this track's levels are H{l} headings",
-                        level.id.value
+                        level.title.value
                     ),
                 )
                 .with_label(format!("H{r} heading"))
@@ -537,14 +555,47 @@ fn title_key(s: &str) -> String {
         .collect()
 }
 
-fn unique_anchor(counts: &mut BTreeMap<String, usize>, title: &str) -> String {
-    let base = slugify(title);
-    let n = counts.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{n}")
+/// Gives each prose section an anchor no other element of the track page has: not
+/// one of the page's own ids ([`TRACK_PAGE_IDS`]: a `## Contents` or `## Progression`
+/// took the page's contents and progression table), not a level's id (a `## Staff`
+/// beside level `staff`: a link `#staff` names the level) nor an id the page derives
+/// from a level (`staff-scope`, `staff-responsibilities`, the progression table's
+/// `label-scope`). Such a section's anchor is numbered like a repeated heading's
+/// (`progression-2`); level anchors never change.
+fn separate_prose_anchors(track: &mut Track) {
+    let mut taken: HashSet<String> = TRACK_PAGE_IDS.iter().map(|s| s.to_string()).collect();
+    for d in &track.dimensions {
+        taken.insert(format!("label-{}", slugify(&fold_label(&d.value))));
+    }
+    for level in &track.levels {
+        let id = &level.id.value;
+        taken.insert(id.clone());
+        taken.insert(format!("{id}-responsibilities"));
+        for c in &level.competencies {
+            // The level page may add `-label` to an anchor it uses itself.
+            taken.insert(format!("{id}-{}", c.anchor));
+            taken.insert(format!("{id}-{}-label", c.anchor));
+            taken.insert(format!("label-{}", slugify(&c.key)));
+        }
+    }
+    let clashes: Vec<bool> = track
+        .prose
+        .iter()
+        .map(|p| taken.contains(&p.anchor))
+        .collect();
+    if !clashes.contains(&true) {
+        return;
+    }
+    taken.extend(track.prose.iter().map(|p| p.anchor.clone()));
+    for (p, clash) in track.prose.iter_mut().zip(clashes) {
+        if clash {
+            let free = (2..)
+                .map(|n| format!("{}-{n}", p.anchor))
+                .find(|a| !taken.contains(a))
+                .unwrap_or_default();
+            taken.insert(free.clone());
+            p.anchor = free;
+        }
     }
 }
 

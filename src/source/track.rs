@@ -43,84 +43,86 @@ pub struct ParsedTrack {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Track front matter as written. Required keys are `Option` so that every missing
-/// key is reported, not only the first; unknown keys are found by a separate scan
-/// ([`TRACK_KEYS`]) for the same reason.
-#[derive(Debug, Deserialize)]
-struct RawTrack {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    summary: Option<String>,
-    order: Option<yaml::Int>,
-    dimensions: Option<Vec<YSpanned<String>>>,
-    levels: Option<Vec<YSpanned<RawLevel>>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawLevel {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    code: Option<YSpanned<String>>,
-    band: Option<YSpanned<yaml::BandValue>>,
-    inherits: Option<YSpanned<String>>,
-}
-
-/// [`RawTrack`] with unknown keys refused, here and in every level. When it parses, no
-/// key is unknown anywhere, so the two unknown-key scans have nothing to report and
-/// are skipped: one YAML parse for a clean file instead of three (the front matter of
-/// a 10-level track is about a fifth of the cost of parsing the whole file).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrictTrack {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    summary: Option<String>,
-    order: Option<yaml::Int>,
-    dimensions: Option<Vec<YSpanned<String>>>,
-    levels: Option<Vec<YSpanned<StrictLevel>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrictLevel {
-    title: Option<YSpanned<String>>,
-    id: Option<YSpanned<String>>,
-    code: Option<YSpanned<String>>,
-    band: Option<YSpanned<yaml::BandValue>>,
-    inherits: Option<YSpanned<String>>,
-}
-
-impl From<StrictTrack> for RawTrack {
-    fn from(t: StrictTrack) -> RawTrack {
-        RawTrack {
-            title: t.title,
-            id: t.id,
-            summary: t.summary,
-            order: t.order,
-            dimensions: t.dimensions,
-            levels: t.levels.map(|levels| {
-                levels
-                    .into_iter()
-                    .map(|l| YSpanned {
-                        value: RawLevel {
-                            title: l.value.title,
-                            id: l.value.id,
-                            code: l.value.code,
-                            band: l.value.band,
-                            inherits: l.value.inherits,
-                        },
-                        referenced: l.referenced,
-                        defined: l.defined,
-                    })
-                    .collect()
-            }),
+/// Declares the keys of a track's front matter and of a level entry once, and derives
+/// from that list the lenient structs (unknown keys ignored), the strict ones (unknown
+/// keys refused) with the conversion between them, and the key lists of the
+/// unknown-key scan. Every key is `Option` so that every missing one is reported, not
+/// only the first.
+macro_rules! front_matter {
+    (track { $($tf:ident: $tt:ty,)* } level { $($lf:ident: $lt:ty,)* }) => {
+        /// Track front matter as written; unknown keys are found by a separate scan.
+        #[derive(Debug, Deserialize)]
+        struct RawTrack {
+            $($tf: Option<$tt>,)*
+            levels: Option<Vec<YSpanned<RawLevel>>>,
         }
+
+        #[derive(Debug, Deserialize)]
+        struct RawLevel {
+            $($lf: Option<$lt>,)*
+        }
+
+        /// [`RawTrack`] with unknown keys refused, here and in every level. When it
+        /// parses, no key is unknown anywhere, so the unknown-key scans have nothing to
+        /// find and are skipped: one YAML parse for a clean file instead of three (the
+        /// front matter of a 10-level track is about a fifth of the cost of the file).
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StrictTrack {
+            $($tf: Option<$tt>,)*
+            levels: Option<Vec<YSpanned<StrictLevel>>>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct StrictLevel {
+            $($lf: Option<$lt>,)*
+        }
+
+        impl From<StrictTrack> for RawTrack {
+            fn from(t: StrictTrack) -> RawTrack {
+                RawTrack {
+                    $($tf: t.$tf,)*
+                    levels: t.levels.map(|levels| {
+                        levels
+                            .into_iter()
+                            .map(|l| YSpanned {
+                                value: RawLevel { $($lf: l.value.$lf,)* },
+                                referenced: l.referenced,
+                                defined: l.defined,
+                            })
+                            .collect()
+                    }),
+                }
+            }
+        }
+
+        /// The keys of a track's front matter.
+        pub const TRACK_KEYS: &[&str] = &[$(stringify!($tf),)* "levels"];
+        /// The keys of a level entry.
+        pub const LEVEL_KEYS: &[&str] = &[$(stringify!($lf),)*];
+    };
+}
+
+front_matter! {
+    track {
+        title: YSpanned<String>,
+        id: YSpanned<String>,
+        summary: String,
+        // Other generators' names for `summary` and `order`, read when those are absent.
+        description: String,
+        order: yaml::Int,
+        weight: yaml::Int,
+        dimensions: Vec<YSpanned<String>>,
+    }
+    level {
+        title: YSpanned<String>,
+        id: YSpanned<String>,
+        code: YSpanned<String>,
+        band: YSpanned<yaml::BandValue>,
+        inherits: YSpanned<String>,
     }
 }
-
-/// The keys of a track's front matter and of a level entry.
-pub const TRACK_KEYS: [&str; 6] = ["title", "id", "summary", "order", "dimensions", "levels"];
-pub const LEVEL_KEYS: [&str; 5] = ["title", "id", "code", "band", "inherits"];
 
 /// Only the level entries' keys, for the unknown-key scan.
 #[derive(Debug, Deserialize)]
@@ -128,25 +130,63 @@ struct LevelKeys {
     levels: Option<Vec<yaml::Keys>>,
 }
 
-/// Reports every unknown key of a track's front matter (and of each level).
+/// Keys `ladder` does not know, with their values: kept under `extra` for templates and
+/// `ladder.json` (other generators' front matter: `date`, `tags`, `layout`, ...).
+type Extra = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// The values of each level's keys, for [`Extra`].
+#[derive(Debug, Deserialize)]
+struct LevelValues {
+    levels: Option<Vec<Extra>>,
+}
+
+/// The unknown keys of a track's front matter and of each level: a near miss of a
+/// known key (`dimentions`, `lavels`) is a `front-matter` error with "did you mean";
+/// any other is kept, with its value, as the track's or the level's `extra`.
 fn scan_unknown_keys(
     path: &Arc<str>,
     text: &str,
     yaml_range: Range<usize>,
     out: &mut Vec<Diagnostic>,
-) {
+) -> (Extra, Vec<Extra>) {
     let (start, end) = (yaml_range.start, yaml_range.end);
+    let mut top_extra = Vec::new();
     if let Ok(keys) = yaml::from_str_in::<yaml::Keys>(path, text, start, end) {
-        yaml::unknown_keys(path, text, start, &keys, &TRACK_KEYS, out);
+        top_extra = yaml::extra_keys(path, text, start, &keys, TRACK_KEYS, out);
     }
+    let mut level_extra: Vec<Vec<String>> = Vec::new();
     if let Ok(LevelKeys {
         levels: Some(levels),
     }) = yaml::from_str_in::<LevelKeys>(path, text, start, end)
     {
         for keys in &levels {
-            yaml::unknown_keys(path, text, start, keys, &LEVEL_KEYS, out);
+            level_extra.push(yaml::extra_keys(path, text, start, keys, LEVEL_KEYS, out));
         }
     }
+    // Values only when there are extra keys: most files have none.
+    let mut top = Extra::new();
+    if !top_extra.is_empty() {
+        if let Ok(all) = yaml::from_str_in::<Extra>(path, text, start, end) {
+            top = all
+                .into_iter()
+                .filter(|(k, _)| top_extra.contains(k))
+                .collect();
+        }
+    }
+    let mut levels = vec![Extra::new(); level_extra.len()];
+    if level_extra.iter().any(|e| !e.is_empty()) {
+        if let Ok(LevelValues { levels: Some(all) }) =
+            yaml::from_str_in::<LevelValues>(path, text, start, end)
+        {
+            for ((out, values), names) in levels.iter_mut().zip(all).zip(&level_extra) {
+                *out = values
+                    .into_iter()
+                    .filter(|(k, _)| names.contains(k))
+                    .collect();
+            }
+        }
+    }
+    (top, levels)
 }
 
 /// `_index.md` front matter: only a title.
@@ -250,6 +290,7 @@ fn track_from(src: &Src) -> ParsedTrack {
         Err(d) => return fail(d),
     };
     let fm_span = src.span(0, 3);
+    let mut extra = (Extra::new(), Vec::new());
     let raw: RawTrack = if text[split.yaml.clone()].trim().is_empty() {
         return fail(
             Diagnostic::new(Lint::FrontMatter, fm_span, "front matter is empty")
@@ -260,7 +301,7 @@ fn track_from(src: &Src) -> ParsedTrack {
     {
         strict.into()
     } else {
-        scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
+        extra = scan_unknown_keys(path, text, split.yaml.clone(), &mut diagnostics);
         match yaml::from_str_in(path, text, split.yaml.start, split.yaml.end) {
             Ok(r) => r,
             Err(d) => {
@@ -357,7 +398,9 @@ fn track_from(src: &Src) -> ParsedTrack {
             );
         }
         Some(list) => {
+            let mut level_extra = std::mem::take(&mut extra.1).into_iter();
             for entry in list {
+                let extra = level_extra.next().unwrap_or_default();
                 let at = sp(&entry.referenced);
                 let l = &entry.value;
                 let mut missing = Vec::new();
@@ -431,6 +474,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                     responsibilities: Vec::new(),
                     responsibilities_span: None,
                     inherited: Vec::new(),
+                    extra,
                 });
             }
         }
@@ -439,8 +483,10 @@ fn track_from(src: &Src) -> ParsedTrack {
     let mut track = Track {
         id,
         title,
-        summary: raw.summary,
-        order: raw.order.map(|o| o.0),
+        summary: raw.summary.or(raw.description),
+        order: raw.order.or(raw.weight).map(|o| o.0),
+        extra: extra.0,
+        heading_anchors: Vec::new(),
         path: path.strip_prefix("content/").unwrap_or(path).to_string(),
         dimensions,
         intro: Markdown::default(),
@@ -585,4 +631,32 @@ pub(super) fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link
         target: None,
         span: src.span(range.start, range.end),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LEVEL_KEYS, TRACK_KEYS};
+
+    /// The hand-written JSON Schema of `ladder schema` names exactly the declared keys.
+    #[test]
+    fn the_schema_lists_every_declared_key() {
+        let schema = crate::export::front_matter_schema();
+        let keys = |v: &serde_json::Value| {
+            let mut k: Vec<String> = v
+                .as_object()
+                .map_or(Vec::new(), |o| o.keys().cloned().collect());
+            k.sort();
+            k
+        };
+        let sorted = |l: &[&str]| {
+            let mut k: Vec<String> = l.iter().map(|s| s.to_string()).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&schema["properties"]), sorted(TRACK_KEYS));
+        assert_eq!(
+            keys(&schema["properties"]["levels"]["items"]["properties"]),
+            sorted(LEVEL_KEYS)
+        );
+    }
 }

@@ -419,6 +419,40 @@ pub fn unknown_keys(
     }
 }
 
+/// The keys of `keys` not in `known` that are kept as `extra` (another generator's
+/// front matter); a near miss of a known key (at most two edits, `dimentions`) is a
+/// `front-matter` error with "did you mean" instead, since it is almost surely a typo.
+pub fn extra_keys(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    keys: &Keys,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut extra = Vec::new();
+    for k in &keys.0 {
+        if known.contains(&k.value.as_str()) {
+            continue;
+        }
+        let near = did_you_mean(&k.value, known.iter().copied())
+            .filter(|s| crate::diagnostic::edit_distance(&k.value.to_lowercase(), s) <= 2);
+        match near {
+            Some(s) => out.push(
+                Diagnostic::new(
+                    Lint::FrontMatter,
+                    span_of(path, file_text, offset, &k.referenced),
+                    format!("unknown key `{}`", k.value),
+                )
+                .with_label("not a known key")
+                .with_help(format!("did you mean `{s}`?")),
+            ),
+            None => extra.push(k.value.clone()),
+        }
+    }
+    extra
+}
+
 /// `unknown field `x`, expected one of a, b` → ("x", ["a", "b"]).
 fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
