@@ -136,12 +136,12 @@ fn bench_size(scratch: &Path, levels: usize) -> anyhow::Result<()> {
     );
     report(levels, "check", &sample(|| check_project(&project, false)));
 
-    let theme = Theme::load(&root, &project.config)
+    let theme = Theme::load(&root, &project.ladder.config)
         .map_err(|d| anyhow::anyhow!("the default theme should load: {d:?}"))?;
     report(
         levels,
         "theme",
-        &sample(|| Theme::load(&root, &project.config).is_ok()),
+        &sample(|| Theme::load(&root, &project.ladder.config).is_ok()),
     );
 
     let site = render_site(&project.ladder, &theme)?;

@@ -11,6 +11,9 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Lint, LintLevels, Severity};
 use crate::model::Span;
 use crate::source::yaml;
+use serde_saphyr::Spanned as YSpanned;
+
+type RawLints = std::collections::HashMap<YSpanned<String>, YSpanned<Severity>>;
 
 /// The settings of one ladder project.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -55,12 +58,13 @@ impl Default for Config {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: Option<String>,
-    base_url: Option<String>,
-    output: Option<String>,
+    base_url: Option<YSpanned<String>>,
+    output: Option<YSpanned<String>>,
     theme: Option<String>,
     bands: Option<BTreeMap<i64, String>>,
-    /// Keys keep their spans so that an unknown lint id is pointed at, not its value.
-    lints: Option<std::collections::HashMap<serde_saphyr::Spanned<String>, Severity>>,
+    /// Keys and values keep their spans: an unknown lint id is pointed at, and so is
+    /// a severity that lint cannot take.
+    lints: Option<RawLints>,
     markdown: Option<MarkdownConfig>,
 }
 
@@ -85,11 +89,22 @@ impl Config {
         if let Some(t) = raw.title {
             config.title = t;
         }
+        // A setting that is refused keeps its default, with an error at its value.
+        let refuse = |at: &serde_saphyr::Location, problem: String, help: &str| {
+            Diagnostic::new(Lint::FrontMatter, yaml::span_of(path, text, 0, at), problem)
+                .with_help(help)
+        };
         if let Some(b) = raw.base_url {
-            config.base_url = normalize_base_url(&b);
+            match check_base_url(&b.value) {
+                Ok(()) => config.base_url = normalize_base_url(&b.value),
+                Err((problem, help)) => diagnostics.push(refuse(&b.referenced, problem, help)),
+            }
         }
         if let Some(o) = raw.output {
-            config.output = o;
+            match check_output(&o.value) {
+                Ok(()) => config.output = o.value,
+                Err((problem, help)) => diagnostics.push(refuse(&o.referenced, problem, help)),
+            }
         }
         if let Some(t) = raw.theme {
             config.theme = t;
@@ -103,9 +118,14 @@ impl Config {
         for (id, severity) in raw.lints.unwrap_or_default() {
             let (id, at) = (id.value, id.referenced);
             match Lint::from_id(&id) {
-                Some(lint) => {
-                    config.lints.insert(lint, severity);
-                }
+                Some(lint) => match check_severity(lint, severity.value) {
+                    Ok(()) => {
+                        config.lints.insert(lint, severity.value);
+                    }
+                    Err((problem, help)) => {
+                        diagnostics.push(refuse(&severity.referenced, problem, help));
+                    }
+                },
                 None => {
                     let span = yaml::span_of(path, text, 0, &at);
                     let mut d = Diagnostic::new(
@@ -177,11 +197,11 @@ fn parse_leniently(
         };
     }
     raw.title = field!(title: String);
-    raw.base_url = field!(base_url: String);
-    raw.output = field!(output: String);
+    raw.base_url = field!(base_url: YSpanned<String>);
+    raw.output = field!(output: YSpanned<String>);
     raw.theme = field!(theme: String);
     raw.bands = field!(bands: BTreeMap<i64, String>);
-    raw.lints = field!(lints: std::collections::HashMap<serde_saphyr::Spanned<String>, Severity>);
+    raw.lints = field!(lints: RawLints);
     raw.markdown = field!(markdown: LenientMarkdown).map(|m| MarkdownConfig {
         raw_html: m.raw_html.unwrap_or_default(),
     });
@@ -193,22 +213,193 @@ fn parse_leniently(
     raw
 }
 
-/// `eng/ladder` → `/eng/ladder/`; a full URL keeps its scheme and host.
+/// `eng/ladder` → `/eng/ladder/`; a full URL keeps its scheme and host. The path is
+/// percent-encoded (`/carrières/` → `/carri%C3%A8res/`), as a browser sends it: links
+/// written with it work on any server, and `serve` compares it with request paths.
 pub fn normalize_base_url(s: &str) -> String {
     let s = s.trim();
-    if s.contains("://") {
-        return if s.ends_with('/') {
-            s.to_string()
+    if let Some((scheme, rest)) = s.split_once("://") {
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        return format!("{scheme}://{host}{}", normalize_path(path));
+    }
+    normalize_path(s)
+}
+
+/// A path with one `/` at each end and none doubled, percent-encoded.
+fn normalize_path(path: &str) -> String {
+    let mut out = String::from("/");
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push_str(&encode_path(segment));
+        out.push('/');
+    }
+    out
+}
+
+/// Percent-encodes what may not stand in a URL path as it is: spaces, non-ASCII
+/// letters, quotes, `?`, `#`... An escape already there (`%20`) is kept; a `%` that
+/// starts none becomes `%25`.
+pub fn encode_path(s: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let escape_at = |i: usize| {
+        bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    };
+    let keep = |i: usize, b: u8| {
+        b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@/".contains(&b)
+            || (b == b'%' && escape_at(i))
+    };
+    if bytes.iter().enumerate().all(|(i, &b)| keep(i, b)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, &b) in bytes.iter().enumerate() {
+        if keep(i, b) {
+            out.push(char::from(b));
         } else {
-            format!("{s}/")
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Why a setting is refused, and how to write it instead.
+type Refusal = (String, &'static str);
+
+/// The two lints whose problems leave something out of the site (a track whose front
+/// matter is broken, a file that cannot be read): lowering them would publish the
+/// ladder without that part while `check` passes. Both are always errors.
+fn check_severity(lint: Lint, severity: Severity) -> Result<(), Refusal> {
+    match (lint, severity) {
+        // Not `warning` either: the build would then succeed without the track. Keys of
+        // other generators, the usual reason to lower it, are kept under `extra`.
+        (Lint::FrontMatter, Severity::Allow | Severity::Warning) => Err((
+            format!(
+                "`front-matter` cannot be `{}`: it is always an error",
+                severity_name(severity)
+            ),
+            "a track whose front matter is broken is left out of the site, so lowering the \
+             lint would publish the ladder without it; fix the front matter instead (keys \
+             of other site generators are already kept, under `extra`)",
+        )),
+        (Lint::Io, Severity::Allow | Severity::Warning) => Err((
+            format!(
+                "`io` cannot be `{}`: it is always an error",
+                severity_name(severity)
+            ),
+            "a file that cannot be read is left out of the site; make it readable (or \
+             remove it) instead of silencing the lint",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Allow => "allow",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
+}
+
+/// `output` must be a folder of its own: `ladder build` replaces it whole and `serve`
+/// ignores changes inside it. Judged from the text (a path relative to the project):
+/// the project folder itself, a folder above it, or one of the project's own input
+/// folders are refused. `ladder build` checks the real folder again before writing.
+fn check_output(output: &str) -> Result<(), Refusal> {
+    const HELP: &str = "the site is written to a folder of its own, which `ladder build` \
+                        replaces whole; name a new folder such as `site` or `public`";
+    let path = std::path::Path::new(output.trim());
+    if output.trim().is_empty() {
+        return Err(("`output` is empty".into(), HELP));
+    }
+    let mut ups = 0usize;
+    let mut inside: Vec<String> = Vec::new();
+    let mut rooted = false;
+    for c in path.components() {
+        match c {
+            std::path::Component::Prefix(_) | std::path::Component::RootDir => rooted = true,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if inside.pop().is_none() {
+                    ups += 1;
+                }
+            }
+            std::path::Component::Normal(s) => inside.push(s.to_string_lossy().into_owned()),
+        }
+    }
+    if inside.is_empty() {
+        let what = if rooted {
+            "is the root of the file system, which holds the project"
+        } else if ups > 0 {
+            "is a folder that holds the project"
+        } else {
+            "is the project folder itself"
         };
+        return Err((format!("`output: {output}` {what}"), HELP));
     }
-    let inner = s.trim_matches('/');
-    if inner.is_empty() {
-        "/".into()
-    } else {
-        format!("/{inner}/")
+    if !rooted && ups == 0 {
+        if let Some(first @ ("content" | "templates" | "static" | "themes")) =
+            inside.first().map(String::as_str)
+        {
+            return Err((
+                format!("`output: {output}` is inside the project's {first}/ folder, which the site is built from"),
+                HELP,
+            ));
+        }
     }
+    Ok(())
+}
+
+/// `base_url` is where the site is served: a path (`/careers/ladder/`) or a full
+/// `http(s)://host/path/` URL. Anything a browser would read differently is refused.
+pub fn check_base_url(url: &str) -> Result<(), Refusal> {
+    const HELP: &str = "write the path the site is served under, e.g. `/careers/ladder/`, \
+                        or a full URL such as `https://example.com/careers/ladder/`";
+    let url = url.trim();
+    let fail = |what: String| Err((format!("`base_url: {url}` {what}"), HELP));
+    if url.chars().any(char::is_control) {
+        return fail("holds a control character".into());
+    }
+    if url.contains('\\') {
+        return fail("holds a backslash; separate its parts with `/`".into());
+    }
+    if url.contains('?') {
+        return fail("holds a query (`?...`), which a base URL cannot have".into());
+    }
+    if url.contains('#') {
+        return fail("holds a fragment (`#...`), which a base URL cannot have".into());
+    }
+    let path = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+                return fail(format!(
+                    "uses the scheme `{scheme}`; only http and https are served"
+                ));
+            }
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            if host.is_empty() {
+                return fail("has no host after `://`".into());
+            }
+            path
+        }
+        None if url.starts_with("//") => {
+            return fail(
+                "starts with `//`, which browsers read as another host (`//host/path`)".into(),
+            )
+        }
+        None => url,
+    };
+    for segment in path.split('/') {
+        let plain = segment.replace("%2e", ".").replace("%2E", ".");
+        if plain == "." || plain == ".." {
+            return fail(format!(
+                "has a `{plain}` segment; browsers resolve it away, so links would leave the site's folder"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A span for ladder.yaml as a whole (used when the problem has no better place).
@@ -228,6 +419,23 @@ mod tests {
         assert_eq!(c.base_url, "/eng/ladder/");
         assert_eq!(c.title, "Career Ladder");
         assert_eq!(c.bands.get(&5).map(String::as_str), Some("Senior"));
+    }
+
+    #[test]
+    fn base_urls_are_percent_encoded() {
+        assert_eq!(normalize_base_url("/carrières"), "/carri%C3%A8res/");
+        assert_eq!(normalize_base_url("my ladder/"), "/my%20ladder/");
+        assert_eq!(normalize_base_url("/my%20ladder/"), "/my%20ladder/");
+        assert_eq!(normalize_base_url("/100%/"), "/100%25/");
+        assert_eq!(normalize_base_url("/a//b/"), "/a/b/");
+        assert_eq!(
+            normalize_base_url("https://example.com/é"),
+            "https://example.com/%C3%A9/"
+        );
+        assert_eq!(
+            normalize_base_url("https://example.com"),
+            "https://example.com/"
+        );
     }
 
     #[test]

@@ -300,18 +300,17 @@ pub fn front_matter_schema() -> Value {
 
 /// JSON Schema (draft-07) of ladder.yaml.
 pub fn config_schema() -> Value {
-    let lint_ids: Vec<&str> = crate::diagnostic::Lint::ALL
+    use crate::diagnostic::Lint;
+    let lint_props: serde_json::Map<String, Value> = Lint::ALL
         .iter()
-        .filter(|l| **l != crate::diagnostic::Lint::Io)
-        .map(|l| l.id())
-        .collect();
-    let lint_props: serde_json::Map<String, Value> = lint_ids
-        .iter()
-        .map(|id| {
-            (
-                id.to_string(),
-                json!({ "enum": ["error", "warning", "allow"] }),
-            )
+        .map(|l| {
+            // ladder.yaml refuses to lower `front-matter` and `io` (see config.rs).
+            let levels = if matches!(l, Lint::FrontMatter | Lint::Io) {
+                json!({ "enum": ["error"] })
+            } else {
+                json!({ "enum": ["error", "warning", "allow"] })
+            };
+            (l.id().to_string(), levels)
         })
         .collect();
     json!({
@@ -350,6 +349,18 @@ mod tests {
     use super::*;
     use crate::source::{load_files, InputFile, InputFiles};
     use std::sync::Arc;
+
+    #[test]
+    fn the_config_schema_offers_only_the_severities_ladder_yaml_accepts() {
+        let schema = config_schema();
+        let lints = &schema["properties"]["lints"]["properties"];
+        assert_eq!(lints["front-matter"]["enum"], json!(["error"]));
+        assert_eq!(lints["io"]["enum"], json!(["error"]));
+        assert_eq!(
+            lints["band-gap"]["enum"],
+            json!(["error", "warning", "allow"])
+        );
+    }
 
     fn track(id: &str, bands: &[i64]) -> InputFile {
         let mut text = format!("---\ntitle: {id}\nlevels:\n");

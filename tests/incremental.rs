@@ -131,7 +131,7 @@ fn page(site: &Previous, path: &str) -> String {
 fn incremental_render_matches_full_render_edit_after_edit() {
     let dir = project();
     let root = dir.path();
-    let config = ladder::source::load_project(root).unwrap().config;
+    let config = ladder::source::load_project(root).unwrap().ladder.config;
     let theme = Arc::new(Theme::load(root, &config).unwrap());
 
     // Files that show the whole ladder wait for their first request.
@@ -312,7 +312,7 @@ fn a_serve_session_matches_a_fresh_build_when_references_move() {
             )
         });
         let project = ladder::source::load_project(root).unwrap();
-        let theme = Theme::load(root, &project.config).unwrap();
+        let theme = Theme::load(root, &project.ladder.config).unwrap();
         let full = render_site(&project.ladder, &Arc::new(theme)).unwrap();
         let site = site.materialize().unwrap();
         assert_same(&site, &full);

@@ -112,10 +112,14 @@ fn a_broken_edit_keeps_the_last_good_page_with_the_overlay_and_the_fix_removes_i
     let other = server.get("/careers/ladder/managing/");
     assert_eq!(other.status, 200);
     assert!(other.body.contains("id=\"ladder-overlay\""));
-    assert!(server
+    // Printed before the overlay is published, but read from the pipe by another
+    // thread, which may not have got to it yet.
+    assert!(eventually(|| server
         .stdout_lines()
         .iter()
-        .any(|l| l.starts_with("Rebuild failed in")));
+        .any(|l| l.starts_with("Rebuild failed in"))
+        .then_some(()))
+    .is_some());
 
     // The fix (with a new text, so that the recovery is visible) removes it.
     project.atomic_save(
@@ -463,4 +467,97 @@ fn whole_ladder_files_follow_edits_when_asked_for() {
     }
     // The other track's pages were kept, and still show its text.
     assert!(page_with(&server, "/careers/ladder/managing/", "Leads a small team.").is_some());
+}
+
+/// A base URL with a space or a non-ASCII letter: browsers send it percent-encoded,
+/// and the server still finds every page; redirects and links use the encoded form.
+#[test]
+fn a_base_url_with_a_space_or_an_accent_is_served() {
+    for (base, encoded) in [
+        ("/carrières/", "/carri%C3%A8res/"),
+        ("/my ladder/", "/my%20ladder/"),
+    ] {
+        let project = Project::new();
+        project.write(
+            "ladder.yaml",
+            &format!("title: Test Ladder\nbase_url: {base}\n"),
+        );
+        let server = Server::start(&project);
+        let home = server.get(encoded);
+        assert_eq!(home.status, 200, "{base}: {home:?}");
+        assert!(
+            home.body.contains("Technical Track"),
+            "{base}: {}",
+            home.body
+        );
+        let page = format!("{encoded}technical/senior-engineer/");
+        let level = server.get(&page);
+        assert_eq!(level.status, 200, "{page}: {level:?}");
+        assert!(level.body.contains("Writes code alone."), "{page}");
+        // The links on the page work as a browser follows them.
+        assert!(
+            level
+                .body
+                .contains(&format!("href=\"{encoded}technical/\"")),
+            "{page} links to its track under the encoded base"
+        );
+        let root = server.get("/");
+        assert_eq!(root.status, 307, "{root:?}");
+        assert_eq!(root.header("location"), Some(encoded));
+        assert!(
+            server
+                .stdout_lines()
+                .iter()
+                .any(|l| l.ends_with(&format!("{}{encoded} (Ctrl-C to stop)", server.port))),
+            "{:?}",
+            server.stdout_lines()
+        );
+    }
+}
+
+/// Ctrl-C while a rebuild is being published (an edit saved just before it): the
+/// server still ends the open event streams and stops promptly, well under the time
+/// it would take to wait the streams out.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_rebuild_stops_promptly() {
+    for round in 0..3 {
+        let project = Project::new();
+        let mut server = Server::start(&project);
+        let mut events = Events::open(server.port, "/careers/ladder/__ladder/events");
+        assert!(events.wait_for(": ladder serve", 0));
+        project.atomic_save(
+            "content/technical.md",
+            &serve_support::TECHNICAL.replace("Writes code alone.", &format!("Round {round}.")),
+        );
+        // Sent as the rebuild's debounce ends, when the publication is most likely.
+        std::thread::sleep(Duration::from_millis(150 + 60 * round));
+        let sent = std::time::Instant::now();
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &server.child.id().to_string()])
+            .status()
+            .expect("kill -INT");
+        assert!(status.success());
+        let exited = loop {
+            if let Some(status) = server.child.try_wait().expect("wait") {
+                break Some(status);
+            }
+            if sent.elapsed() > Duration::from_secs(10) {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let exited = exited.expect("ladder serve should stop within 10 s of Ctrl-C");
+        assert!(exited.success(), "exit status {exited:?}");
+        assert!(
+            eventually(|| server
+                .stdout_lines()
+                .iter()
+                .any(|l| l == "Stopped.")
+                .then_some(()))
+            .is_some(),
+            "{:?}",
+            server.stdout_lines()
+        );
+    }
 }

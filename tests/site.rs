@@ -584,6 +584,28 @@ fn output_and_base_url_come_from_ladder_yaml_by_default() {
     site.check_links("/eng/");
 }
 
+/// A base URL with a non-ASCII letter or a space is written percent-encoded in every
+/// link, the way a browser requests it, so that the links resolve on any server.
+#[test]
+fn links_under_a_base_url_with_an_accent_or_a_space_are_percent_encoded() {
+    for (base, encoded) in [
+        ("/carrières/", "/carri%C3%A8res/"),
+        ("/my ladder/", "/my%20ladder/"),
+    ] {
+        let out = build_fixture("site-basic", &["--base-url", base]);
+        let site = Site::read(out.path());
+        site.check_links(encoded);
+        let project = copy_fixture("site-basic");
+        let yaml = project.path().join("ladder.yaml");
+        let config = std::fs::read_to_string(&yaml)
+            .unwrap()
+            .replace("base_url: /", &format!("base_url: {base}"));
+        std::fs::write(&yaml, config).unwrap();
+        let out = build_project(project.path(), &[]);
+        Site::read(out.path()).check_links(encoded);
+    }
+}
+
 #[test]
 fn init_scaffolds_a_project_that_checks_clean_and_builds() {
     let dir = tempfile::tempdir().unwrap();

@@ -206,7 +206,7 @@ pub fn check_project_cached(
         &Unloaded::of(project),
         cache,
     ));
-    project.config.lint_levels(deny_warnings).apply(all)
+    project.ladder.config.lint_levels(deny_warnings).apply(all)
 }
 
 /// A project whose content/ holds no track file at all (none, only `_index.md`, or

@@ -22,8 +22,18 @@ pub struct BuildArgs {
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Base URL the site is served under, e.g. /careers/ladder/
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url_arg)]
     pub base_url: Option<String>,
+}
+
+/// `--base-url` is checked as `base_url` in ladder.yaml is; a refusal is a usage
+/// error (exit 2) that says what is wrong and how to write it.
+fn base_url_arg(url: &str) -> Result<String, String> {
+    crate::config::check_base_url(url)
+        .map(|()| url.to_string())
+        .map_err(|(problem, help)| {
+            format!("{}\n  help: {help}", problem.replacen("base_url: ", "", 1))
+        })
 }
 
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
@@ -45,10 +55,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(url) = &args.base_url {
         let url = normalize_base_url(url);
-        project.config.base_url = url.clone();
         project.ladder.config.base_url = url;
     }
-    let theme = match Theme::load(root, &project.config) {
+    let theme = match Theme::load(root, &project.ladder.config) {
         Ok(theme) => theme,
         Err(diagnostics) => {
             let sources = with_files(&project.sources, root, &diagnostics);
@@ -66,7 +75,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let rendered = rendering.elapsed();
     let output = match &args.output {
         Some(dir) => dir.clone(),
-        None => root.join(&project.config.output),
+        None => root.join(&project.ladder.config.output),
     };
     let writing = Instant::now();
     render::write_site(root, &output, &site)?;

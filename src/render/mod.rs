@@ -112,7 +112,7 @@ impl SiteFiles {
 pub struct Deferred {
     job: Job,
     snapshot: Arc<Snapshot>,
-    out: OnceLock<Result<Arc<[u8]>, String>>,
+    out: OnceLock<Rendered>,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -126,23 +126,24 @@ impl std::fmt::Debug for Deferred {
 
 impl Deferred {
     /// Renders the file once (concurrent callers wait for the first) and returns it.
-    pub fn bytes(&self) -> Result<Arc<[u8]>, String> {
+    pub fn bytes(&self) -> Rendered {
         self.out
             .get_or_init(|| {
                 let s = &*self.snapshot;
+                if self.job.needs_whole_text() {
+                    return s.render_together(self.job);
+                }
                 let urls = urls::Urls::new(&s.ladder.config.base_url);
                 let md = markdown::MarkdownRenderer::new(&s.ladder, &urls);
                 let views = views::Views::new(&s.ladder, &urls, &md);
-                match self.job {
-                    Job::Band(b) => views.render_tracks(
+                if let Job::Band(b) = self.job {
+                    views.render_tracks(
                         s.ladder
                             .bands
                             .get(&b)
                             .map(|m| m.iter().map(|r| r.track).collect())
                             .unwrap_or_default(),
-                    ),
-                    Job::LadderJson => {}
-                    _ => views.render_all(),
+                    );
                 }
                 render_job(&views, &s.theme, self.job)
                     .map(Arc::from)
@@ -152,10 +153,43 @@ impl Deferred {
     }
 }
 
-/// What a deferred file is rendered from.
+/// A deferred file's bytes, or its template's error as text.
+type Rendered = Result<Arc<[u8]>, String>;
+
+/// What deferred files are rendered from.
 struct Snapshot {
     ladder: Arc<Ladder>,
     theme: Arc<Theme>,
+    /// The deferred files that show every track's text (print view, search index,
+    /// picker data): the first request for any of them renders the text once and
+    /// all of them with it, rather than the whole ladder once per file.
+    together: Vec<Job>,
+    rendered: OnceLock<Vec<(Job, Rendered)>>,
+}
+
+impl Snapshot {
+    fn render_together(&self, job: Job) -> Rendered {
+        let rendered = self.rendered.get_or_init(|| {
+            let urls = urls::Urls::new(&self.ladder.config.base_url);
+            let md = markdown::MarkdownRenderer::new(&self.ladder, &urls);
+            let views = views::Views::new(&self.ladder, &urls, &md);
+            views.render_all();
+            self.together
+                .par_iter()
+                .map(|&j| {
+                    let out = render_job(&views, &self.theme, j)
+                        .map(Arc::from)
+                        .map_err(|e| format!("{e:#}"));
+                    (j, out)
+                })
+                .collect()
+        });
+        rendered
+            .iter()
+            .find(|(j, _)| *j == job)
+            .map(|(_, out)| out.clone())
+            .unwrap_or_else(|| Err(format!("{job:?} was not planned with its snapshot (a bug)")))
+    }
 }
 
 /// One output file to produce.
@@ -182,6 +216,12 @@ impl Job {
             self,
             Job::Band(_) | Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson
         )
+    }
+
+    /// Files rendered from the text of every track (a band page needs only its
+    /// band's tracks, ladder.json none).
+    fn needs_whole_text(self) -> bool {
+        matches!(self, Job::Print | Job::SearchIndex | Job::PickerData)
     }
 
     /// Where the file goes, relative to the site root.
@@ -277,17 +317,6 @@ pub fn render_update(
     theme: Arc<Theme>,
     previous: Option<&Previous>,
 ) -> anyhow::Result<SiteFiles> {
-    let snapshot = Arc::new(Snapshot {
-        ladder: ladder.clone(),
-        theme: theme.clone(),
-    });
-    let defer = |job: Job| {
-        Arc::new(Deferred {
-            job,
-            snapshot: snapshot.clone(),
-            out: OnceLock::new(),
-        })
-    };
     let stale = previous.and_then(|p| incremental::Stale::between(&p.ladder, &ladder));
     let mut files = BTreeMap::new();
     let mut deferred = BTreeMap::new();
@@ -303,7 +332,7 @@ pub fn render_update(
                         files.insert(path.clone(), bytes.clone());
                     }
                     _ => {
-                        deferred.insert(path.clone(), defer(d.job));
+                        deferred.insert(path.clone(), d.job);
                     }
                 }
             }
@@ -311,7 +340,7 @@ pub fn render_update(
                 let path = job.path(&ladder);
                 files.remove(&path);
                 if job.whole_ladder() {
-                    deferred.insert(path, defer(job));
+                    deferred.insert(path, job);
                 } else {
                     eager.push((path, job));
                 }
@@ -320,7 +349,7 @@ pub fn render_update(
         _ => {
             for (path, job) in plan(&ladder)? {
                 if job.whole_ladder() {
-                    deferred.insert(path, defer(job));
+                    deferred.insert(path, job);
                 } else {
                     eager.push((path, job));
                 }
@@ -339,6 +368,27 @@ pub fn render_update(
         deferred.remove(path);
         files.insert(path.clone(), bytes.clone());
     }
+    let snapshot = Arc::new(Snapshot {
+        ladder: ladder.clone(),
+        theme: theme.clone(),
+        together: deferred
+            .values()
+            .copied()
+            .filter(|j| j.needs_whole_text())
+            .collect(),
+        rendered: OnceLock::new(),
+    });
+    let deferred = deferred
+        .into_iter()
+        .map(|(path, job)| {
+            let d = Deferred {
+                job,
+                snapshot: snapshot.clone(),
+                out: OnceLock::new(),
+            };
+            (path, Arc::new(d))
+        })
+        .collect();
     Ok(SiteFiles { files, deferred })
 }
 
@@ -369,6 +419,30 @@ fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyho
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ladder serve` after an edit: the print view, search index and picker data each
+    /// need the whole ladder's text; asking for all three renders it once, and each
+    /// file is what `ladder build` writes.
+    #[test]
+    fn deferred_whole_ladder_files_share_one_rendering_of_the_text() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
+        let project = crate::load_project(&root).unwrap();
+        let theme = Theme::load(&root, &project.ladder.config).unwrap();
+        let full = render_site(&project.ladder, &theme).unwrap();
+        let site = render_update(Arc::new(project.ladder), Arc::new(theme), None).unwrap();
+        let before = views::render_all_calls();
+        for path in ["print/index.html", "data/search.json", "data/levels.json"] {
+            assert!(site.is_pending(path), "{path} is deferred");
+            let got = site.get(path).unwrap().unwrap();
+            assert_eq!(got, full.files[path], "{path} differs from the build's");
+        }
+        assert_eq!(
+            views::render_all_calls() - before,
+            1,
+            "the whole text, once"
+        );
+    }
 
     /// The folders of the site's own pages are the ids `check` reserves for them, so
     /// a ladder that checks clean never has two pages at one path.

@@ -168,6 +168,8 @@ impl<'a> Views<'a> {
 
     /// Renders the text of every track now, levels in parallel.
     pub fn render_all(&self) {
+        #[cfg(test)]
+        RENDER_ALL_CALLS.with(|c| c.set(c.get() + 1));
         let ladder = self.ladder;
         let refs: Vec<LevelRef> = ladder.levels().map(|(r, _)| r).collect();
         let flat: Vec<LevelView<'a>> = refs
@@ -528,4 +530,16 @@ pub fn own_responsibilities_html(level: &LevelView<'_>) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread rendered the whole ladder's text: what a test of
+    /// `ladder serve`'s deferred files counts.
+    static RENDER_ALL_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+pub fn render_all_calls() -> usize {
+    RENDER_ALL_CALLS.with(std::cell::Cell::get)
 }

@@ -375,7 +375,6 @@ impl<B: SiteBuilder> Session<B> {
             .collect();
         let ladder = source::assemble(self.config.clone(), home, tracks);
         Project {
-            config: self.config.clone(),
             ladder,
             sources,
             diagnostics,

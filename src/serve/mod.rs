@@ -37,6 +37,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch as channel;
 
 use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::render::SiteFiles;
 use incremental::{Build, Renderer, Session};
 use reload::Served;
 
@@ -335,53 +336,36 @@ impl Publisher {
     }
 
     fn publish(&mut self, build: Build, base: &str) {
-        if self.tx.borrow().closing {
-            // Shutting down: the open pages have been told; a late rebuild is dropped.
-            return;
-        }
-        self.generation += 1;
-        let token = format!("{}.{}", self.instance, self.generation);
-        let previous = self.tx.borrow().clone();
         let base: Arc<str> = Arc::from(base);
-        if let Some(addr) = self.addr {
-            if base != previous.base && build.site.is_some() && previous.site.is_some() {
-                println!("The base path changed: now serving {}", url(addr, &base));
+        let mut moved = false;
+        // Made before taking the channel's lock, which requests wait for.
+        let overlay = build.site.is_none().then(|| {
+            Arc::from(overlay::overlay_html(
+                &build.diagnostics,
+                build.failure.as_deref(),
+                &build.sources,
+            ))
+        });
+        // The new state is made from the current one inside the channel's lock, so
+        // that the `closing` flag Ctrl-C sets in between cannot be overwritten.
+        let published = self.tx.send_if_modified(|current| {
+            if current.closing {
+                // Shutting down: the open pages have been told; a late rebuild is dropped.
+                return false;
             }
+            self.generation += 1;
+            let token = format!("{}.{}", self.instance, self.generation);
+            moved = base != current.base && build.site.is_some() && current.site.is_some();
+            let served = next_served(current, token, base, build.site, overlay);
+            // The swap is the publication: requests after it see the new site, and it
+            // wakes the open event streams.
+            *current = Arc::new(served);
+            true
+        });
+        if let (true, true, Some(addr)) = (published, moved, self.addr) {
+            let base = self.tx.borrow().base.clone();
+            println!("The base path changed: now serving {}", url(addr, &base));
         }
-        let served = match build.site {
-            Some(site) => Served {
-                token,
-                moved_from: if base != previous.base && previous.site.is_some() {
-                    Some(previous.base.clone())
-                } else {
-                    previous.moved_from.clone()
-                },
-                base,
-                site: Some(Arc::new(site)),
-                overlay: None,
-                closing: false,
-            },
-            // The last good site stays where it was served.
-            None => Served {
-                token,
-                base: if previous.site.is_some() {
-                    previous.base.clone()
-                } else {
-                    base
-                },
-                moved_from: previous.moved_from.clone(),
-                site: previous.site.clone(),
-                overlay: Some(Arc::from(overlay::overlay_html(
-                    &build.diagnostics,
-                    build.failure.as_deref(),
-                    &build.sources,
-                ))),
-                closing: false,
-            },
-        };
-        // The swap is the publication: requests after it see the new site, and it
-        // wakes the open event streams.
-        self.tx.send_replace(Arc::new(served));
     }
 
     fn report_failure(&mut self, build: &Build) {
@@ -407,6 +391,43 @@ impl Publisher {
             eprint!("{text}");
             self.last_warnings = build.diagnostics.clone();
         }
+    }
+}
+
+/// What the server shows after `build`, given what it shows now.
+fn next_served(
+    previous: &Served,
+    token: String,
+    base: Arc<str>,
+    site: Option<SiteFiles>,
+    overlay: Option<Arc<str>>,
+) -> Served {
+    match site {
+        Some(site) => Served {
+            token,
+            moved_from: if base != previous.base && previous.site.is_some() {
+                Some(previous.base.clone())
+            } else {
+                previous.moved_from.clone()
+            },
+            base,
+            site: Some(Arc::new(site)),
+            overlay: None,
+            closing: false,
+        },
+        // The last good site stays where it was served.
+        None => Served {
+            token,
+            base: if previous.site.is_some() {
+                previous.base.clone()
+            } else {
+                base
+            },
+            moved_from: previous.moved_from.clone(),
+            site: previous.site.clone(),
+            overlay,
+            closing: false,
+        },
     }
 }
 
@@ -471,6 +492,42 @@ mod tests {
         assert_eq!(url(a, "/"), "http://localhost:8080/");
         let a: SocketAddr = "[::1]:1111".parse().unwrap();
         assert_eq!(url(a, "/"), "http://[::1]:1111/");
+    }
+
+    /// Ctrl-C sets `closing` while the build thread may be publishing: the flag must
+    /// survive, or the open event streams are never ended and shutdown waits out its
+    /// timeout. Publishing in a loop while the flag is set lands the flag inside a
+    /// publication nearly every time.
+    #[test]
+    fn a_publication_never_loses_the_closing_flag() {
+        for round in 0..200 {
+            let (tx, _rx) = channel::channel(Arc::new(Served::default()));
+            let closing = tx.clone();
+            let mut publisher = Publisher {
+                tx,
+                instance: 0,
+                generation: 0,
+                last_warnings: Vec::new(),
+                addr: None,
+            };
+            let builds = std::thread::spawn(move || {
+                for _ in 0..20 {
+                    let build = Build {
+                        failure: Some("broken".repeat(200)),
+                        ..Build::default()
+                    };
+                    publisher.publish(build, "/");
+                }
+            });
+            std::thread::yield_now();
+            closing.send_modify(|s| {
+                let mut ended = (**s).clone();
+                ended.closing = true;
+                *s = Arc::new(ended);
+            });
+            builds.join().unwrap();
+            assert!(closing.borrow().closing, "round {round}: the flag was lost");
+        }
     }
 
     #[test]

@@ -57,16 +57,20 @@ pub enum Route {
     NotFound,
 }
 
-/// Maps a raw (still percent-encoded) request path to a [`Route`].
+/// Maps a raw (still percent-encoded) request path to a [`Route`]. `base` is the
+/// base path as links write it (percent-encoded, see
+/// [`normalize_base_url`](crate::config::normalize_base_url)); both are compared
+/// decoded, since a client may escape a path differently (`%c3%a8`, or not at all).
 pub fn route(base: &str, raw_path: &str) -> Route {
-    let bare = base.trim_end_matches('/');
-    if base != "/" && (raw_path == "/" || raw_path.is_empty() || raw_path == bare) {
-        return Route::Redirect(base.to_string());
-    }
-    let Some(rest) = raw_path.strip_prefix(base) else {
+    let Some(path) = percent_decode(raw_path) else {
         return Route::NotFound;
     };
-    let Some(decoded) = percent_decode(rest) else {
+    let plain_base = percent_decode(base).unwrap_or_else(|| base.to_string());
+    let bare = plain_base.trim_end_matches('/');
+    if base != "/" && (path == "/" || path.is_empty() || path == bare) {
+        return Route::Redirect(base.to_string());
+    }
+    let Some(decoded) = path.strip_prefix(&plain_base) else {
         return Route::NotFound;
     };
     if decoded == EVENTS_PATH {
@@ -107,14 +111,17 @@ pub fn route(base: &str, raw_path: &str) -> Route {
 /// the old base's events channel (its stream has already told the page to reload).
 pub fn moved(base: &str, old: Option<&str>, raw_path: &str) -> Option<String> {
     let old = old.filter(|o| *o != base)?;
-    let rest = raw_path
-        .strip_prefix(old)
-        .or_else(|| (raw_path == old.trim_end_matches('/')).then_some(""))?;
-    if percent_decode(rest).is_some_and(|r| r == EVENTS_PATH) {
+    let old = percent_decode(old).unwrap_or_else(|| old.to_string());
+    let path = percent_decode(raw_path)?;
+    let rest = path
+        .strip_prefix(&old)
+        .or_else(|| (path == old.trim_end_matches('/')).then_some(""))?;
+    if rest == EVENTS_PATH {
         return None;
     }
     // Never `//host` (or `/\host`, which browsers read alike): that would leave the site.
-    Some(format!("{base}{}", rest.trim_start_matches(['/', '\\'])))
+    let rest = rest.trim_start_matches(['/', '\\']);
+    Some(format!("{base}{}", crate::config::encode_path(rest)))
 }
 
 /// Percent-decodes a URL path; `None` when an escape is malformed or the result is
@@ -375,6 +382,33 @@ mod tests {
         assert_eq!(route(b, "/other/"), Route::NotFound);
         assert_eq!(route("/", "/"), file_route("index.html"));
         assert_eq!(route("/", "/__ladder/events"), Route::Events);
+    }
+
+    #[test]
+    fn a_percent_encoded_base_matches_however_the_client_escapes_it() {
+        let b = "/carri%C3%A8res/";
+        for path in [
+            "/carri%C3%A8res/technical/",
+            "/carri%c3%a8res/technical/",
+            "/carrières/technical/",
+        ] {
+            assert_eq!(route(b, path), file_route("technical/index.html"), "{path}");
+        }
+        assert_eq!(route(b, "/carri%C3%A8res"), Route::Redirect(b.into()));
+        assert_eq!(route(b, "/"), Route::Redirect(b.into()));
+        assert_eq!(route(b, "/carri%C3%A8res/__ladder/events"), Route::Events);
+        assert_eq!(
+            route("/my%20ladder/", "/my%20ladder/"),
+            file_route("index.html")
+        );
+        assert_eq!(
+            moved("/eng/", Some(b), "/carri%C3%A8res/a%20b/"),
+            Some("/eng/a%20b/".into())
+        );
+        assert_eq!(
+            moved(b, Some("/eng/"), "/eng/technical/"),
+            Some("/carri%C3%A8res/technical/".into())
+        );
     }
 
     #[test]

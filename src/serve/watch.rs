@@ -85,7 +85,9 @@ impl WatchedPaths {
     /// What `path` is to a rebuild, `None` when a change to it does not matter.
     pub fn target(&self, path: &Path) -> Option<Target> {
         let rel = path.strip_prefix(&self.root).ok()?;
-        if path.starts_with(&self.output) {
+        // An output that holds the project (ladder.yaml refuses it; an absolute path
+        // may still name it) would hide every edit: then nothing is ignored for it.
+        if path.starts_with(&self.output) && !self.root.starts_with(&self.output) {
             return None;
         }
         let mut parts = rel.components();
@@ -379,6 +381,16 @@ mod tests {
         // An output folder configured inside a watched one is still never watched.
         let inside = WatchedPaths::new(root, &root.join("static/out"));
         assert_eq!(inside.target(&root.join("static/out/index.html")), None);
+        // An output that holds the project does not hide its edits.
+        for output in [root.to_path_buf(), root.join("."), PathBuf::from("/")] {
+            let around = WatchedPaths::new(root, &output);
+            assert_eq!(
+                around.target(&root.join("content/a.md")),
+                Some(Target::Content),
+                "{}",
+                output.display()
+            );
+        }
     }
 
     fn event(kind: EventKind, paths: &[PathBuf]) -> Event {

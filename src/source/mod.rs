@@ -31,10 +31,10 @@ use crate::model::{Home, Ladder, LevelRef, LinkTarget, Span, Track};
 pub use markdown::{plain_text, render_inline_label};
 pub use track::{parse_home, parse_track, ParsedTrack};
 
-/// A loaded ladder project: the model, the settings and everything needed to report.
+/// A loaded ladder project: the model (which holds the settings, `ladder.config`) and
+/// everything needed to report.
 #[derive(Debug, Clone)]
 pub struct Project {
-    pub config: Config,
     pub ladder: Ladder,
     /// Text of every file read, for rendering diagnostics.
     pub sources: Sources,
@@ -317,9 +317,8 @@ pub fn load_files(files: &InputFiles) -> Project {
             home = h;
         }
     }
-    let ladder = assemble(config.clone(), home, tracks);
+    let ladder = assemble(config, home, tracks);
     Project {
-        config,
         ladder,
         sources,
         diagnostics,
