@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod export;
+pub mod links;
 pub mod model;
 pub mod render;
 pub mod serve;

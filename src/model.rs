@@ -150,13 +150,22 @@ pub struct Ladder {
     /// the tracks. Kept once per band (not per level) so that band peers cost
     /// O(levels), not O(levels²).
     pub bands: BTreeMap<i64, Vec<LevelRef>>,
+    /// Files of content/ that are not Markdown (images, PDFs), published at the same
+    /// path under the site root.
+    #[serde(skip)]
+    pub assets: Arc<Assets>,
 }
+
+/// Content assets by path relative to content/ (`img/diagram.png`), with their bytes.
+pub type Assets = BTreeMap<String, Arc<[u8]>>;
 
 /// The home page's title and prose, from `content/_index.md` when present.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Home {
     pub title: Option<String>,
     pub body: Markdown,
+    /// Links and images written in the home page's Markdown.
+    pub links: Vec<Link>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,7 +188,8 @@ pub struct Track {
     /// The rank of this track's level headings (2 for `##`); labels are one below.
     pub level_rank: u8,
     pub levels: Vec<Level>,
-    /// Links written in this track's Markdown (`other.md#anchor`, `#anchor`).
+    /// Links and images written in this track's Markdown (`other.md#anchor`,
+    /// `#anchor`, `img/diagram.png`); web links are not kept.
     pub links: Vec<Link>,
     /// Span of the front matter block (the opening `---`).
     pub span: Span,
@@ -357,15 +367,14 @@ pub struct Inherited {
     pub index: usize,
 }
 
-/// A link written in Markdown whose target is another track file or an anchor.
+/// A link or image written in Markdown whose destination is a path of the ladder (a
+/// track file, an anchor, a content asset) rather than a web address.
+/// [`crate::links`] resolves it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
-    /// The destination as written, e.g. `managing.md#team-lead`.
+    /// The destination as written, e.g. `managing.md#team-lead` or `my%20track.md`.
     pub dest: String,
-    /// The track file part (relative to content/), `None` for a same-page `#anchor`.
-    pub file: Option<String>,
-    pub anchor: Option<String>,
-    /// Resolved target: the track index and, if the anchor names a level, that level.
+    /// Resolved target; `None` when it names nothing (lint `dangling-reference`).
     pub target: Option<LinkTarget>,
     #[serde(skip)]
     pub span: Span,
@@ -377,6 +386,11 @@ pub enum LinkTarget {
     Level(LevelRef),
     /// A prose section or other heading anchor on a track page.
     Anchor(usize),
+    /// A content asset (a file of content/ that is not Markdown).
+    Asset,
+    /// Not checked: a site-root path outside content/ (`/logo.svg`, from static/), or
+    /// an anchor on the home page.
+    Unchecked,
 }
 
 impl Ladder {

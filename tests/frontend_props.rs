@@ -252,6 +252,7 @@ fn run_project(track: &[u8], config: Option<&[u8]>) {
             input("content/managing.md", track),
             input("content/technical.md", OTHER.as_bytes()),
         ],
+        assets: Vec::new(),
         diagnostics: Vec::new(),
     };
     let project = load_files(&files);
@@ -307,6 +308,7 @@ fn the_unmutated_page_has_only_the_expected_warnings() {
             input("content/managing.md", VALID.as_bytes()),
             input("content/technical.md", OTHER.as_bytes()),
         ],
+        assets: Vec::new(),
         diagnostics: Vec::new(),
     };
     let project = load_files(&files);

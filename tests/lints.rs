@@ -324,3 +324,67 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `(file, line, column, message)` of every dangling-reference in `ladder check
+/// --format json` on `fixture`.
+fn dangling_links(fixture: &str) -> Vec<(String, u64, u64, String)> {
+    let r = check(fixture, &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    v["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|d| d["lint"] == "dangling-reference")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// lint-links-fires has a dangling-reference at `file:line:col` naming `dest`.
+fn assert_dangling_at(file: &str, line: u64, col: u64, dest: &str) {
+    let found = dangling_links("lint-links-fires");
+    assert!(
+        found
+            .iter()
+            .any(|(f, l, c, m)| (f.as_str(), *l, *c) == (file, line, col) && m.contains(dest)),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn percent_encoded_links_are_not_dangling() {
+    // `my%20track.md#one` and `%C3%A9quipe.md` are how GitHub and editors write links
+    // to files with spaces or accents in their names.
+    let found = dangling_links("lint-links-fires");
+    assert!(
+        found.iter().all(|(_, _, _, m)| !m.contains('%')),
+        "{found:#?}"
+    );
+    let r = check("site-links", &["--deny", "warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_link_to_a_missing_content_file_is_dangling() {
+    assert_dangling_at("content/technical.md", 14, 28, "img/flow.png");
+}
+
+#[test]
+fn links_on_the_home_page_are_checked() {
+    assert_dangling_at("content/_index.md", 5, 12, "technical.md#staf-engineer");
+}
+
+#[test]
+fn dangling_links_fires() {
+    let r = check("lint-links-fires", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(count(&r.stderr, "dangling-reference"), 2, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("]: ").count(), 2, "{}", r.stderr);
+    insta::assert_snapshot!(r.stderr);
+}

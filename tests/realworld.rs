@@ -127,6 +127,7 @@ fn load() -> ladder::Project {
             file("content/managing.md", MANAGING),
             file("content/technical.md", TECHNICAL),
         ],
+        assets: vec![],
         diagnostics: vec![],
     })
 }
@@ -383,6 +384,7 @@ fn load_page(path: &str, page: &str) -> ladder::Project {
             path: Arc::from(path),
             bytes: Arc::from(page.as_bytes()),
         }],
+        assets: vec![],
         diagnostics: vec![],
     })
 }

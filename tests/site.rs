@@ -827,6 +827,70 @@ fn labels_named_like_page_sections_keep_unique_anchors() {
     assert!(senior.contains("id=\"change-summary\""));
 }
 
+/// Every `src` of an `<img>` on `html`.
+fn image_sources(html: &str) -> Vec<String> {
+    html.split("<img ")
+        .skip(1)
+        .filter_map(|tag| attr_values(&format!("<x {tag}"), "src").into_iter().next())
+        .collect()
+}
+
+#[test]
+fn content_assets_are_published_and_resolve_from_every_page() {
+    let out = build_fixture("site-links", &["--base-url", BASE]);
+    let site = Site::read(out.path());
+    // Files beside the tracks are copied at the same place under the site root; the
+    // Markdown itself is not.
+    let png = std::fs::read(fixture("site-links").join("content/img/diagram.png")).unwrap();
+    assert_eq!(site.files.get("img/diagram.png"), Some(&png));
+    assert!(site.files.contains_key("teams/team.svg"));
+    assert!(!site.files.keys().any(|p| p.ends_with(".md")));
+    // `img/diagram.png`, `./img/diagram.png`, `/img/diagram.png` and, from
+    // content/teams/, `../img/diagram.png`: one URL under base_url on every page.
+    let diagram = format!("{BASE}img/diagram.png");
+    for page in [
+        "index.html",
+        "technical/index.html",
+        "technical/engineer/index.html",
+        "technical/staff-engineer/index.html",
+        "backend/backend-engineer/index.html",
+        "compare/1/index.html",
+        "print/index.html",
+    ] {
+        let html = site.page(page);
+        let sources = image_sources(&html);
+        assert!(sources.contains(&diagram), "{page}: {sources:?}");
+    }
+    let team = format!("{BASE}teams/team.svg");
+    for page in ["mine/one/index.html", "backend/backend-engineer/index.html"] {
+        let sources = image_sources(&site.page(page));
+        assert!(sources.contains(&team), "{page}: {sources:?}");
+    }
+    site.check_links(BASE);
+}
+
+#[test]
+fn percent_encoded_links_become_page_urls() {
+    let out = build_fixture("site-links", &["--base-url", BASE]);
+    let site = Site::read(out.path());
+    let engineer = site.page("technical/engineer/index.html");
+    assert!(
+        engineer.contains(&format!("href=\"{BASE}mine/one/\"")),
+        "{engineer}"
+    );
+    let staff = site.page("technical/staff-engineer/index.html");
+    assert!(
+        staff.contains(&format!("href=\"{BASE}equipe/lead/\"")),
+        "{staff}"
+    );
+    let home = site.page("index.html");
+    assert!(home.contains(&format!("href=\"{BASE}equipe/\"")), "{home}");
+    assert!(
+        home.contains(&format!("href=\"{BASE}technical/staff-engineer/\"")),
+        "{home}"
+    );
+}
+
 /// A project of one track whose `levels` levels each inherit the one before, each
 /// with a summary and `duties` responsibilities of its own.
 fn chain_project(levels: usize, duties: usize) -> tempfile::TempDir {

@@ -268,6 +268,7 @@ pub(crate) mod testing {
                     bytes: Arc::from(t.as_bytes()),
                 })
                 .collect(),
+            assets: Vec::new(),
             diagnostics: Vec::new(),
         };
         load_files(&inputs)

@@ -1,6 +1,7 @@
 //! Reference lints: `missing-section` (a level named in front matter has no H2 in the
 //! body) and `dangling-reference` (`inherits` naming no level, an `inherits` cycle, a
-//! link to a missing track file or anchor).
+//! link to a missing track file, anchor or content asset, in a track or on the home
+//! page).
 //!
 //! The front end has already resolved every reference it could (`inherits_ref`,
 //! `Link::target`); this module explains the ones it could not, with a "did you mean"
@@ -11,8 +12,8 @@ use std::collections::HashMap;
 
 use super::Unloaded;
 use crate::diagnostic::{did_you_mean, edit_distance, Diagnostic, Lint};
+use crate::links::{Dangling, Origin, Resolved, Resolver};
 use crate::model::{fold_label, Ladder, LevelRef, Link, ProseSection, Track};
-use crate::source::normalize_join;
 
 /// References into a track file in `unloaded` are left alone: that file's own error
 /// has been reported, and whether the reference is right cannot be known.
@@ -391,35 +392,54 @@ fn dangling_links(
     hints: &mut Hints,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut by_path: HashMap<&str, usize> = HashMap::new();
-    for (ti, t) in ladder.tracks.iter().enumerate() {
-        by_path.entry(t.path.as_str()).or_insert(ti);
-    }
-    for (ti, track) in ladder.tracks.iter().enumerate() {
-        let dir = track.path.rsplit_once('/').map_or("", |(d, _)| d);
-        for link in track.links.iter().filter(|l| l.target.is_none()) {
-            let target_track = match &link.file {
-                None => Some(ti),
-                Some(f) => {
-                    let path = normalize_join(dir, f);
-                    if path.as_ref().is_some_and(|p| unloaded.paths.contains(p)) {
-                        continue;
-                    }
-                    path.and_then(|p| by_path.get(p.as_str()).copied())
-                }
-            };
-            out.push(match target_track {
-                None => missing_file(ladder, hints, link),
-                Some(tt) => missing_anchor(ladder, hints, link, ti, tt),
-            });
-        }
+    // The resolver the front end stored the targets with, asked again for the reason
+    // of the ones that name nothing.
+    let resolver = Resolver::new(&ladder.tracks, &ladder.assets);
+    let home = ladder.home.links.iter().map(|l| (Origin::home(), l));
+    let tracks = ladder.tracks.iter().enumerate().flat_map(|(ti, t)| {
+        t.links
+            .iter()
+            .map(move |l| (Origin::track(&ladder.tracks, ti), l))
+    });
+    for (from, link) in home.chain(tracks).filter(|(_, l)| l.target.is_none()) {
+        let Resolved::Dangling(why) = resolver.resolve(from, &link.dest) else {
+            continue;
+        };
+        out.push(match why {
+            Dangling::NoFile { path } if unloaded.paths.contains(&path) => continue,
+            Dangling::NoFile { path } => missing_file(ladder, hints, link, &path),
+            Dangling::Outside => outside(link),
+            Dangling::NoAnchor { track, anchor } => {
+                missing_anchor(ladder, hints, link, from.track, track, &anchor)
+            }
+        });
     }
 }
 
-fn missing_file(ladder: &Ladder, hints: &mut Hints, link: &Link) -> Diagnostic {
-    let file = link.file.as_deref().unwrap_or_default();
+fn missing_file(ladder: &Ladder, hints: &mut Hints, link: &Link, path: &str) -> Diagnostic {
+    let file = written_file(link);
+    if !path.ends_with(".md") {
+        let assets = ladder.assets.keys().map(String::as_str);
+        let help = match hints.did_you_mean(path, ladder.assets.len(), assets) {
+            Some(s) => format!(
+                "did you mean `{s}`? (paths are relative to {})",
+                folder_of(link)
+            ),
+            None => format!(
+                "put the file at content/{path}, or correct the path (relative to {})",
+                folder_of(link)
+            ),
+        };
+        return Diagnostic::new(
+            Lint::DanglingReference,
+            link.span.clone(),
+            format!("link to `{}`: there is no file content/{path}", link.dest),
+        )
+        .with_label("no such file")
+        .with_help(help);
+    }
     let paths = ladder.tracks.iter().map(|t| t.path.as_str());
-    let help = match hints.did_you_mean(file, ladder.tracks.len(), paths) {
+    let help = match hints.did_you_mean(path, ladder.tracks.len(), paths) {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!(
             "track files: {}",
@@ -440,16 +460,46 @@ fn missing_file(ladder: &Ladder, hints: &mut Hints, link: &Link) -> Diagnostic {
     .with_help(help)
 }
 
+fn outside(link: &Link) -> Diagnostic {
+    Diagnostic::new(
+        Lint::DanglingReference,
+        link.span.clone(),
+        format!(
+            "link to `{}`: the path leaves content/, and the site publishes only what content/ holds",
+            link.dest
+        ),
+    )
+    .with_label("outside content/")
+    .with_help("move the file into content/, or link to it with a full web address")
+}
+
+/// The file part of a link as written (`managing.md` of `managing.md#lead`).
+fn written_file(link: &Link) -> &str {
+    let file = link
+        .dest
+        .split_once('#')
+        .map_or(link.dest.as_str(), |(f, _)| f);
+    file.split_once('?').map_or(file, |(f, _)| f)
+}
+
+/// "content/teams/" for a link written in content/teams/backend.md.
+fn folder_of(link: &Link) -> String {
+    match link.span.file.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/"),
+        None => "content/".into(),
+    }
+}
+
 fn missing_anchor(
     ladder: &Ladder,
     hints: &mut Hints,
     link: &Link,
-    from: usize,
+    from: Option<usize>,
     to: usize,
+    anchor: &str,
 ) -> Diagnostic {
     let track = &ladder.tracks[to];
-    let anchor = link.anchor.as_deref().unwrap_or_default();
-    let where_ = if from == to {
+    let where_ = if from == Some(to) {
         "this track".to_string()
     } else {
         format!("`{}`", track.path)
@@ -459,7 +509,7 @@ fn missing_anchor(
         .iter()
         .map(|l| l.id.value.as_str())
         .chain(track.prose.iter().map(|p| p.anchor.as_str()));
-    let prefix = link.file.as_deref().unwrap_or_default();
+    let prefix = written_file(link);
     let count = track.levels.len() + track.prose.len();
     let help = match hints.did_you_mean(anchor, count, candidates) {
         Some(s) => format!("did you mean `{prefix}#{s}`?"),

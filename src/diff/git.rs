@@ -104,7 +104,8 @@ impl Repo {
         }))
     }
 
-    /// Reads ladder.yaml and content/**/*.md of the project at `rev`.
+    /// Reads ladder.yaml and content/**/*.md of the project at `rev`, and the names of
+    /// its content assets.
     pub fn read_project(&self, rev: &Revision) -> anyhow::Result<InputFiles> {
         let tree = if self.prefix.is_empty() {
             format!("{}^{{tree}}", rev.commit)
@@ -196,6 +197,16 @@ impl Repo {
             }
         }
         files.content.sort_by(|a, b| a.path.cmp(&b.path));
+        // Content assets by name only: a diff compares models and renders nothing, and
+        // whether a link names an existing file is all the checks ask of them.
+        files.assets = blobs
+            .iter()
+            .filter(|(p, (_, link))| !*link && is_asset(p))
+            .map(|(p, _)| InputFile {
+                path: Arc::from(p.as_str()),
+                bytes: Arc::from(Vec::new()),
+            })
+            .collect();
         Ok(files)
     }
 
@@ -327,18 +338,17 @@ fn resolve_link(link: &str, target: &str) -> Option<String> {
     if target.starts_with('/') {
         return None;
     }
-    let mut parts: Vec<&str> = link.split('/').collect();
-    parts.pop();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    let dir = link.rsplit_once('/').map_or("", |(d, _)| d);
+    crate::links::join(dir, target)
+}
+
+/// A file of content/ the disk reader takes as a content asset.
+fn is_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.starts_with("content/")
+        && !path.ends_with(".md")
+        && !name.starts_with('.')
+        && !crate::source::is_temporary(name)
 }
 
 /// ladder.yaml and content/**/*.md: what the project's reader takes.

@@ -1,179 +1,97 @@
 //! Markdown → HTML for the site, with the ladder's rules applied on the way:
 //! links between track files (`managing.md#team-lead`) become links to the right page,
+//! links and images to content assets become their URL under base_url,
 //! raw HTML is escaped unless `markdown.raw_html` is set, `javascript:` links are
 //! dropped, headings get stable ids and tables get a scrolling wrapper.
 //!
-//! Links are resolved with the targets the front end stored in `Track::links`; the home
-//! page (which is not a track) resolves its links the same way with [`LinkResolver`].
+//! Links and images are resolved by [`crate::links`], the resolver the front end
+//! stored `Link::target` with: relative to the Markdown file that holds them, so that
+//! a track file's link or an image beside it (`img/diagram.png`) gets one URL under
+//! base_url that works from every page it is shown on (track, level, band, print).
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
 
 use super::urls::Urls;
-use crate::model::{slugify, Ladder, LevelRef, LinkTarget};
+use crate::links::{self, Dangling, Origin, Resolved, Resolver};
+use crate::model::{slugify, Ladder, LinkTarget};
 
 /// The CommonMark extensions of SPEC section 1 ([`crate::model::Markdown::options`]).
 pub(super) fn options() -> Options {
     crate::model::Markdown::options()
 }
 
-/// Where a link written in Markdown points, once resolved.
+/// What the page writes for a link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Resolved {
-    /// Not a link between track files (a web link, an image, a relative file): kept.
+enum Href {
+    /// Kept as written (a web link, an anchor of the same page).
     Keep,
-    /// A link to a page of the site.
+    /// A URL of the site, under base_url.
     Url(String),
     /// A link to a track file or anchor that does not exist (a `dangling-reference`
     /// diagnostic): rendered as plain text so that the site has no broken link.
     Broken,
 }
 
-/// Resolves `file.md#anchor` links from any page, following the front end's rules:
-/// paths are relative to the linking file's folder inside content/, an anchor names a
-/// level id or a prose section of the target track.
+/// Turns destinations into URLs with the resolver the front end used
+/// ([`crate::links`]), so that the links `check` accepts are the ones the site has.
 pub struct LinkResolver<'a> {
     ladder: &'a Ladder,
-    by_path: HashMap<&'a str, usize>,
-    /// Per track, made on first use (serve renders the pages of one track after an
-    /// edit, and building these for 10,000 levels cost it milliseconds).
-    levels: Vec<OnceLock<HashMap<&'a str, usize>>>,
-    /// Per track: `dest` as written → target, from `Track::links`; made on first use.
-    track_links: Vec<OnceLock<HashMap<&'a str, Option<LinkTarget>>>>,
+    resolver: Resolver<'a>,
 }
 
 impl<'a> LinkResolver<'a> {
     pub fn new(ladder: &'a Ladder) -> LinkResolver<'a> {
-        let mut by_path = HashMap::new();
-        for (i, t) in ladder.tracks.iter().enumerate() {
-            by_path.entry(t.path.as_str()).or_insert(i);
-        }
         LinkResolver {
             ladder,
-            by_path,
-            levels: ladder.tracks.iter().map(|_| OnceLock::new()).collect(),
-            track_links: ladder.tracks.iter().map(|_| OnceLock::new()).collect(),
+            resolver: Resolver::new(&ladder.tracks, &ladder.assets),
         }
     }
 
-    fn levels(&self, track: usize) -> &HashMap<&'a str, usize> {
-        self.levels[track].get_or_init(|| {
-            let mut m = HashMap::new();
-            for (i, l) in self.ladder.tracks[track].levels.iter().enumerate() {
-                m.entry(l.id.value.as_str()).or_insert(i);
-            }
-            m
-        })
-    }
-
-    fn track_links(&self, track: usize) -> &HashMap<&'a str, Option<LinkTarget>> {
-        self.track_links[track].get_or_init(|| {
-            self.ladder.tracks[track]
-                .links
-                .iter()
-                .map(|l| (l.dest.as_str(), l.target))
-                .collect()
-        })
-    }
-
-    /// Resolves `dest` written in track `from` (`None`: the home page, `content/_index.md`).
-    fn resolve(&self, from: Option<usize>, dest: &str, urls: &Urls) -> Resolved {
-        if dest.contains("://")
-            || dest.starts_with("mailto:")
-            || dest.starts_with("tel:")
-            || dest.starts_with("//")
-        {
-            return Resolved::Keep;
-        }
-        let (file, anchor) = match dest.split_once('#') {
-            Some((f, a)) => (f, Some(a)),
-            None => (dest, None),
+    /// The URL for `dest` written in track `from` (`None`: the home page).
+    fn href(&self, from: Option<usize>, dest: &str, urls: &Urls) -> Href {
+        let origin = match from {
+            Some(t) => Origin::track(&self.ladder.tracks, t),
+            None => Origin::home(),
         };
-        if !file.is_empty() && !file.ends_with(".md") {
-            return Resolved::Keep;
-        }
-        if file.is_empty() && anchor.is_none() {
-            return Resolved::Keep;
-        }
-        let target = match from.and_then(|t| self.track_links(t).get(dest)) {
-            Some(known) => *known,
-            None => self.resolve_fresh(from, file, anchor),
+        // The query and fragment as written, kept on a file's URL.
+        let suffix = dest.find(['?', '#']).map_or("", |i| &dest[i..]);
+        let file = &dest[..dest.len() - suffix.len()];
+        // A file of the site by its path under the site root (the folder form of a
+        // site-root link such as `/compare/` keeps its slash).
+        let file_url = |path: &str| {
+            let slash = if file.ends_with('/') && !path.is_empty() {
+                "/"
+            } else {
+                ""
+            };
+            Href::Url(format!(
+                "{}{slash}{suffix}",
+                urls.page(&links::url_path(path))
+            ))
         };
-        match target {
-            None => {
-                // A same-page anchor that names no level or section (for example a
-                // footnote or a heading inside a body) is kept as written.
-                if file.is_empty() {
-                    Resolved::Keep
-                } else {
-                    Resolved::Broken
-                }
-            }
-            Some(LinkTarget::Track(t)) => Resolved::Url(urls.track(self.ladder, t)),
-            Some(LinkTarget::Level(r)) => Resolved::Url(urls.level(self.ladder, r)),
-            Some(LinkTarget::Anchor(t)) => Resolved::Url(format!(
+        match self.resolver.resolve(origin, dest) {
+            Resolved::Keep => Href::Keep,
+            Resolved::Page(LinkTarget::Track(t)) => Href::Url(urls.track(self.ladder, t)),
+            Resolved::Page(LinkTarget::Level(r)) => Href::Url(urls.level(self.ladder, r)),
+            Resolved::Page(LinkTarget::Anchor(t)) => Href::Url(format!(
                 "{}#{}",
                 urls.track(self.ladder, t),
-                anchor.unwrap_or_default()
+                dest.split_once('#').map_or("", |(_, a)| a)
             )),
-        }
-    }
-
-    fn resolve_fresh(
-        &self,
-        from: Option<usize>,
-        file: &str,
-        anchor: Option<&str>,
-    ) -> Option<LinkTarget> {
-        let track = if file.is_empty() {
-            from?
-        } else {
-            let dir = match from {
-                Some(t) => self.ladder.tracks[t]
-                    .path
-                    .rsplit_once('/')
-                    .map_or("", |(d, _)| d),
-                None => "",
-            };
-            *self.by_path.get(join(dir, file)?.as_str())?
-        };
-        match anchor {
-            None => Some(LinkTarget::Track(track)),
-            Some(a) => {
-                if let Some(&level) = self.levels(track).get(a) {
-                    Some(LinkTarget::Level(LevelRef { track, level }))
-                } else if self.ladder.tracks[track]
-                    .prose
-                    .iter()
-                    .any(|p| p.anchor == a)
-                {
-                    Some(LinkTarget::Anchor(track))
-                } else {
-                    None
-                }
+            Resolved::Page(LinkTarget::Asset | LinkTarget::Unchecked) => Href::Keep,
+            Resolved::Asset(path) | Resolved::SiteRoot(path) => file_url(&path),
+            // Where the file would be published: with the lint allowed, an image
+            // added later shows up without another edit.
+            Resolved::Dangling(Dangling::NoFile { path }) if !path.ends_with(".md") => {
+                file_url(&path)
             }
+            // An anchor of this page that names no level or section (a heading
+            // inside a body) still works on the track page.
+            Resolved::Dangling(Dangling::NoAnchor { .. }) if file.is_empty() => Href::Keep,
+            Resolved::Dangling(_) => Href::Broken,
         }
     }
-}
-
-/// `eng` + `../x.md` → `x.md`; `None` when the path climbs above content/.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Renders Markdown fragments of one ladder. Cheap to share between threads.
@@ -249,8 +167,8 @@ impl<'a> MarkdownRenderer<'a> {
                         broken_depth.push(true);
                         continue;
                     }
-                    match self.resolver.resolve(from, &dest_url, self.urls) {
-                        Resolved::Keep => {
+                    match self.resolver.href(from, &dest_url, self.urls) {
+                        Href::Keep => {
                             broken_depth.push(false);
                             events.push(Event::Start(Tag::Link {
                                 link_type,
@@ -259,7 +177,7 @@ impl<'a> MarkdownRenderer<'a> {
                                 id,
                             }));
                         }
-                        Resolved::Url(url) => {
+                        Href::Url(url) => {
                             broken_depth.push(false);
                             events.push(Event::Start(Tag::Link {
                                 link_type,
@@ -268,7 +186,7 @@ impl<'a> MarkdownRenderer<'a> {
                                 id,
                             }));
                         }
-                        Resolved::Broken => broken_depth.push(true),
+                        Href::Broken => broken_depth.push(true),
                     }
                 }
                 Event::End(TagEnd::Link) => {
@@ -286,7 +204,10 @@ impl<'a> MarkdownRenderer<'a> {
                         if is_dangerous(&dest_url) && !dest_url.starts_with("data:image/") {
                             CowStr::from("")
                         } else {
-                            dest_url
+                            match self.resolver.href(from, &dest_url, self.urls) {
+                                Href::Url(url) => CowStr::from(url),
+                                Href::Keep | Href::Broken => dest_url,
+                            }
                         };
                     events.push(Event::Start(Tag::Image {
                         link_type,
@@ -402,6 +323,7 @@ mod tests {
                     "---\ntitle: B\nlevels:\n  - {title: Two, id: two, code: B1, band: 1}\n---\n\n## Two\n\nBack to [notes](a.md#notes).\n",
                 ),
             ],
+            assets: Vec::new(),
             diagnostics: Vec::new(),
         };
         load_files(&files).ladder

@@ -289,6 +289,7 @@ pub fn render_site(ladder: &Ladder, theme: &Theme) -> anyhow::Result<SiteFiles> 
         .map(|(path, job)| render_job(&views, theme, job).map(|b| (path, Arc::from(b))))
         .collect::<anyhow::Result<_>>()?;
     let mut files: BTreeMap<String, Arc<[u8]>> = outputs.into_iter().collect();
+    publish_assets(ladder, None, &mut files, &BTreeMap::<String, Job>::new());
     // Static files: the theme's, then the project's, as they are (they may replace a
     // page on purpose, e.g. a hand-written 404.html).
     for (path, bytes) in &theme.statics {
@@ -364,6 +365,7 @@ pub fn render_update(
         .map(|(path, job)| render_job(&views, &theme, job).map(|b| (path, Arc::from(b))))
         .collect::<anyhow::Result<_>>()?;
     files.extend(rendered);
+    publish_assets(&ladder, previous.map(|p| &*p.ladder), &mut files, &deferred);
     for (path, bytes) in &theme.statics {
         deferred.remove(path);
         files.insert(path.clone(), bytes.clone());
@@ -390,6 +392,39 @@ pub fn render_update(
         })
         .collect();
     Ok(SiteFiles { files, deferred })
+}
+
+/// Content assets (files of content/ that are not Markdown) go to the same path under
+/// the site root, except where a page of the site is: the page wins. An asset of
+/// `previous` that is gone is removed. Static files, copied after, win over both.
+fn publish_assets<D>(
+    ladder: &Ladder,
+    previous: Option<&Ladder>,
+    files: &mut BTreeMap<String, Arc<[u8]>>,
+    deferred: &BTreeMap<String, D>,
+) {
+    if let Some(prev) = previous {
+        for (path, bytes) in prev.assets.iter() {
+            let gone = !ladder.assets.contains_key(path);
+            if gone && files.get(path).is_some_and(|b| Arc::ptr_eq(b, bytes)) {
+                files.remove(path);
+            }
+        }
+    }
+    let was_asset = |path: &String, bytes: &Arc<[u8]>| {
+        previous.is_some_and(|p| p.assets.get(path).is_some_and(|b| Arc::ptr_eq(b, bytes)))
+    };
+    for (path, bytes) in ladder.assets.iter() {
+        if deferred.contains_key(path) {
+            continue;
+        }
+        match files.get(path) {
+            Some(b) if !was_asset(path, b) => {}
+            _ => {
+                files.insert(path.clone(), bytes.clone());
+            }
+        }
+    }
 }
 
 fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyhow::Result<Vec<u8>> {

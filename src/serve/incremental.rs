@@ -3,7 +3,8 @@
 //!
 //! A [`Session`] keeps, between builds:
 //! - every content file's bytes and what [`source::parse_track`] (or `parse_home`) made
-//!   of them. A changed file is read again and parsed again only when its bytes differ
+//!   of them, and the bytes of every content asset (the other files of content/, which
+//!   the site publishes as they are). A changed file is read again and parsed again only when its bytes differ
 //!   from the cached ones; an untouched file is neither read nor parsed. The cache is
 //!   keyed by path and compared on the full bytes rather than a hash: the bytes are
 //!   kept anyway for diagnostics, and an exact comparison cannot collide;
@@ -166,6 +167,8 @@ pub struct Session<B: SiteBuilder> {
     config_diagnostics: Vec<Diagnostic>,
     /// Content files by path relative to the root (`content/x.md`).
     files: BTreeMap<Arc<str>, Cached>,
+    /// Content assets by path relative to the root (`content/img/x.png`).
+    assets: BTreeMap<Arc<str>, Arc<[u8]>>,
     /// Problems met while walking content/ (symlink loops, unreadable folders) and
     /// reading files, by the path they concern.
     read_diagnostics: BTreeMap<Arc<str>, Diagnostic>,
@@ -194,6 +197,7 @@ impl<B: SiteBuilder> Session<B> {
             config: Config::default(),
             config_diagnostics: Vec::new(),
             files: BTreeMap::new(),
+            assets: BTreeMap::new(),
             read_diagnostics: BTreeMap::new(),
             theme: None,
             previous: None,
@@ -373,7 +377,14 @@ impl<B: SiteBuilder> Session<B> {
             .values()
             .filter_map(|cached| cached.track.clone())
             .collect();
-        let ladder = source::assemble(self.config.clone(), home, tracks);
+        let assets = self
+            .assets
+            .iter()
+            .filter_map(|(path, bytes)| {
+                Some((path.strip_prefix("content/")?.to_string(), bytes.clone()))
+            })
+            .collect();
+        let ladder = source::assemble(self.config.clone(), home, tracks, Arc::new(assets));
         Project {
             ladder,
             sources,
@@ -388,13 +399,21 @@ impl<B: SiteBuilder> Session<B> {
         let config_changed = self.update_config(files.config.as_ref().map(|f| f.bytes.clone()));
         let mut changed = false;
         let mut seen = BTreeSet::new();
-        for file in files.content {
+        for file in files.content.iter().chain(&files.assets) {
             seen.insert(file.path.clone());
+        }
+        for file in files.content {
             changed |= self.update_file(file);
         }
         let before = self.files.len();
         self.files.retain(|path, _| seen.contains(path));
         changed |= self.files.len() != before;
+        for asset in files.assets {
+            changed |= self.update_asset(asset);
+        }
+        let before = self.assets.len();
+        self.assets.retain(|path, _| seen.contains(path));
+        changed |= self.assets.len() != before;
         let read_diagnostics: BTreeMap<Arc<str>, Diagnostic> = files
             .diagnostics
             .into_iter()
@@ -413,15 +432,17 @@ impl<B: SiteBuilder> Session<B> {
             if !abs.exists() {
                 // Removed, or renamed away: the file, or a folder and all it held.
                 let prefix = format!("{rel}/");
-                let before = self.files.len() + self.read_diagnostics.len();
-                self.files
-                    .retain(|p, _| **p != *rel && !p.starts_with(&prefix));
-                self.read_diagnostics
-                    .retain(|p, _| **p != *rel && !p.starts_with(&prefix));
-                changed |= self.files.len() + self.read_diagnostics.len() != before;
+                let gone = |p: &Arc<str>| **p == *rel || p.starts_with(&prefix);
+                let before = self.files.len() + self.read_diagnostics.len() + self.assets.len();
+                self.files.retain(|p, _| !gone(p));
+                self.read_diagnostics.retain(|p, _| !gone(p));
+                self.assets.retain(|p, _| !gone(p));
+                changed |=
+                    self.files.len() + self.read_diagnostics.len() + self.assets.len() != before;
                 continue;
             }
             if !is_content_markdown(&rel) {
+                changed |= self.read_asset(abs, rel);
                 continue;
             }
             match std::fs::read(abs) {
@@ -449,6 +470,33 @@ impl<B: SiteBuilder> Session<B> {
             }
         }
         changed
+    }
+
+    /// Reads a changed file of content/ that is not Markdown: a content asset, unless
+    /// it is hidden, temporary or a link out of content/. Returns whether the assets
+    /// changed.
+    fn read_asset(&mut self, abs: &Path, rel: Arc<str>) -> bool {
+        let content = std::fs::canonicalize(self.root.join("content")).ok();
+        if !abs.is_file() || !source::is_asset(abs, content.as_deref()) {
+            return false;
+        }
+        match std::fs::read(abs) {
+            Ok(bytes) => self.update_asset(InputFile {
+                path: rel,
+                bytes: Arc::from(bytes),
+            }),
+            // Gone since the event, or unreadable: not published.
+            Err(_) => self.assets.remove(&rel).is_some(),
+        }
+    }
+
+    /// Caches one content asset. Returns whether its bytes are new.
+    fn update_asset(&mut self, file: InputFile) -> bool {
+        if self.assets.get(&file.path) == Some(&file.bytes) {
+            return false;
+        }
+        self.assets.insert(file.path, file.bytes);
+        true
     }
 
     /// Caches one file, parsing it only when its bytes differ from the cached ones.
@@ -568,9 +616,11 @@ fn same_model(a: &Ladder, b: &Ladder) -> bool {
         home,
         tracks,
         bands,
+        assets,
     } = a;
     *config == b.config
         && *home == b.home
+        && (Arc::ptr_eq(assets, &b.assets) || *assets == b.assets)
         && *bands == b.bands
         && tracks.len() == b.tracks.len()
         // An untouched track is the same allocation on both sides.
@@ -918,5 +968,53 @@ mod tests {
         assert_eq!(base_path("/careers/ladder/"), "/careers/ladder/");
         assert_eq!(base_path("https://example.com"), "/");
         assert_eq!(base_path("https://example.com/eng/ladder/"), "/eng/ladder/");
+    }
+
+    #[test]
+    fn content_assets_are_served_and_follow_edits() {
+        let dir = project();
+        let root = dir.path();
+        fs::create_dir(root.join("content/img")).unwrap();
+        let alpha = root.join("content/alpha.md");
+        fs::write(
+            &alpha,
+            track("Alpha").replace("Writes code.", "Writes code. ![flow](img/flow.png)"),
+        )
+        .unwrap();
+        let flow = root.join("content/img/flow.png");
+        fs::write(&flow, "one").unwrap();
+        let mut s = Session::new(root, Renderer);
+        let file = |b: &Build, path: &str| {
+            let site = b.site.as_ref().expect("the build should succeed");
+            site.files.get(path).map(|f| f.to_vec())
+        };
+        let b = s.build_all();
+        assert_eq!(file(&b, "img/flow.png").as_deref(), Some(&b"one"[..]));
+        let level = String::from_utf8(file(&b, "alpha/engineer/index.html").unwrap()).unwrap();
+        assert!(level.contains("src=\"/img/flow.png\""), "{level}");
+
+        // Edited, added, removed: each is read as the change of one file.
+        fs::write(&flow, "two").unwrap();
+        let b = s.rebuild(&changed(std::slice::from_ref(&flow)));
+        assert_eq!(file(&b, "img/flow.png").as_deref(), Some(&b"two"[..]));
+        let extra = root.join("content/img/extra.svg");
+        fs::write(&extra, "<svg/>").unwrap();
+        let b = s.rebuild(&changed(std::slice::from_ref(&extra)));
+        assert_eq!(file(&b, "img/extra.svg").as_deref(), Some(&b"<svg/>"[..]));
+        fs::remove_file(&extra).unwrap();
+        let b = s.rebuild(&changed(std::slice::from_ref(&extra)));
+        assert_eq!(file(&b, "img/extra.svg"), None);
+        assert!(file(&b, "img/flow.png").is_some());
+        // The image a track shows is gone: a dangling reference, as in `check`.
+        fs::remove_file(&flow).unwrap();
+        let b = s.rebuild(&changed(std::slice::from_ref(&flow)));
+        assert!(b.failed());
+        assert!(
+            b.diagnostics
+                .iter()
+                .any(|d| d.lint == Lint::DanglingReference && &*d.span.file == "content/alpha.md"),
+            "{:?}",
+            b.diagnostics
+        );
     }
 }

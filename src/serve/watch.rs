@@ -116,31 +116,16 @@ impl WatchedPaths {
             return None;
         }
         if first == "content" {
-            // Only Markdown files and folders (which may hold some) feed the model.
-            let markdown = name.ends_with(".md");
-            let folder = path.is_dir() || Path::new(name).extension().is_none();
-            (markdown || folder).then_some(Target::Content)
+            // Markdown files, folders (which may hold some) and content assets (the
+            // other files, published as they are) all feed the model; hidden ones not.
+            (!name.starts_with('.')).then_some(Target::Content)
         } else {
             Some(Target::Theme)
         }
     }
 }
 
-/// Editors' temporary, backup, swap and lock files.
-pub fn is_temporary(name: &str) -> bool {
-    name.starts_with(".#")
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name == "4913"
-        || name.ends_with(".tmp")
-        || name.starts_with(".goutputstream-")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name == ".DS_Store"
-}
+pub use crate::source::is_temporary;
 
 /// Whether an event kind can change what a rebuild reads.
 fn is_change(kind: &EventKind) -> bool {
@@ -356,7 +341,11 @@ mod tests {
         assert_eq!(p.target(&root.join("ladder.yaml")), Some(Target::Config));
         assert_eq!(p.target(&root.join("content/a.md")), Some(Target::Content));
         assert_eq!(p.target(&root.join("content/sub")), Some(Target::Content));
-        assert_eq!(p.target(&root.join("content/logo.png")), None);
+        assert_eq!(
+            p.target(&root.join("content/img/logo.png")),
+            Some(Target::Content)
+        );
+        assert_eq!(p.target(&root.join("content/.hidden.png")), None);
         assert_eq!(p.target(&root.join("content/.a.md.swp")), None);
         assert_eq!(
             p.target(&root.join("templates/level.html")),

@@ -56,7 +56,23 @@ pub struct RawLink {
     pub range: Range<usize>,
 }
 
-/// Splits `body` into top-level blocks and collects every link.
+/// Every link and image of `body` (for Markdown that is not split into blocks).
+pub fn links(body: &str) -> Vec<RawLink> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(RawLink {
+                    dest: dest_url.to_string(),
+                    range,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Splits `body` into top-level blocks and collects every link and image.
 pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
     let mut blocks = Vec::new();
     let mut links = Vec::new();
@@ -69,10 +85,12 @@ pub fn blocks(body: &str) -> (Vec<Block>, Vec<RawLink>) {
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => links.push(RawLink {
-                dest: dest_url.to_string(),
-                range: range.clone(),
-            }),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                links.push(RawLink {
+                    dest: dest_url.to_string(),
+                    range: range.clone(),
+                })
+            }
             Event::Start(Tag::Item) if list_depth == 1 && depth == 1 => {
                 list_items.push(range.clone());
             }

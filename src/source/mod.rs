@@ -1,13 +1,14 @@
 //! The front end: project files in, typed [`Ladder`] plus diagnostics out.
 //!
 //! Three steps, each a function of its inputs so that `serve` can cache the middle one:
-//! 1. discovery ([`read_project_files`]): ladder.yaml and the Markdown files of
-//!    content/, read with walkdir; unreadable files, symlink loops and non-UTF-8 bytes
-//!    become diagnostics, never panics or hangs;
+//! 1. discovery ([`read_project_files`]): ladder.yaml, the Markdown files of content/
+//!    and its other files (content assets, published as they are), read with walkdir;
+//!    unreadable files, symlink loops and non-UTF-8 bytes become diagnostics, never
+//!    panics or hangs;
 //! 2. per-file parsing ([`parse_track`]): front matter and Markdown sections of one
 //!    track file, independent of every other file;
 //! 3. [`assemble`]: orders the tracks and resolves cross references (`inherits`,
-//!    links, band alignment) into indices.
+//!    links with [`crate::links`], band alignment) into indices.
 //!
 //! `diff` feeds the same steps with files read from git instead of the disk
 //! ([`load_files`]). Lints over the assembled model live in `check`.
@@ -26,7 +27,8 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, Sources};
-use crate::model::{Home, Ladder, LevelRef, LinkTarget, Span, Track};
+use crate::links::{Origin, Resolver};
+use crate::model::{Assets, Home, Ladder, LevelRef, Link, LinkTarget, Span, Track};
 
 pub use markdown::{plain_text, render_inline_label};
 pub use track::{parse_home, parse_track, ParsedTrack};
@@ -56,6 +58,8 @@ pub struct InputFiles {
     pub config: Option<InputFile>,
     /// `content/**/*.md`, sorted by path.
     pub content: Vec<InputFile>,
+    /// Every other file of content/ (images, PDFs: content assets), sorted by path.
+    pub assets: Vec<InputFile>,
     /// Problems met while reading (unreadable files, symlink loops).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -172,15 +176,26 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !is_markdown(entry.path()) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let markdown = is_markdown(entry.path());
+        if !markdown && !is_asset(entry.path(), content_real.as_deref()) {
             continue;
         }
         let rel: Arc<str> = Arc::from(relative_path(root, entry.path()).as_str());
         match std::fs::read(entry.path()) {
-            Ok(bytes) => files.content.push(InputFile {
-                path: rel,
-                bytes: Arc::from(bytes),
-            }),
+            Ok(bytes) => {
+                let file = InputFile {
+                    path: rel,
+                    bytes: Arc::from(bytes),
+                };
+                if markdown {
+                    files.content.push(file)
+                } else {
+                    files.assets.push(file)
+                }
+            }
             Err(e) => files.diagnostics.push(Diagnostic::new(
                 Lint::Io,
                 Span::file_start(&rel),
@@ -189,6 +204,7 @@ pub fn read_project_files(root: &Path) -> anyhow::Result<InputFiles> {
         }
     }
     files.content.sort_by(|a, b| a.path.cmp(&b.path));
+    files.assets.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
@@ -204,6 +220,49 @@ fn is_markdown(p: &Path) -> bool {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.') || n.starts_with('#') || n.ends_with('~'))
+}
+
+/// A file of content/ that the site publishes as it is: not Markdown, not hidden, not
+/// an editor's temporary file, and really inside content/ (a symbolic link to a file
+/// elsewhere is not followed out of it).
+pub fn is_asset(p: &Path, content_real: Option<&Path>) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if p.extension().is_some_and(|e| e == "md") || name.starts_with('.') || is_temporary(name) {
+        return false;
+    }
+    match (content_real, std::fs::canonicalize(p)) {
+        (Some(content), Ok(real)) => real.starts_with(content),
+        _ => false,
+    }
+}
+
+/// Editors' temporary, backup, swap and lock files, which are never content.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name == "4913"
+        || name.ends_with(".tmp")
+        || name.starts_with(".goutputstream-")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == ".DS_Store"
+}
+
+/// The content assets of `files`, keyed by path relative to content/.
+pub fn assets_of(files: &[InputFile]) -> Assets {
+    files
+        .iter()
+        .filter_map(|f| {
+            let rel = f.path.strip_prefix("content/")?;
+            Some((rel.to_string(), f.bytes.clone()))
+        })
+        .collect()
 }
 
 /// `root/content/a.md` → `content/a.md`, always with `/`.
@@ -317,7 +376,7 @@ pub fn load_files(files: &InputFiles) -> Project {
             home = h;
         }
     }
-    let ladder = assemble(config, home, tracks);
+    let ladder = assemble(config, home, tracks, Arc::new(assets_of(&files.assets)));
     Project {
         ladder,
         sources,
@@ -336,7 +395,12 @@ pub fn is_home(path: &str) -> bool {
 /// Tracks come shared: one whose cross references resolve as they already are is
 /// kept as it is (the same allocation), so that `serve` can pass the tracks of its
 /// last build and copy only the ones an edit touched.
-pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladder {
+pub fn assemble(
+    config: Config,
+    mut home: Home,
+    mut tracks: Vec<Arc<Track>>,
+    assets: Arc<Assets>,
+) -> Ladder {
     tracks.sort_by(|a, b| {
         (a.order.unwrap_or(i64::MAX), &a.path).cmp(&(b.order.unwrap_or(i64::MAX), &b.path))
     });
@@ -345,21 +409,16 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladd
 
     // Lookups by id; on duplicates the first wins (duplicate-id reports the rest).
     let mut track_by_id: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut track_by_path: BTreeMap<&str, usize> = BTreeMap::new();
     for (ti, t) in tracks.iter().enumerate() {
         track_by_id.entry(t.id.value.as_str()).or_insert(ti);
-        track_by_path.entry(t.path.as_str()).or_insert(ti);
     }
-    let level_by_id: Vec<BTreeMap<&str, usize>> = tracks
-        .par_iter()
-        .map(|t| {
-            let mut m = BTreeMap::new();
-            for (li, l) in t.levels.iter().enumerate() {
-                m.entry(l.id.value.as_str()).or_insert(li);
-            }
-            m
-        })
-        .collect();
+    let resolver = Resolver::new(&tracks, &assets);
+    let targets = |from: Origin<'_>, links: &[Link]| -> Vec<Option<LinkTarget>> {
+        links
+            .iter()
+            .map(|link| resolver.target(from, &link.dest))
+            .collect()
+    };
 
     // Every track's references, resolved against the whole ladder; each track on its
     // own (in parallel), and `None` when they resolve as the track already holds them.
@@ -378,43 +437,14 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladd
                         Some((track, level)) => (*track_by_id.get(track)?, level),
                         None => (ti, target),
                     };
-                    let li = *level_by_id[tt].get(lid)?;
+                    let li = resolver.level(tt, lid)?;
                     Some(LevelRef {
                         track: tt,
                         level: li,
                     })
                 })
                 .collect();
-            // Links: `other.md#anchor` relative to the linking file, or `#anchor`.
-            let dir = t.path.rsplit_once('/').map_or("", |(d, _)| d);
-            let targets: Vec<Option<LinkTarget>> = t
-                .links
-                .iter()
-                .map(|link| {
-                    let tt = match &link.file {
-                        None => ti,
-                        Some(f) => {
-                            let joined = normalize_join(dir, f)?;
-                            *track_by_path.get(joined.as_str())?
-                        }
-                    };
-                    match &link.anchor {
-                        None => Some(LinkTarget::Track(tt)),
-                        Some(a) => {
-                            if let Some(&li) = level_by_id[tt].get(a.as_str()) {
-                                Some(LinkTarget::Level(LevelRef {
-                                    track: tt,
-                                    level: li,
-                                }))
-                            } else if tracks[tt].prose.iter().any(|p| &p.anchor == a) {
-                                Some(LinkTarget::Anchor(tt))
-                            } else {
-                                None
-                            }
-                        }
-                    }
-                })
-                .collect();
+            let targets = targets(Origin::track(&tracks, ti), &t.links);
             let same = t
                 .levels
                 .iter()
@@ -427,6 +457,10 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladd
             (!same).then_some((refs, targets))
         })
         .collect();
+    let home_targets = targets(Origin::home(), &home.links);
+    for (link, target) in home.links.iter_mut().zip(home_targets) {
+        link.target = target;
+    }
     for (t, r) in tracks.iter_mut().zip(resolved) {
         let Some((refs, targets)) = r else {
             continue;
@@ -502,6 +536,7 @@ pub fn assemble(config: Config, home: Home, mut tracks: Vec<Arc<Track>>) -> Ladd
         home,
         tracks,
         bands,
+        assets,
     }
 }
 
@@ -535,25 +570,4 @@ fn walk_inherited(
         cur = anc.inherits_ref;
     }
     true
-}
-
-/// Joins a relative link onto the linking file's folder (`eng` + `../x.md`),
-/// refusing to climb above content/.
-pub fn normalize_join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        vec![]
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    // Tracks are keyed by their path relative to content/.
-    Some(parts.join("/"))
 }

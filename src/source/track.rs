@@ -253,6 +253,16 @@ fn home_from(src: &Src) -> ParsedTrack {
         }
     };
     home.body = super::labels::markdown_at(src, body_start..text.len());
+    home.links = super::markdown::links(&text[body_start..])
+        .into_iter()
+        .filter_map(|l| {
+            link_of(
+                src,
+                &l.dest,
+                l.range.start + body_start..l.range.end + body_start,
+            )
+        })
+        .collect();
     ParsedTrack {
         track: None,
         home: Some(home),
@@ -605,32 +615,9 @@ fn check_code(code: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A link to another track file or a same-page anchor; web links are not tracked.
+/// A link or image to a path of the ladder; web links are not tracked.
 pub(super) fn link_of(src: &Src, dest: &str, range: Range<usize>) -> Option<Link> {
-    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("//") {
-        return None;
-    }
-    let (file, anchor) = match dest.split_once('#') {
-        Some((f, a)) => (f, Some(a.to_string())),
-        None => (dest, None),
-    };
-    let file = if file.is_empty() {
-        None
-    } else if file.ends_with(".md") {
-        Some(file.to_string())
-    } else {
-        return None;
-    };
-    if file.is_none() && anchor.is_none() {
-        return None;
-    }
-    Some(Link {
-        dest: dest.to_string(),
-        file,
-        anchor,
-        target: None,
-        span: src.span(range.start, range.end),
-    })
+    crate::links::written(dest, src.span(range.start, range.end))
 }
 
 #[cfg(test)]
