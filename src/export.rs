@@ -15,7 +15,10 @@ use crate::model::{Ladder, Level, Markdown, Span, Track};
 /// Version of the JSON export's shape. 2: levels no longer list their band peers; the
 /// levels at each band are listed once, under the top-level `bands`. 3: a level's
 /// `responsibilities` are its own only (no `inherited_from`); what it holds through
-/// `inherits` is found by following `inherits` (`track/level`) up the chain.
+/// `inherits` is found by following `inherits` (`track/level`) up the chain; a level's
+/// `code` is `null` when it has none; a level spanning bands (`band: [4, 5]`) has
+/// `band` its lowest and `band_high` its highest (no other level has `band_high`),
+/// and is listed under each of its bands in `bands`.
 pub const SCHEMA_VERSION: u32 = 3;
 
 fn markdown(md: &Markdown) -> Value {
@@ -37,7 +40,8 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     let mut value = json!({
         "id": level.id.value,
         "title": level.title.value,
-        "code": level.code.value,
+        // `null` for a level named by its title alone.
+        "code": level.code(),
         "band": level.band.value,
         "band_name": ladder.band_name(level.band.value),
         "note": level.section.as_ref().and_then(|s| s.note.clone()),
@@ -54,6 +58,11 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         "responsibilities": responsibilities,
         "source": source(&level.span),
     });
+    // Only a level spanning bands has it, so that the export of every other level is
+    // what it was: `band` is then its lowest band.
+    if let (Some(high), Value::Object(map)) = (level.band_high, &mut value) {
+        map.insert("band_high".to_string(), json!(high));
+    }
     with_extra(&mut value, &level.extra);
     value
 }
@@ -184,14 +193,14 @@ pub fn to_csv(ladder: &Ladder) -> String {
     );
     for (r, level) in ladder.levels() {
         let track = &ladder.tracks[r.track];
-        let band = level.band.value.to_string();
+        let band = level.band_label();
         let band_name = ladder.band_name(level.band.value).unwrap_or("");
         let base = [
             track.id.value.as_str(),
             track.title.value.as_str(),
             level.id.value.as_str(),
             level.title.value.as_str(),
-            level.code.value.as_str(),
+            level.code().unwrap_or(""),
             band.as_str(),
             band_name,
         ];
@@ -269,12 +278,18 @@ pub fn front_matter_schema() -> Value {
                 "description": "The track's levels, lowest first.",
                 "items": {
                     "type": "object",
-                    "required": ["title", "code", "band"],
+                    "required": ["title", "band"],
                     "properties": {
                         "title": { "type": "string", "description": "Must match the level's heading (H1 to H4, one rank per track; trailing parenthetical notes are ignored)." },
                         "id": { "allOf": [id], "description": "Level id used in URLs and anchors; default: slug of the title." },
-                        "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Unique in the whole ladder, e.g. M4." },
-                        "band": { "type": "integer", "description": "The shared grade that lines tracks up; strictly increasing down the list." },
+                        "code": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "description": "Optional; unique in the whole ladder when given, e.g. M4." },
+                        "band": {
+                            "description": "The shared grade that lines tracks up, or [low, high] for a level spanning grades; increasing down the list, ranges not overlapping.",
+                            "oneOf": [
+                                { "type": "integer" },
+                                { "type": "array", "items": { "type": "integer" }, "minItems": 2, "maxItems": 2 }
+                            ]
+                        },
                         "inherits": { "type": "string", "description": "A level id of this track (or track/level) whose responsibilities this level also holds." }
                     }
                 }

@@ -302,10 +302,14 @@ pub struct Level {
     /// Unique within its track (front matter `id`, default the slug of the title).
     pub id: Spanned<String>,
     pub title: Spanned<String>,
-    /// Unique within the whole ladder, e.g. `M4`.
-    pub code: Spanned<String>,
-    /// The shared grade that lines tracks up.
+    /// Unique within the whole ladder, e.g. `M4`; many ladders have titles only.
+    pub code: Option<Spanned<String>>,
+    /// The shared grade that lines tracks up; for a level that spans grades
+    /// (`band: [4, 5]`), the lowest of them.
     pub band: Spanned<i64>,
+    /// The highest grade of a level that spans several (5 for `band: [4, 5]`, always
+    /// above `band`); `None` for a level at one band.
+    pub band_high: Option<i64>,
     /// Raw `inherits` value as written (a level id of the same track, or `track/level`).
     pub inherits: Option<Spanned<String>>,
     /// Resolved `inherits` target, when it exists.
@@ -456,15 +460,20 @@ impl Ladder {
         })
     }
 
-    /// The levels at the same band as `r` on the other tracks, in track order.
+    /// The levels that share a band with `r` on the other tracks, in track order
+    /// (band by band, lowest first, for a level spanning bands), each once.
     pub fn band_peers(&self, r: LevelRef) -> impl Iterator<Item = LevelRef> + '_ {
-        let band = self.level(r).band.value;
+        let level = self.level(r);
+        let low = level.band.value;
         self.bands
-            .get(&band)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(move |p| p.track != r.track)
+            .range(level.bands())
+            .flat_map(|(&band, refs)| refs.iter().map(move |&p| (band, p)))
+            // A peer that also spans bands is listed at each band it shares with `r`:
+            // keep it at the first.
+            .filter(move |&(band, p)| {
+                p.track != r.track && self.level(p).band.value.max(low) == band
+            })
+            .map(|(_, p)| p)
     }
 
     /// Bands in use, highest first, each with the level of every track at that band
@@ -503,6 +512,35 @@ impl Level {
                 .iter()
                 .map(move |i| &ladder.level(i.from).responsibilities[i.index]),
         )
+    }
+
+    /// Every band the level sits at, lowest first.
+    pub fn bands(&self) -> std::ops::RangeInclusive<i64> {
+        self.band.value..=self.top_band()
+    }
+
+    /// The highest band the level sits at (its band, unless it spans several).
+    pub fn top_band(&self) -> i64 {
+        self.band_high.unwrap_or(self.band.value)
+    }
+
+    /// The band as a reader writes it: `5`, or `4–5` for a level spanning bands.
+    pub fn band_label(&self) -> String {
+        match self.band_high {
+            Some(high) => format!("{}–{high}", self.band.value),
+            None => self.band.value.to_string(),
+        }
+    }
+
+    /// The level's code, if it has one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_ref().map(|c| c.value.as_str())
+    }
+
+    /// How the level is named in short references ("What changes from M4"): its code,
+    /// or its title when it has none.
+    pub fn short_name(&self) -> &str {
+        self.code().unwrap_or(&self.title.value)
     }
 
     pub fn competency(&self, key: &str) -> Option<&Competency> {

@@ -158,7 +158,7 @@ fn real_world_page_parses_into_the_expected_model() {
         .map(|l| {
             (
                 l.id.value.as_str(),
-                l.code.value.as_str(),
+                l.code().unwrap_or_default(),
                 l.band.value,
                 l.section.as_ref().and_then(|s| s.note.as_deref()),
             )

@@ -1,4 +1,5 @@
-//! Band lints: `band-order` (bands must strictly increase down a track's level list)
+//! Band lints: `band-order` (bands must strictly increase down a track's level list,
+//! and the ranges of levels spanning bands must not overlap)
 //! and `band-gap` (where two tracks overlap in band range, each band one of them uses
 //! inside the overlap should have a level on the other too, so that the tracks line up
 //! in parallel).
@@ -12,7 +13,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use crate::check::quoted_list;
 use crate::diagnostic::{Diagnostic, Lint};
-use crate::model::Ladder;
+use crate::model::{Ladder, Level};
 
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     band_order(ladder, out);
@@ -23,28 +24,41 @@ fn band_order(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     for track in &ladder.tracks {
         for pair in track.levels.windows(2) {
             let (prev, level) = (&pair[0], &pair[1]);
-            if level.band.value > prev.band.value {
+            if level.band.value > prev.top_band() {
                 continue;
             }
-            let how = if level.band.value == prev.band.value {
-                "is the same as"
+            let spans = level.band_high.is_some() || prev.band_high.is_some();
+            let overlaps = level.top_band() >= prev.band.value;
+            // "band 3 ... overlaps", "bands 4–5 ... overlap".
+            let plural = level.band_high.is_some();
+            let how = match (spans, overlaps, plural) {
+                (false, true, _) => "is the same as",
+                (true, true, false) => "overlaps",
+                (true, true, true) => "overlap",
+                (_, false, false) => "is below",
+                (_, false, true) => "are below",
+            };
+            let help = if spans && overlaps {
+                "a level spanning bands (`band: [4, 5]`) shares no band with the levels \
+                 around it; list a track's levels lowest first, each above the one before"
             } else {
-                "is below"
+                "list a track's levels lowest first, each at a higher band than the one before"
             };
             out.push(
                 Diagnostic::new(
                     Lint::BandOrder,
                     level.band.span.clone(),
                     format!(
-                        "band {} of level `{}` {how} band {} of the level before it, `{}`",
-                        level.band.value, level.title.value, prev.band.value, prev.title.value
+                        "{} of level `{}` {how} {} of the level before it, `{}`",
+                        bands_of(level),
+                        level.title.value,
+                        bands_of(prev),
+                        prev.title.value
                     ),
                 )
-                .with_label(format!("expected a band above {}", prev.band.value))
+                .with_label(format!("expected a band above {}", prev.top_band()))
                 .with_related(prev.band.span.clone(), "previous level's band")
-                .with_help(
-                    "list a track's levels lowest first, each at a higher band than the one before",
-                ),
+                .with_help(help),
             );
         }
     }
@@ -57,7 +71,7 @@ fn band_gap(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|t| {
             let min = t.levels.iter().map(|l| l.band.value).min()?;
-            let max = t.levels.iter().map(|l| l.band.value).max()?;
+            let max = t.levels.iter().map(|l| l.top_band()).max()?;
             Some((min, max))
         })
         .collect();
@@ -154,6 +168,14 @@ fn band_gap(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                 .with_help(help.clone()),
             );
         }
+    }
+}
+
+/// "band 5", or "bands 4–5" for a level spanning bands.
+fn bands_of(level: &Level) -> String {
+    match level.band_high {
+        Some(_) => format!("bands {}", level.band_label()),
+        None => format!("band {}", level.band.value),
     }
 }
 

@@ -142,19 +142,21 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
                 level_ids.insert(&level.id.value, &level.id);
             }
 
-            if let Some(first) = codes.get(level.code.value.as_str()) {
+            // Only the codes that are given: many ladders name levels by title alone.
+            let Some(code) = &level.code else { continue };
+            if let Some(first) = codes.get(code.value.as_str()) {
                 out.push(
                     Diagnostic::new(
                         Lint::DuplicateId,
-                        level.code.span.clone(),
-                        format!("level code `{}` is used twice", level.code.value),
+                        code.span.clone(),
+                        format!("level code `{}` is used twice", code.value),
                     )
                     .with_label("second level with this code")
                     .with_related(first.span.clone(), "first used here")
                     .with_help("codes must be unique in the whole ladder; pick another one"),
                 );
             } else {
-                codes.insert(&level.code.value, &level.code);
+                codes.insert(&code.value, code);
             }
         }
     }

@@ -250,7 +250,7 @@ fn alignment(out: &mut String, rows: &[BandRow]) {
             "*gap*".to_string()
         } else {
             v.iter()
-                .map(|l| format!("{} {}", esc(&l.code), esc(&l.title)))
+                .map(|l| code_and_title(&l.code, &l.title))
                 .collect::<Vec<_>>()
                 .join(", ")
         }
@@ -301,7 +301,8 @@ fn track(out: &mut String, t: &TrackDiff, report: &Report) {
             if !t.levels.is_empty() {
                 out.push_str("| band | code | level |\n| --- | --- | --- |\n");
                 for l in &t.levels {
-                    let _ = writeln!(out, "| {} | {} | {} |", l.band, esc(&l.code), esc(&l.title));
+                    let code = l.code.as_deref().map(esc).unwrap_or_default();
+                    let _ = writeln!(out, "| {} | {code} | {} |", l.band, esc(&l.title));
                 }
                 out.push('\n');
             }
@@ -394,6 +395,14 @@ fn track(out: &mut String, t: &TrackDiff, report: &Report) {
     }
 }
 
+/// "M4 Team Lead", or the title alone for a level without a code.
+fn code_and_title(code: &Option<String>, title: &str) -> String {
+    match code {
+        Some(code) => format!("{} {}", esc(code), esc(title)),
+        None => esc(title),
+    }
+}
+
 fn list(v: &[String]) -> String {
     v.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", ")
 }
@@ -405,12 +414,13 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
         _ if l.title_change.is_some() => " — renamed",
         _ => "",
     };
+    let code = l.code.as_deref().map(|c| format!("{}, ", esc(c)));
     let _ = writeln!(
         out,
-        "#### {} › {} ({}, band {}){status}\n",
+        "#### {} › {} ({}band {}){status}\n",
         esc(&t.title),
         esc(&l.title),
-        esc(&l.code),
+        code.unwrap_or_default(),
         l.band
     );
     if l.status == Status::Added || l.status == Status::Removed {
@@ -436,7 +446,13 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
         );
     }
     if let Some(c) = &l.code_change {
-        let _ = writeln!(items, "- Code: ~~{}~~ → **{}**", esc(&c.old), esc(&c.new));
+        let line = match (&c.old, &c.new) {
+            (Some(old), Some(new)) => format!("~~{}~~ → **{}**", esc(old), esc(new)),
+            (None, Some(new)) => format!("*(none)* → **{}**", esc(new)),
+            (Some(old), None) => format!("~~{}~~ → *(none)*", esc(old)),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(items, "- Code: {line}");
     }
     if let Some(c) = &l.band_change {
         let _ = writeln!(items, "- Band: ~~{}~~ → **{}**", c.old, c.new);
@@ -496,7 +512,7 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
         let from = r
             .inherited_from
             .as_ref()
-            .map(|f| format!(" (inherited from {} {})", esc(&f.code), esc(&f.title)))
+            .map(|f| format!(" (inherited from {})", code_and_title(&f.code, &f.title)))
             .unwrap_or_default();
         match (r.status, &r.words) {
             (Status::Changed, Some(words)) => {
@@ -563,7 +579,7 @@ fn whole_level(out: &mut String, l: &LevelDiff) {
         if !inherited_from.is_empty() {
             let list: Vec<String> = inherited_from
                 .iter()
-                .map(|(f, n)| format!("{n} from {} {}", esc(&f.code), esc(&f.title)))
+                .map(|(f, n)| format!("{n} from {}", code_and_title(&f.code, &f.title)))
                 .collect();
             if !own_lines.is_empty() {
                 body.push('\n');

@@ -123,6 +123,42 @@ pub struct Counts {
     pub parse_errors_fixed: usize,
 }
 
+/// A level's band as the diff reports it: an integer, as written, or `[low, high]`
+/// for a level spanning bands (`band: [4, 5]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LevelBand {
+    pub low: i64,
+    pub high: Option<i64>,
+}
+
+impl LevelBand {
+    pub fn of(level: &crate::model::Level) -> LevelBand {
+        LevelBand {
+            low: level.band.value,
+            high: level.band_high,
+        }
+    }
+}
+
+impl Serialize for LevelBand {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.high {
+            None => s.serialize_i64(self.low),
+            Some(high) => [self.low, high].serialize(s),
+        }
+    }
+}
+
+/// `5`, or `4–5` for a level spanning bands.
+impl std::fmt::Display for LevelBand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.high {
+            None => write!(f, "{}", self.low),
+            Some(high) => write!(f, "{}–{high}", self.low),
+        }
+    }
+}
+
 /// A value before and after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change<T> {
@@ -178,7 +214,8 @@ pub struct HomeDiff {
 pub struct LevelName {
     pub track: String,
     pub level: String,
-    pub code: String,
+    /// `None` for a level named by its title alone.
+    pub code: Option<String>,
     pub title: String,
 }
 
@@ -237,14 +274,16 @@ pub struct LevelDiff {
     /// Id, title, code and band on the new side (old side for a removed level).
     pub id: String,
     pub title: String,
-    pub code: String,
-    pub band: i64,
+    pub code: Option<String>,
+    pub band: LevelBand,
     pub status: Status,
     pub id_change: Option<Change<String>>,
     /// A rename: same level, new title.
     pub title_change: Option<Change<String>>,
-    pub code_change: Option<Change<String>>,
-    pub band_change: Option<Change<i64>>,
+    /// From no code to one, one to another, or one to none.
+    pub code_change: Option<Change<Option<String>>>,
+    /// From one band to another, or to or from a range (`4` → `[4, 5]`).
+    pub band_change: Option<Change<LevelBand>>,
     pub inherits_change: Option<Change<Option<String>>>,
     /// The parenthetical note of the H2, e.g. "Manager 4 / IC 5".
     pub note_change: Option<Change<Option<String>>>,

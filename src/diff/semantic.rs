@@ -44,9 +44,9 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         &o.tracks,
         &n.tracks,
         &[
-            &|t: &Arc<Track>| t.id.value.clone(),
-            &|t: &Arc<Track>| t.path.clone(),
-            &|t: &Arc<Track>| fold_label(&t.title.value),
+            &|t: &Arc<Track>| Some(t.id.value.clone()),
+            &|t: &Arc<Track>| Some(t.path.clone()),
+            &|t: &Arc<Track>| Some(fold_label(&t.title.value)),
         ],
     );
 
@@ -149,28 +149,32 @@ fn content_path(track_path: &str) -> String {
     format!("content/{track_path}")
 }
 
+/// A key [`pair_by_keys`] pairs items by; `None` when the item has none.
+type PairKey<'a, T> = &'a dyn Fn(&T) -> Option<String>;
+
 /// Pairs items of two lists by a sequence of keys: the first key pairs what it can,
-/// the next key pairs what is left, and so on. The first item with a key wins.
+/// the next key pairs what is left, and so on. The first item with a key wins; an
+/// item without a key (`None`, a level with no code) pairs with nothing by that key.
 /// Returns pairs in `new` order, then the unpaired old items in their order.
 fn pair_by_keys<T>(
     old: &[T],
     new: &[T],
-    keys: &[&dyn Fn(&T) -> String],
+    keys: &[PairKey<T>],
 ) -> Vec<(Option<usize>, Option<usize>)> {
     let mut old_taken = vec![false; old.len()];
     let mut new_match: Vec<Option<usize>> = vec![None; new.len()];
     for key in keys {
         let mut free_old: HashMap<String, usize> = HashMap::new();
         for (i, item) in old.iter().enumerate().rev() {
-            if !old_taken[i] {
-                free_old.insert(key(item), i);
+            if let (false, Some(k)) = (old_taken[i], key(item)) {
+                free_old.insert(k, i);
             }
         }
         for (j, item) in new.iter().enumerate() {
             if new_match[j].is_some() {
                 continue;
             }
-            if let Some(i) = free_old.remove(&key(item)) {
+            if let Some(i) = key(item).and_then(|k| free_old.remove(&k)) {
                 old_taken[i] = true;
                 new_match[j] = Some(i);
             }
@@ -269,8 +273,8 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
     LevelDiff {
         id: l.id.value.clone(),
         title: l.title.value.clone(),
-        code: l.code.value.clone(),
-        band: l.band.value,
+        code: l.code().map(str::to_string),
+        band: LevelBand::of(l),
         status,
         id_change: None,
         title_change: None,
@@ -419,7 +423,7 @@ fn track_diff(
     for (po, pn) in pair_by_keys(
         &ot.prose,
         &nt.prose,
-        &[&|p: &crate::model::ProseSection| p.anchor.clone()],
+        &[&|p: &crate::model::ProseSection| Some(p.anchor.clone())],
     ) {
         let entry = match (po.map(|i| &ot.prose[i]), pn.map(|j| &nt.prose[j])) {
             (Some(a), Some(b)) => text_change(&a.body, &b.body).map(|text| ProseDiff {
@@ -449,8 +453,8 @@ fn track_diff(
     let level_pairs = pair_by_keys(
         &ot.levels,
         &nt.levels,
-        &[&|l: &Level| l.id.value.clone(), &|l: &Level| {
-            l.code.value.clone()
+        &[&|l: &Level| Some(l.id.value.clone()), &|l: &Level| {
+            l.code().map(str::to_string)
         }],
     );
     let mut map = vec![None; ot.levels.len()];
@@ -519,18 +523,22 @@ fn level_diff(
     let mut d = LevelDiff {
         id: nl.id.value.clone(),
         title: nl.title.value.clone(),
-        code: nl.code.value.clone(),
-        band: nl.band.value,
+        code: nl.code().map(str::to_string),
+        band: LevelBand::of(nl),
         status: Status::Changed,
         id_change: Change::of(ol.id.value.clone(), nl.id.value.clone()),
         title_change: Change::of(ol.title.value.clone(), nl.title.value.clone()),
-        code_change: Change::of(ol.code.value.clone(), nl.code.value.clone()),
-        band_change: Change::of(ol.band.value, nl.band.value),
+        code_change: Change::of(ol.code().map(str::to_string), nl.code().map(str::to_string)),
+        band_change: Change::of(LevelBand::of(ol), LevelBand::of(nl)),
         // Renaming the id of the inherited level rewrites this `inherits` too; when
         // both still name the same level (codes are unique ladder-wide), nothing this
         // level holds has changed, and the id change is reported on that level.
         inherits_change: match (ol.inherits_ref, nl.inherits_ref) {
-            (Some(a), Some(b)) if o.level(a).code.value == n.level(b).code.value => None,
+            (Some(a), Some(b))
+                if o.level(a).code().is_some() && o.level(a).code() == n.level(b).code() =>
+            {
+                None
+            }
             _ => Change::of(
                 ol.inherits.as_ref().map(|s| s.value.trim().to_string()),
                 nl.inherits.as_ref().map(|s| s.value.trim().to_string()),
@@ -550,7 +558,7 @@ fn level_diff(
     for (co, cn) in pair_by_keys(
         &ol.competencies,
         &nl.competencies,
-        &[&|c: &crate::model::Competency| c.key.clone()],
+        &[&|c: &crate::model::Competency| Some(c.key.clone())],
     ) {
         let entry = match (
             co.map(|i| &ol.competencies[i]),
@@ -621,7 +629,7 @@ pub(super) fn level_name(ladder: &Ladder, r: LevelRef) -> LevelName {
     LevelName {
         track: ladder.tracks[r.track].id.value.clone(),
         level: l.id.value.clone(),
-        code: l.code.value.clone(),
+        code: l.code().map(str::to_string),
         title: l.title.value.clone(),
     }
 }

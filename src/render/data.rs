@@ -48,17 +48,23 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
         });
         for (l, level) in track.levels.iter().enumerate() {
             let view = views.level(LevelRef { track: t, level: l });
-            let context = format!(
-                "{} · {} · {}",
-                level.title.value, level.code.value, track.title.value
-            );
+            let context = match level.code() {
+                Some(code) => format!("{} · {code} · {}", level.title.value, track.title.value),
+                None => format!("{} · {}", level.title.value, track.title.value),
+            };
             entries.push(Entry {
                 k: "level",
                 t: &level.title.value,
-                c: format!(
-                    "{} · {} · band {}",
-                    level.code.value, track.title.value, level.band.value
-                ),
+                c: match level.code() {
+                    Some(code) => {
+                        format!(
+                            "{code} · {} · band {}",
+                            track.title.value,
+                            level.band_label()
+                        )
+                    }
+                    None => format!("{} · band {}", track.title.value, level.band_label()),
+                },
                 u: view.url.clone(),
                 x: &level.summary.text,
             });
@@ -89,8 +95,11 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
 struct PickerLevel<'a> {
     key: String,
     title: &'a str,
-    code: &'a str,
+    code: Option<&'a str>,
     band: i64,
+    /// Only for a level spanning bands, so that other levels' data stays as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    band_high: Option<i64>,
     band_name: Option<&'a str>,
     track: &'a str,
     url: &'a str,
@@ -115,6 +124,7 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
                 title: v.title,
                 code: v.code,
                 band: v.band,
+                band_high: v.band_high,
                 band_name: v.band_name,
                 track: v.track.title,
                 url: &v.url,

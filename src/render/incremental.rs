@@ -106,7 +106,7 @@ impl Stale {
                 .collect();
             for (l, &s) in stale.iter().enumerate() {
                 if s {
-                    bands.insert(track.levels[l].band.value);
+                    bands.extend(track.levels[l].bands());
                 }
             }
             tracks.push(changed[t] || stale.iter().any(|&s| s));
@@ -225,6 +225,7 @@ fn same_level_outline(a: &Level, b: &Level) -> bool {
         title,
         code,
         band,
+        band_high,
         inherits,
         inherits_ref,
         section,
@@ -250,8 +251,9 @@ fn same_level_outline(a: &Level, b: &Level) -> bool {
     }
     id.value == b.id.value
         && title.value == b.title.value
-        && code.value == b.code.value
+        && code.as_ref().map(|c| &c.value) == b.code.as_ref().map(|c| &c.value)
         && band.value == b.band.value
+        && *band_high == b.band_high
         && *inherits_ref == b.inherits_ref
         && inherits.as_ref().map(|i| &i.value) == b.inherits.as_ref().map(|i| &i.value)
         && heading(section) == heading(&b.section)

@@ -444,7 +444,7 @@ fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyho
         Job::Page(p) => page("page.html", ctx(&pages::prose_page(views, p))),
         Job::Track(t) => page("track.html", ctx(&pages::track_page(views, t))),
         Job::Level(r) => page("level.html", ctx(&pages::level_page(views, r)))
-            .with_context(|| format!("level {}", ladder.level(r).code.value)),
+            .with_context(|| format!("level {}", ladder.level(r).short_name())),
         Job::Band(b) => page("compare.html", ctx(&pages::band_page(views, b))),
         Job::Picker => page("picker.html", ctx(&pages::picker_page(views))),
         Job::Search => page("search.html", ctx(&pages::search_page(views))),

@@ -348,7 +348,10 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
         responsibilities,
         inherited_hidden,
         site: views.site_in(Some(r.track)),
-        page_title: format!("{} ({}) · {}", view.title, view.code, view.track.title),
+        page_title: match view.code {
+            Some(code) => format!("{} ({code}) · {}", view.title, view.track.title),
+            None => format!("{} · {}", view.title, view.track.title),
+        },
         level: view,
         peers,
         peers_more,
@@ -450,7 +453,7 @@ pub struct PickerOption<'v> {
     /// `track/level`, the key of the level in `data/levels.json`.
     pub value: String,
     pub title: &'v str,
-    pub code: &'v str,
+    pub code: Option<&'v str>,
 }
 
 pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
@@ -468,7 +471,7 @@ pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
                 .map(|(l, level)| PickerOption {
                     value: views.ladder.level_key(LevelRef { track: t, level: l }),
                     title: &level.title.value,
-                    code: &level.code.value,
+                    code: level.code(),
                 })
                 .collect(),
         })

@@ -52,8 +52,14 @@ pub struct TrackLink<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelLink<'a> {
     pub title: &'a str,
-    pub code: &'a str,
+    /// `None` for a level named by its title alone.
+    pub code: Option<&'a str>,
+    /// The code, or the title when there is none (see [`Level::short_name`]).
+    pub short_name: &'a str,
+    /// The level's band, the lowest of them for a level spanning bands.
     pub band: i64,
+    /// The highest band of a level spanning bands.
+    pub band_high: Option<i64>,
     pub band_name: Option<&'a str>,
     pub url: String,
     pub track: &'a str,
@@ -92,10 +98,17 @@ pub struct ResponsibilityItem<'v> {
 pub struct LevelView<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub code: &'a str,
+    pub code: Option<&'a str>,
+    /// The level's band, the lowest of them for a level spanning bands.
     pub band: i64,
     pub band_name: Option<&'a str>,
     pub band_url: String,
+    /// The highest band of a level spanning bands (`band: [4, 5]`), its name and page.
+    pub band_high: Option<i64>,
+    pub band_high_name: Option<&'a str>,
+    pub band_high_url: Option<String>,
+    /// `5`, or `4–5` for a level spanning bands.
+    pub band_label: String,
     pub note: Option<&'a str>,
     pub url: String,
     pub track: TrackLink<'a>,
@@ -273,16 +286,23 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The levels at `r`'s band on other tracks (at most [`PEER_LIMIT`]) and how many
+    /// The levels at `r`'s bands on other tracks (at most [`PEER_LIMIT`]) and how many
     /// more there are.
     pub fn peers(&self, r: LevelRef) -> (Vec<LevelLink<'a>>, usize) {
-        let band = self.ladder.level(r).band.value;
-        let total = self.ladder.bands.get(&band).map_or(0, Vec::len)
-            - self
-                .band_track_counts
-                .get(&(band, r.track))
-                .copied()
-                .unwrap_or(0);
+        let level = self.ladder.level(r);
+        let band = level.band.value;
+        let total = if level.band_high.is_some() {
+            // Spanning levels are few; their peers are counted one by one, so that a
+            // peer sharing two bands with this level counts once.
+            self.ladder.band_peers(r).count()
+        } else {
+            self.ladder.bands.get(&band).map_or(0, Vec::len)
+                - self
+                    .band_track_counts
+                    .get(&(band, r.track))
+                    .copied()
+                    .unwrap_or(0)
+        };
         let shown: Vec<LevelLink<'a>> = self
             .ladder
             .band_peers(r)
@@ -375,8 +395,10 @@ pub fn level_link<'a>(ladder: &'a Ladder, urls: &Urls, r: LevelRef) -> LevelLink
     let track = &ladder.tracks[r.track];
     LevelLink {
         title: &level.title.value,
-        code: &level.code.value,
+        code: level.code(),
+        short_name: level.short_name(),
         band: level.band.value,
+        band_high: level.band_high,
         band_name: ladder.band_name(level.band.value),
         url: urls.level(ladder, r),
         track: &track.title.value,
@@ -455,10 +477,14 @@ fn level_view<'a>(
     LevelView {
         id: &level.id.value,
         title: &level.title.value,
-        code: &level.code.value,
+        code: level.code(),
         band: level.band.value,
         band_name: ladder.band_name(level.band.value),
         band_url: urls.band(level.band.value),
+        band_high: level.band_high,
+        band_high_name: level.band_high.and_then(|b| ladder.band_name(b)),
+        band_high_url: level.band_high.map(|b| urls.band(b)),
+        band_label: level.band_label(),
         note: level.section.as_ref().and_then(|s| s.note.as_deref()),
         url: urls.level(ladder, r),
         track: track_link(ladder, urls, r.track),
@@ -516,11 +542,13 @@ pub fn own_responsibilities_html(level: &LevelView<'_>) -> String {
         if n > 0 {
             let _ = write!(
                 out,
-                "<p class=\"inherits-note\">Also holds {n} responsibilit{} through <a href=\"{}#responsibilities\">{} ({})</a>.</p>",
+                "<p class=\"inherits-note\">Also holds {n} responsibilit{} through <a href=\"{}#responsibilities\">{}{}</a>.</p>",
                 if n == 1 { "y" } else { "ies" },
                 escape(&from.url),
                 escape(from.title),
-                escape(from.code)
+                from.code
+                    .map(|c| format!(" ({})", escape(c)))
+                    .unwrap_or_default()
             );
         }
     }

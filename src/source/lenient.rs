@@ -58,7 +58,7 @@ pub(crate) fn type_errors(src: &Src, yaml: Range<usize>) -> Vec<Diagnostic> {
         for key in ["title", "id", "code", "inherits"] {
             each_level::<String>(src, yaml.clone(), key, &starts, &mut found);
         }
-        each_level::<yaml::Int>(src, yaml.clone(), "band", &starts, &mut found);
+        each_level::<yaml::BandValue>(src, yaml.clone(), "band", &starts, &mut found);
     }
 
     found.sort_by_key(|d| d.span.start);

@@ -565,10 +565,13 @@ pub fn assemble(
     let mut bands: BTreeMap<i64, Vec<LevelRef>> = BTreeMap::new();
     for (ti, t) in tracks.iter().enumerate() {
         for (li, l) in t.levels.iter().enumerate() {
-            bands.entry(l.band.value).or_default().push(LevelRef {
-                track: ti,
-                level: li,
-            });
+            // A level spanning grades sits in the row of each of them.
+            for band in l.bands() {
+                bands.entry(band).or_default().push(LevelRef {
+                    track: ti,
+                    level: li,
+                });
+            }
         }
     }
 

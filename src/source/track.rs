@@ -121,7 +121,7 @@ front_matter! {
         title: YSpanned<String>,
         id: YSpanned<String>,
         code: YSpanned<String>,
-        band: YSpanned<yaml::Int>,
+        band: YSpanned<yaml::BandValue>,
         inherits: YSpanned<String>,
     }
 }
@@ -403,7 +403,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                 "missing required key `levels`",
             )
             .with_help(
-                "list the track's levels, lowest first, each with `title`, `code` and `band`",
+                "list the track's levels, lowest first, each with `title` and `band` (and optionally `code`)",
             ),
         ),
         Some(list) if list.is_empty() => {
@@ -424,7 +424,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                 )
                 .with_label("no levels")
                 .with_help(
-                    "list the track's levels, lowest first, each with `title`, `code` and `band`",
+                    "list the track's levels, lowest first, each with `title` and `band` (and optionally `code`)",
                 ),
             );
         }
@@ -437,9 +437,6 @@ fn track_from(src: &Src) -> ParsedTrack {
                 let mut missing = Vec::new();
                 if l.title.is_none() {
                     missing.push("title");
-                }
-                if l.code.is_none() {
-                    missing.push("code");
                 }
                 if l.band.is_none() {
                     missing.push("band");
@@ -460,16 +457,18 @@ fn track_from(src: &Src) -> ParsedTrack {
                             ),
                         )
                         .with_label("this level")
-                        .with_help("every level needs `title`, `code` and `band`"),
+                        .with_help("every level needs `title` and `band`; `code` is optional"),
                     );
                     continue;
                 }
-                let (Some(t), Some(c), Some(b)) = (&l.title, &l.code, &l.band) else {
+                let (Some(t), Some(b)) = (&l.title, &l.band) else {
                     continue;
                 };
                 let title = spanned(t);
-                let code = spanned(c);
-                check_code(&code, &mut diagnostics);
+                let code = l.code.as_ref().map(spanned);
+                if let Some(code) = &code {
+                    check_code(code, &mut diagnostics);
+                }
                 let id = match &l.id {
                     Some(i) => {
                         let s = spanned(i);
@@ -481,15 +480,23 @@ fn track_from(src: &Src) -> ParsedTrack {
                         span: title.span.clone(),
                     },
                 };
+                let mut band = Spanned {
+                    value: b.value.low,
+                    span: sp(&b.referenced),
+                };
+                if b.value.high.is_some() {
+                    band.span = flow_list_span(text, band.span);
+                }
+                let Some(band_high) = band_high(&band, b.value.high, &mut diagnostics) else {
+                    continue;
+                };
                 levels.push(Level {
                     id,
                     span: title.span.clone(),
                     title,
                     code,
-                    band: Spanned {
-                        value: b.value.0,
-                        span: sp(&b.referenced),
-                    },
+                    band,
+                    band_high,
                     inherits: l.inherits.as_ref().map(spanned),
                     inherits_ref: None,
                     section: None,
@@ -551,6 +558,61 @@ fn check_id(id: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>)
             )),
         );
     }
+}
+
+/// A span that starts at a flow list (`[4, 5]`) widened to its closing bracket when
+/// that is on the same line, so that a caret underlines the whole range.
+fn flow_list_span(text: &str, mut span: Span) -> Span {
+    let rest = &text[span.start.min(text.len())..];
+    if rest.starts_with('[') {
+        let line = rest.split('\n').next().unwrap_or_default();
+        if let Some(close) = line.find(']') {
+            span.end = span.start + close + 1;
+        }
+    }
+    span
+}
+
+/// A level spans at most this many bands: it is listed in every row it spans, so a
+/// typo such as `[4, 400000]` must not make a page of a million rows.
+const MAX_BANDS_SPANNED: i64 = 10;
+
+/// The high end of a `band: [low, high]` range, checked: `Some(None)` for a single band,
+/// `Some(Some(high))` for a range, `None` (and a diagnostic) when the range is wrong.
+fn band_high(
+    band: &Spanned<i64>,
+    high: Option<i64>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Option<i64>> {
+    let Some(high) = high else {
+        return Some(None);
+    };
+    let low = band.value;
+    let problem = if high <= low {
+        format!("band range `[{low}, {high}]` does not go up")
+    } else if high.checked_sub(low).is_none_or(|d| d >= MAX_BANDS_SPANNED) {
+        format!("band range `[{low}, {high}]` spans more than {MAX_BANDS_SPANNED} bands")
+    } else {
+        return Some(Some(high));
+    };
+    let label = if high > low {
+        format!("at most {MAX_BANDS_SPANNED} bands")
+    } else {
+        "expected `[low, high]` with low below high".to_string()
+    };
+    let help = if high == low {
+        format!("for a level at one band write `band: {low}`")
+    } else if high < low {
+        format!("write the low band first: `band: [{high}, {low}]`")
+    } else {
+        "a level spans a few neighbouring bands; check the numbers".to_string()
+    };
+    diagnostics.push(
+        Diagnostic::new(Lint::FrontMatter, band.span.clone(), problem)
+            .with_label(label)
+            .with_help(help),
+    );
+    None
 }
 
 /// Codes are short identifiers such as `M4` or `IC-5`.

@@ -221,63 +221,145 @@ pub struct Int(pub i64);
 
 impl<'de> serde::Deserialize<'de> for Int {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        struct V;
-        impl<'v> serde::de::Visitor<'v> for V {
-            type Value = Int;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an integer")
-            }
-            fn visit_i64<E: Error>(self, v: i64) -> Result<Int, E> {
-                Ok(Int(v))
-            }
-            fn visit_u64<E: Error>(self, v: u64) -> Result<Int, E> {
-                i64::try_from(v)
-                    .map(Int)
-                    .map_err(|_| E::custom("expected an integer, and this one is too large"))
-            }
-            fn visit_i128<E: Error>(self, _: i128) -> Result<Int, E> {
-                Err(E::custom("expected an integer, and this one is too large"))
-            }
-            fn visit_u128<E: Error>(self, _: u128) -> Result<Int, E> {
-                Err(E::custom("expected an integer, and this one is too large"))
-            }
-            fn visit_f64<E: Error>(self, v: f64) -> Result<Int, E> {
-                // `5.0` is a whole number written with a decimal point, not a large
-                // one: say how to write it.
-                Err(E::custom(if v.fract() != 0.0 {
-                    "expected an integer, not a fraction".to_string()
-                } else if v.abs() < 9.0e15 {
-                    format!("expected an integer, not the decimal number {v:?}; write `{v:.0}`")
-                } else {
-                    "expected an integer, and this one is too large".to_string()
-                }))
-            }
-            fn visit_bool<E: Error>(self, _: bool) -> Result<Int, E> {
-                Err(E::custom("expected an integer, not a boolean"))
-            }
-            fn visit_str<E: Error>(self, v: &str) -> Result<Int, E> {
-                if v.trim().parse::<i64>().is_ok() {
-                    return Err(E::custom(format!(
-                        "expected an integer, not the quoted string {v:?}"
-                    )));
-                }
-                let shown: String = v.chars().take(40).collect();
-                Err(E::custom(format!(
-                    "expected an integer, not the string {shown:?}"
-                )))
-            }
-            fn visit_unit<E: Error>(self) -> Result<Int, E> {
-                Err(E::custom("expected an integer, found nothing"))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'v>>(self, _: A) -> Result<Int, A::Error> {
-                Err(A::Error::custom("expected an integer, not a list"))
-            }
-            fn visit_map<A: serde::de::MapAccess<'v>>(self, _: A) -> Result<Int, A::Error> {
-                Err(A::Error::custom("expected an integer, not a mapping"))
-            }
+        d.deserialize_any(IntVisitor)
+    }
+}
+
+struct IntVisitor;
+
+impl<'v> serde::de::Visitor<'v> for IntVisitor {
+    type Value = Int;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an integer")
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Int, E> {
+        Ok(Int(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Int, E> {
+        i64::try_from(v)
+            .map(Int)
+            .map_err(|_| E::custom("expected an integer, and this one is too large"))
+    }
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Int, E> {
+        Err(E::custom("expected an integer, and this one is too large"))
+    }
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Int, E> {
+        Err(E::custom("expected an integer, and this one is too large"))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Int, E> {
+        // `5.0` is a whole number written with a decimal point, not a large
+        // one: say how to write it.
+        Err(E::custom(if v.fract() != 0.0 {
+            "expected an integer, not a fraction".to_string()
+        } else if v.abs() < 9.0e15 {
+            format!("expected an integer, not the decimal number {v:?}; write `{v:.0}`")
+        } else {
+            "expected an integer, and this one is too large".to_string()
+        }))
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Int, E> {
+        Err(E::custom("expected an integer, not a boolean"))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Int, E> {
+        if v.trim().parse::<i64>().is_ok() {
+            return Err(E::custom(format!(
+                "expected an integer, not the quoted string {v:?}"
+            )));
         }
-        d.deserialize_any(V)
+        let shown: String = v.chars().take(40).collect();
+        Err(E::custom(format!(
+            "expected an integer, not the string {shown:?}"
+        )))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Int, E> {
+        Err(E::custom("expected an integer, found nothing"))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'v>>(self, _: A) -> Result<Int, A::Error> {
+        Err(serde::de::Error::custom("expected an integer, not a list"))
+    }
+    fn visit_map<A: serde::de::MapAccess<'v>>(self, _: A) -> Result<Int, A::Error> {
+        Err(serde::de::Error::custom(
+            "expected an integer, not a mapping",
+        ))
+    }
+}
+
+/// A level's `band`: one integer (`band: 5`), or a list of two for a level that spans
+/// grades (`band: [4, 5]`, "IC4/IC5 Senior Engineer"). Whether the low one is below the
+/// high one is checked by the caller, which knows where the value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BandValue {
+    pub low: i64,
+    /// `None` for a single band.
+    pub high: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for BandValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BandVisitor)
+    }
+}
+
+struct BandVisitor;
+
+impl BandVisitor {
+    fn single<E>(r: Result<Int, E>) -> Result<BandValue, E> {
+        r.map(|Int(low)| BandValue { low, high: None })
+    }
+}
+
+/// A scalar `band` reads as [`Int`] does, with its messages.
+macro_rules! band_scalar {
+    ($($method:ident($t:ty)),*) => {
+        $(fn $method<E: serde::de::Error>(self, v: $t) -> Result<BandValue, E> {
+            Self::single(IntVisitor.$method(v))
+        })*
+    };
+}
+
+impl<'v> serde::de::Visitor<'v> for BandVisitor {
+    type Value = BandValue;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an integer, or a list of two integers [low, high]")
+    }
+    band_scalar!(
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_i128(i128),
+        visit_u128(u128),
+        visit_f64(f64),
+        visit_bool(bool),
+        visit_str(&str)
+    );
+    fn visit_unit<E: serde::de::Error>(self) -> Result<BandValue, E> {
+        Self::single(IntVisitor.visit_unit())
+    }
+    fn visit_map<A: serde::de::MapAccess<'v>>(self, m: A) -> Result<BandValue, A::Error> {
+        Self::single(IntVisitor.visit_map(m))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'v>>(self, mut s: A) -> Result<BandValue, A::Error> {
+        use serde::de::Error;
+        let low = s.next_element::<Int>()?;
+        let high = s.next_element::<Int>()?;
+        let mut more = 0usize;
+        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            more += 1;
+        }
+        if let (Some(Int(low)), Some(Int(high)), 0) = (low, high, more) {
+            return Ok(BandValue {
+                low,
+                high: Some(high),
+            });
+        }
+        let n = usize::from(low.is_some()) + usize::from(high.is_some()) + more;
+        let what = match n {
+            0 => "an empty list".to_string(),
+            1 => "a list of one; for a single band write the integer alone".to_string(),
+            n => format!("a list of {n}"),
+        };
+        Err(A::Error::custom(format!(
+            "a band range is a list of two integers, `[low, high]`, not {what}"
+        )))
     }
 }
 

@@ -274,7 +274,7 @@
       if (it.from) {
         li.className = "inherited";
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("a", { "class": "origin", href: it.from.url + "#" + it.anchor }, "inherited from " + it.from.code));
+        li.appendChild(el("a", { "class": "origin", href: it.from.url + "#" + it.anchor }, "inherited from " + (it.from.code || it.from.title)));
       }
       ul.appendChild(li);
     });
@@ -292,9 +292,11 @@
       var th = el("th", { scope: "col" });
       th.appendChild(el("span", { "class": "track-name" }, l.track));
       th.appendChild(el("a", { href: l.url }, l.title));
-      th.appendChild(document.createTextNode(" "));
-      th.appendChild(el("span", { "class": "code" }, l.code));
-      th.appendChild(el("span", { "class": "band-name" }, "Band " + l.band + (l.band_name ? " · " + l.band_name : "")));
+      if (l.code) {
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(el("span", { "class": "code" }, l.code));
+      }
+      th.appendChild(el("span", { "class": "band-name" }, "Band " + l.band + (l.band_high ? "–" + l.band_high : "") + (l.band_name ? " · " + l.band_name : "")));
       head.appendChild(th);
     });
     var thead = el("thead");
