@@ -259,3 +259,143 @@ fn a_near_miss_of_a_known_key_is_still_an_error() {
     assert_eq!(code, 1, "{out}");
     insta::assert_snapshot!(out);
 }
+
+/// The words of a Markdown file's text (front matter, markup and link targets left
+/// out), lowercased.
+fn source_words(markdown: &str) -> std::collections::BTreeSet<String> {
+    use pulldown_cmark::{Event, Parser};
+    let body = match markdown.strip_prefix("---\n") {
+        Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, b)| b),
+        None => markdown,
+    };
+    let mut text = String::new();
+    for event in Parser::new_ext(body, ladder::model::Markdown::options()) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(&t);
+            text.push(' ');
+        }
+    }
+    words(&text)
+}
+
+fn words(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A ladder mixing the shapes of SPEC 8 as a company would bring it: README.md as the
+/// home page, a page without front matter, H3 levels under H2 groups with H4 labels
+/// (one written `Label: text`), bold-label lists, GitHub anchors, another generator's
+/// keys, no codes on one track and a level spanning two bands. It checks with only
+/// the one true warning, every link of the site resolves, and no word of any source
+/// file is missing from the page that shows it.
+#[test]
+fn a_ladder_mixing_every_shape_builds_without_losing_text() {
+    let (code, out) = check("shape-mixed");
+    assert_eq!(
+        code, 1,
+        "--deny warnings: the outside link is a warning\n{out}"
+    );
+    assert_eq!(
+        out.matches("warning[").count() + out.matches("error[").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("link to `../CHARTER.md` (CHARTER.md, outside content/)"),
+        "{out}"
+    );
+
+    let project = load("shape-mixed");
+    let technical = &project.ladder.tracks[0];
+    assert_eq!(technical.id.value, "technical");
+    assert_eq!(technical.level_rank, 3);
+    assert_eq!(technical.levels[2].band_label(), "3–4");
+    assert_eq!(technical.extra["date"], serde_json::json!("2022-09-01"));
+    assert_eq!(
+        technical.levels[0].extra["hiring_band"],
+        serde_json::json!("A")
+    );
+    assert_eq!(
+        competencies(&technical.levels[1]),
+        [
+            ("Craft", "Designs features end to end."),
+            (
+                "Impact",
+                "Ships work customers notice Measures it after release."
+            ),
+        ]
+    );
+    assert_eq!(project.ladder.home.path, "README.md");
+    let pages: Vec<(&str, &str)> = project
+        .ladder
+        .pages
+        .iter()
+        .map(|p| (p.id.as_str(), p.title.as_str()))
+        .collect();
+    assert_eq!(pages, [("promotions", "How promotions work")]);
+
+    let base = "/careers/ladder/";
+    let out = build_fixture("shape-mixed", &["--base-url", base]);
+    let site = Site::read(out.path());
+    site.check_links(base);
+
+    // Links written for GitHub land where they meant to.
+    let home = site.page("index.html");
+    for href in [
+        "/careers/ladder/technical/d2-developer-2/",
+        "/careers/ladder/promotions/#frequently-asked-questions",
+        "/careers/ladder/managing/",
+    ] {
+        assert!(
+            home.contains(&format!("href=\"{href}\"")),
+            "{href} missing from the home page"
+        );
+    }
+    let promotions = site.page("promotions/index.html");
+    for href in [
+        "/careers/ladder/technical/d3-senior-developer/",
+        "/careers/ladder/managing/team-lead/",
+        "href=\"/careers/ladder/\"",
+    ] {
+        assert!(
+            promotions.contains(href),
+            "{href} missing from the promotions page"
+        );
+    }
+    // The page is in every page's navigation.
+    assert!(site
+        .page("technical/index.html")
+        .contains("href=\"/careers/ladder/promotions/\""));
+    // And searchable.
+    let search = String::from_utf8_lossy(&site.files["data/search.json"]).into_owned();
+    assert!(search.contains("How promotions work"), "{search}");
+
+    // No word of a source is missing from the page that shows it.
+    for (source, page) in [
+        ("README.md", "index.html"),
+        ("promotions.md", "promotions/index.html"),
+        ("technical.md", "technical/index.html"),
+        ("managing.md", "managing/index.html"),
+    ] {
+        let text = std::fs::read_to_string(fixture("shape-mixed").join("content").join(source))
+            .expect("the fixture's file");
+        let shown = words(&page_text(&site, page));
+        let missing: Vec<String> = source_words(&text).difference(&shown).cloned().collect();
+        assert!(
+            missing.is_empty(),
+            "{source}: words missing from {page}: {missing:?}"
+        );
+    }
+}
+
+/// Pages are checked like tracks: their keys, their links, links into them, and the
+/// place they are published at.
+#[test]
+fn pages_are_checked_like_tracks() {
+    let (code, out) = check("shape-pages-fires");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
