@@ -247,7 +247,17 @@ impl<'a> MarkdownRenderer<'a> {
                 other => events.push(other),
             }
         }
-        add_heading_ids(&mut events, id_prefix, matches!(from, Place::Page(_)));
+        match from {
+            // The home page and pages are written for GitHub too: their headings get
+            // GitHub's anchors, and `id_prefix` only where one would take an id the
+            // page already uses for itself.
+            Place::Home | Place::Page(_) => {
+                let ladder = self.resolver.ladder;
+                let taken = |id: &str| is_site_id(ladder, id);
+                add_heading_ids(&mut events, id_prefix, Some(&taken));
+            }
+            Place::Track(_) => add_heading_ids(&mut events, id_prefix, None),
+        }
         wrap_tables(events)
     }
 }
@@ -283,8 +293,9 @@ fn is_dangerous(url: &str) -> bool {
 /// when a slug repeats within the fragment.
 ///
 /// With `github`, a heading's id is its GitHub anchor ([`github_anchor`], repeats
-/// numbered `-1`, `-2`), as the front end records it for links.
-fn add_heading_ids(events: &mut [Event<'_>], prefix: &str, github: bool) {
+/// numbered `-1`, `-2`), as the front end records it for links, and the prefix is
+/// added only to an anchor that `github` says is taken.
+fn add_heading_ids(events: &mut [Event<'_>], prefix: &str, github: Option<&dyn Fn(&str) -> bool>) {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut anchors = crate::model::AnchorCounter::default();
     for i in 0..events.len() {
@@ -300,11 +311,13 @@ fn add_heading_ids(events: &mut [Event<'_>], prefix: &str, github: bool) {
                 _ => {}
             }
         }
-        let id = if github {
-            format!(
-                "{prefix}{}",
-                anchors.unique(crate::model::github_anchor(&text))
-            )
+        let id = if let Some(taken) = github {
+            let anchor = anchors.unique(crate::model::github_anchor(&text));
+            if taken(&anchor) {
+                format!("{prefix}{anchor}")
+            } else {
+                anchor
+            }
         } else {
             let base = format!("{prefix}{}", slugify(&text));
             let n = seen.entry(base.clone()).or_insert(0);
@@ -319,6 +332,26 @@ fn add_heading_ids(events: &mut [Event<'_>], prefix: &str, github: bool) {
             *slot = Some(CowStr::from(id));
         }
     }
+}
+
+/// Whether `id` is one the site's pages use for themselves (the home page's matrix and
+/// its rows, a track page's sections, the print view's tracks and levels), so that a
+/// heading of the home page or of a page must not take it.
+fn is_site_id(ladder: &Ladder, id: &str) -> bool {
+    const OWN: [&str; 2] = ["matrix", "tracks"];
+    let numbered = |p: &str| {
+        id.strip_prefix(p)
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|n| n.trim_start_matches('-').parse::<u64>().is_ok())
+    };
+    crate::model::TRACK_PAGE_IDS.contains(&id)
+        || OWN.contains(&id)
+        || numbered("band")
+        || numbered("track")
+        || ladder.tracks.iter().any(|t| {
+            let tid = t.id.value.as_str();
+            id == tid || id.strip_prefix(tid).is_some_and(|r| r.starts_with('-'))
+        })
 }
 
 /// Wraps each table in a focusable scrolling region so that wide tables stay usable
@@ -425,13 +458,37 @@ mod tests {
         let md = MarkdownRenderer::new(&l, &urls);
         let html = md.render(
             "#### Deep dive\n\n#### Deep dive\n\n#### Own {#mine}\n\n|a|b|\n|-|-|\n|1|2|\n",
-            None,
+            Some(0),
             "p-",
         );
         assert!(html.contains("id=\"p-deep-dive\""), "{html}");
         assert!(html.contains("id=\"p-deep-dive-2\""), "{html}");
         assert!(html.contains("id=\"mine\""), "{html}");
         assert!(html.contains("<div class=\"table-scroll\""), "{html}");
+    }
+
+    /// The home page is written for GitHub too (a README): its headings keep GitHub's
+    /// anchors, prefixed only where the site already uses the id.
+    #[test]
+    fn home_headings_get_github_anchors_unless_the_site_uses_them() {
+        let l = ladder("title: x\n");
+        let urls = Urls::new("/");
+        let md = MarkdownRenderer::new(&l, &urls);
+        let html = md.render(
+            "## D1 - Developer 1\n\n## Notes\n\n## Notes\n\n## Matrix\n\n## A\n\n## Band 4\n",
+            None,
+            "home-",
+        );
+        for id in [
+            "d1---developer-1",
+            "notes",
+            "notes-1",
+            "home-matrix",
+            "home-a",
+            "home-band-4",
+        ] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+        }
     }
 
     #[test]
