@@ -30,8 +30,13 @@ struct RawPage {
 /// the track's reader reports), or `dimensions`, which only a track has.
 pub(super) fn is_track_front_matter(src: &Src, split: &Split) -> bool {
     let (start, end) = (split.yaml.start, split.yaml.end);
-    if src.text[start..end].trim().is_empty() {
+    let yaml = &src.text[start..end];
+    if yaml.trim().is_empty() {
         return false;
+    }
+    // Nearly every track says so on a line of its own: no need to parse for it.
+    if yaml.starts_with("levels:") || yaml.contains("\nlevels:") {
+        return true;
     }
     match yaml::from_str_in::<yaml::Keys>(src.path, src.text, start, end) {
         // Not a mapping, or not YAML: the track's reader says what is wrong.
