@@ -257,9 +257,8 @@ pub fn front_matter_schema() -> Value {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://ladder.invalid/schema/track.json",
         "title": "ladder track front matter",
-        "description": "The YAML front matter of one track file in content/.",
+        "description": "The YAML front matter of one track file in content/. A Markdown file without `levels` (or without front matter) is a page instead: its `title`, `summary`/`description` and `order`/`weight` are read, other keys kept under `extra`. Keys not listed here (another generator's: date, tags, layout...) are kept under `extra`; a near miss of a listed key is an error.",
         "type": "object",
-        "description": "Keys not listed here (another generator's: date, tags, layout...) are kept under `extra`; a near miss of a listed key is an error.",
         "required": ["title", "levels"],
         "properties": {
             "title": { "type": "string", "description": "The track's name, e.g. Managing Engineer Path." },
