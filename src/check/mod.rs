@@ -13,11 +13,11 @@
 //! size of the ladder (maps and per-band sets, never level-against-level loops), so that
 //! checking stays cheap at 10,000 levels.
 
-pub mod bands;
-pub mod dimensions;
-pub mod ids;
-pub mod levels;
-pub mod references;
+mod bands;
+mod dimensions;
+mod ids;
+mod levels;
+mod references;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

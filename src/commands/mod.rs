@@ -11,12 +11,12 @@ use std::process::ExitCode;
 
 use crate::diagnostic::Format;
 
-pub mod build;
-pub mod check;
-pub mod diff;
-pub mod export;
-pub mod init;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod export;
+pub(crate) mod init;
+pub(crate) mod serve;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -17,10 +17,10 @@
 mod data;
 mod delta;
 mod incremental;
-pub mod markdown;
+pub(crate) mod markdown;
 mod pages;
 mod theme;
-pub mod urls;
+pub(crate) mod urls;
 mod views;
 mod writer;
 

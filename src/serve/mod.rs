@@ -22,10 +22,10 @@
 //! before it starts (exit 2).
 
 pub mod incremental;
-pub mod overlay;
-pub mod reload;
-pub mod server;
-pub mod watch;
+pub(crate) mod overlay;
+pub(crate) mod reload;
+pub(crate) mod server;
+pub(crate) mod watch;
 
 use anyhow::Context as _;
 use std::io::ErrorKind;

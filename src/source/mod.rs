@@ -19,7 +19,7 @@ mod markdown;
 mod page;
 mod sections;
 mod track;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use anyhow::bail;
 use std::collections::BTreeMap;
