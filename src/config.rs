@@ -498,3 +498,42 @@ mod tests {
         assert_eq!(d[0].help.as_deref(), Some("did you mean `theme`?"));
     }
 }
+
+#[cfg(test)]
+mod keys_tests {
+    use super::*;
+
+    fn sorted(keys: impl IntoIterator<Item = String>) -> Vec<String> {
+        let mut k: Vec<String> = keys.into_iter().collect();
+        k.sort();
+        k
+    }
+
+    /// The key lists of the unknown-key scan and the hand-written JSON Schema name
+    /// exactly the fields of [`Config`]: a key added to one place and not the others
+    /// fails here.
+    #[test]
+    fn every_list_of_keys_names_the_config_fields() {
+        let fields = serde_json::to_value(Config::default()).expect("Config serialises");
+        let field_keys = |v: &serde_json::Value| {
+            sorted(
+                v.as_object()
+                    .map_or(Vec::new(), |o| o.keys().cloned().collect()),
+            )
+        };
+        assert_eq!(field_keys(&fields), sorted(KEYS.map(String::from)));
+        assert_eq!(
+            field_keys(&fields["markdown"]),
+            sorted(MARKDOWN_KEYS.map(String::from))
+        );
+        let schema = crate::export::config_schema();
+        assert_eq!(
+            field_keys(&schema["properties"]),
+            sorted(KEYS.map(String::from))
+        );
+        assert_eq!(
+            field_keys(&schema["properties"]["markdown"]["properties"]),
+            sorted(MARKDOWN_KEYS.map(String::from))
+        );
+    }
+}

@@ -99,7 +99,6 @@ fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
     value
 }
 
-
 /// Every key of the export but `tracks`.
 fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
     json!({
@@ -375,7 +374,8 @@ mod tests {
             content: vec![track("a", &[1, 2]), track("b", &[1, 2]), track("c", &[2])],
             ..InputFiles::default()
         };
-        let json: Value = serde_json::from_str(&to_json(&load_files(&files).ladder)).expect("valid JSON");
+        let json: Value =
+            serde_json::from_str(&to_json(&load_files(&files).ladder)).expect("valid JSON");
         let listed: Vec<(i64, String)> = json["bands"]
             .as_array()
             .into_iter()

@@ -124,24 +124,21 @@ pub fn moved(base: &str, old: Option<&str>, raw_path: &str) -> Option<String> {
     Some(format!("{base}{}", crate::config::encode_path(rest)))
 }
 
-/// Percent-decodes a URL path; `None` when an escape is malformed or the result is
-/// not UTF-8.
+/// Percent-decodes a URL path; `None` when an escape is malformed (which the
+/// decoder would keep as written) or the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = s.match_indices('%').any(|(i, _)| {
+        !s.as_bytes()
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 async fn handle(State(app): State<App>, req: Request) -> Response {
