@@ -57,7 +57,9 @@ pub(super) fn page_from(src: &Src, split: Option<Split>) -> ParsedTrack {
     let rel = path.strip_prefix("content/").unwrap_or(path).to_string();
     let stem = rel.trim_end_matches(".md");
     let mut page = Page {
-        id: slugify(stem),
+        // `technical/faq.md` is published under its folder, `/technical/faq/`: in a
+        // track's folder, a page of that track (SPEC 8.5).
+        id: stem.split('/').map(slugify).collect::<Vec<_>>().join("/"),
         path: rel.clone(),
         title: stem.rsplit('/').next().unwrap_or(stem).to_string(),
         summary: None,
