@@ -45,8 +45,7 @@ fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
         // Under a folder of the site's own (`/compare/4/`), any name may clash.
         let first = folder.split('/').next().unwrap_or_default();
         let owner = taken.get(&folder).or_else(|| {
-            (folder.contains('/') && RESERVED_TRACK_IDS.contains(&first))
-                .then(|| &taken[first])
+            (folder.contains('/') && RESERVED_TRACK_IDS.contains(&first)).then(|| &taken[first])
         });
         match owner {
             Some(owner) => out.push(
