@@ -1283,3 +1283,137 @@ fn markdown_tags_each_line_with_its_class_and_says_the_overall_class() {
     );
     assert!(md.contains("Overall: **major**"), "{md}");
 }
+
+/// A repository at version 1.0.0 (tagged), then `change` applied with `version`
+/// written in ladder.yaml (none when `None`), committed.
+fn versioned(change: impl Fn(&Repo), version: Option<&str>) -> Repo {
+    let repo = Repo::new();
+    repo.write("ladder.yaml", &format!("{LADDER_YAML}version: 1.0.0\n"));
+    repo.commit("1.0.0");
+    repo.git(&["tag", "v1.0.0"]);
+    change(&repo);
+    let yaml = match version {
+        Some(v) => format!("{LADDER_YAML}version: {v}\n"),
+        None => LADDER_YAML.to_string(),
+    };
+    repo.write("ladder.yaml", &yaml);
+    repo.commit("next");
+    repo
+}
+
+fn add_responsibility(repo: &Repo) {
+    repo.edit(
+        "content/technical.md",
+        "- Leads a project\n",
+        "- Leads a project\n- Mentors two engineers\n",
+    );
+}
+
+fn reword_competency(repo: &Repo) {
+    repo.edit(
+        "content/technical.md",
+        "Asks for help early.",
+        "Asks for help when stuck.",
+    );
+}
+
+fn repunctuate(repo: &Repo) {
+    repo.edit(
+        "content/technical.md",
+        "- Reviews code\n",
+        "- Reviews code.\n",
+    );
+}
+
+#[test]
+fn check_version_passes_for_a_big_enough_bump() {
+    for (change, version) in [
+        (add_responsibility as fn(&Repo), "2.0.0"),
+        (add_responsibility, "3.0.0-rc.1"),
+        (reword_competency, "1.1.0"),
+        (reword_competency, "2.0.0"),
+        (repunctuate, "1.0.1"),
+        (repunctuate, "1.1.0"),
+        (|_: &Repo| {}, "1.0.0"),
+    ] {
+        let repo = versioned(change, Some(version));
+        let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+        assert_eq!(run.code, 0, "{version}: {}\n{}", run.stderr, run.stdout);
+        assert!(
+            run.stdout.starts_with("## Ladder changes"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn check_version_fails_for_a_too_small_bump_naming_the_change() {
+    let repo = versioned(
+        |r| {
+            reword_competency(r);
+            add_responsibility(r);
+        },
+        Some("1.1.0"),
+    );
+    let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the version must rise to at least 2.0.0 (a major change), but it is 1.1.0 (was 1.0.0)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "first major change: level Technical Path › Senior Engineer: responsibility “Mentors two engineers” added"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The report is still printed, with its classes.
+    assert!(run.stdout.contains("Overall: **major**"), "{}", run.stdout);
+
+    for (change, version, needs) in [
+        (
+            reword_competency as fn(&Repo),
+            "1.0.1",
+            "1.1.0 (a minor change)",
+        ),
+        (repunctuate, "1.0.0", "1.0.1 (a patch change)"),
+        (add_responsibility, "0.9.0", "2.0.0 (a major change)"),
+    ] {
+        let repo = versioned(change, Some(version));
+        let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+        assert_eq!(run.code, 1, "{version}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("must rise to at least {needs}")),
+            "{}",
+            run.stderr
+        );
+    }
+    let repo = versioned(reword_competency, Some("1.1.0"));
+    let json = repo.diff(&["v1.0.0", "HEAD", "--check-version", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+}
+
+#[test]
+fn check_version_fails_when_the_new_side_has_no_version() {
+    let repo = versioned(reword_competency, None);
+    let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ladder.yaml of NEW has no `version`")
+            && run.stderr.contains("`version: 1.1.0`")
+            && run.stderr.contains("first minor change: level Technical Path › Engineer: competency “Communication” reworded"),
+        "{}",
+        run.stderr
+    );
+    // Without any change there is nothing to version.
+    let repo = versioned(|_| {}, None);
+    let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+    // Only the version setting went away: not classed.
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -147,7 +147,6 @@ pub fn track_summary(c: &Change<Option<String>>) -> Class {
 /// One classed change in reading order, described in a few plain words for the
 /// message of `--check-version`.
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // read by --check-version, next
 pub struct Classed {
     pub class: Class,
     pub what: String,
@@ -327,7 +326,6 @@ pub fn classify(report: &mut Report) {
 }
 
 /// The first change of the report's highest class: the one that needs the bump.
-#[allow(dead_code)] // used by --check-version, next
 pub fn first_of_highest(report: &Report) -> Option<Classed> {
     let all = changes(report);
     let top = highest(all.iter().map(|c| c.class))?;

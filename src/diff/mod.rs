@@ -12,6 +12,7 @@
 //! (an unknown revision, a folder that is not a ladder project) stops the command.
 
 mod alignment;
+pub mod bump;
 pub mod classes;
 pub mod git;
 mod inline;
