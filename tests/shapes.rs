@@ -335,7 +335,14 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
         .iter()
         .map(|p| (p.id.as_str(), p.title.as_str()))
         .collect();
-    assert_eq!(pages, [("promotions", "How promotions work")]);
+    assert_eq!(
+        pages,
+        [
+            ("promotions", "How promotions work"),
+            // In a track's folder: a page of that track, under its URL.
+            ("technical/faq", "Technical path questions"),
+        ]
+    );
 
     let base = "/careers/ladder/";
     let out = build_fixture("shape-mixed", &["--base-url", base]);
@@ -379,6 +386,7 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
         ("promotions.md", "promotions/index.html"),
         ("technical.md", "technical/index.html"),
         ("managing.md", "managing/index.html"),
+        ("technical/faq.md", "technical/faq/index.html"),
     ] {
         let text = std::fs::read_to_string(fixture("shape-mixed").join("content").join(source))
             .expect("the fixture's file");

@@ -268,7 +268,19 @@ fn home_from(src: &Src) -> ParsedTrack {
         }
     };
     home.body = super::labels::markdown_at(src, body_start..text.len());
-    home.links = super::markdown::links(&text[body_start..])
+    home.links = links_in(src, body_start);
+    ParsedTrack {
+        track: None,
+        home: Some(home),
+        page: None,
+        diagnostics,
+    }
+}
+
+/// The links and images of the body that starts at `body_start` (a home page or a page;
+/// a track's are collected while it is sectioned).
+pub(super) fn links_in(src: &Src, body_start: usize) -> Vec<Link> {
+    super::markdown::links(&src.text[body_start..])
         .into_iter()
         .filter_map(|l| {
             link_of(
@@ -277,13 +289,7 @@ fn home_from(src: &Src) -> ParsedTrack {
                 l.range.start + body_start..l.range.end + body_start,
             )
         })
-        .collect();
-    ParsedTrack {
-        track: None,
-        home: Some(home),
-        page: None,
-        diagnostics,
-    }
+        .collect()
 }
 
 /// Parses one track file. Returns no track when the front matter is unusable.
