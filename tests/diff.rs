@@ -1417,3 +1417,55 @@ fn check_version_fails_when_the_new_side_has_no_version() {
     // Only the version setting went away: not classed.
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A track folder's level files (SPEC 8.5): a file added is a level added, a file
+/// removed a level removed, and a reworded file a reworded level.
+#[test]
+fn level_files_of_a_track_folder_are_diffed_as_levels() {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let base = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shape-track-folder");
+    copy(&fixture, &base.path().join("old"));
+    copy(&fixture, &base.path().join("new"));
+    let platform = base.path().join("new/content/platform");
+    std::fs::write(
+        platform.join("staff.md"),
+        "---\ntitle: Staff Platform Engineer\nband: 3\n---\n\nShapes the platform's direction.\n",
+    )
+    .expect("write");
+    std::fs::remove_file(platform.join("engineer.md")).expect("remove");
+    let senior = std::fs::read_to_string(platform.join("senior.md")).expect("read");
+    std::fs::write(
+        platform.join("senior.md"),
+        senior.replace("Runs office hours", "Runs weekly office hours"),
+    )
+    .expect("write");
+    let run = run_ladder(
+        base.path(),
+        base.path(),
+        &["old", "new", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(count(&report, "levels_added"), 1, "{report:#}");
+    assert_eq!(count(&report, "levels_removed"), 1, "{report:#}");
+    assert_eq!(level(&report, "platform", "staff")["status"], "added");
+    assert_eq!(level(&report, "platform", "engineer")["status"], "removed");
+    assert!(
+        level(&report, "platform", "senior")
+            .to_string()
+            .contains("weekly"),
+        "{report:#}"
+    );
+}

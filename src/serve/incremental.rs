@@ -275,7 +275,14 @@ impl<B: SiteBuilder> Session<B> {
         self.built = true;
 
         let mut project = self.project();
-        for track in &project.ladder.tracks {
+        // A track folder's track is joined from its files again on every build: its
+        // cache keeps the `_index.md` alone.
+        for track in project
+            .ladder
+            .tracks
+            .iter()
+            .filter(|t| !t.path.ends_with("/_index.md"))
+        {
             if let Some(cached) = self
                 .files
                 .get_mut(format!("content/{}", track.path).as_str())
@@ -374,12 +381,18 @@ impl<B: SiteBuilder> Session<B> {
             pages.extend(cached.parsed.page.clone());
         }
         let (home, pages) = source::home_and_pages(home, pages);
+        let level_files: Vec<_> = self
+            .files
+            .values()
+            .filter_map(|cached| cached.parsed.level_file.clone())
+            .collect();
         // The tracks of the last build, shared; a file parsed since gives its new one.
-        let tracks: Vec<Arc<Track>> = self
+        let mut tracks: Vec<Arc<Track>> = self
             .files
             .values()
             .filter_map(|cached| cached.track.clone())
             .collect();
+        source::gather_track_folders(&mut tracks, level_files, &mut diagnostics);
         let assets = self
             .assets
             .iter()
@@ -521,6 +534,7 @@ impl<B: SiteBuilder> Session<B> {
                     track: None,
                     home: None,
                     page: None,
+                    level_file: None,
                     diagnostics: vec![d],
                 },
             ),

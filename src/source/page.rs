@@ -129,6 +129,7 @@ pub(super) fn page_from(src: &Src, split: Option<Split>) -> ParsedTrack {
         track: None,
         home: None,
         page: Some(Arc::new(page)),
+        level_file: None,
         diagnostics,
     }
 }

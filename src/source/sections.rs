@@ -79,6 +79,76 @@ pub(super) fn section_body(
     separate_prose_anchors(track);
 }
 
+/// Sections a level file of a track folder (SPEC 8.5): `track` holds that one level,
+/// and the whole body is its section. Its labels are the headings of the file's top
+/// rank, unless the first heading is the level's own title, whose rank then stands for
+/// the level's (its labels one below). Headings of the level's rank or higher that are
+/// not its title are prose, kept after the level.
+pub(super) fn section_level_file(
+    src: &Src,
+    body_start: usize,
+    track: &mut Track,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let body = &src.text[body_start..];
+    let (blocks, raw_links) = markdown::blocks(body);
+    let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
+    for l in raw_links {
+        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
+            track.links.push(link);
+        }
+    }
+    let top = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(rank(*level)),
+            _ => None,
+        })
+        .min();
+    let mut s = Sectioner::new(src, track, diagnostics, body_start);
+    let mut skip_first = false;
+    s.level_rank = match (blocks.first(), top) {
+        (
+            Some(Block::Heading {
+                level, text, id, ..
+            }),
+            _,
+        ) if matches!(
+            s.match_heading(text, id.as_deref()),
+            HeadingMatch::Level(0, ..)
+        ) =>
+        {
+            skip_first = true;
+            rank(*level)
+        }
+        (_, Some(top)) => top - 1,
+        (_, None) => 1,
+    };
+    s.track.level_rank = s.level_rank;
+    let span = s.src.span(body_start, body_start);
+    let heading = s.track.levels[0].title.value.clone();
+    s.track.levels[0].section = Some(Section {
+        heading,
+        note: None,
+        span: span.clone(),
+        rank: s.level_rank,
+        ended_by: None,
+    });
+    s.found[0] = Some(span);
+    s.target = Target::Level(0);
+    s.last_level = Some(0);
+    for (i, block) in blocks.iter().enumerate() {
+        let range = abs(block.range());
+        if i == 0 && skip_first {
+            s.chunk_start = range.end;
+            continue;
+        }
+        s.block(block, range);
+    }
+    s.close(src.text.len());
+    separate_prose_anchors(track);
+}
+
 struct Sectioner<'a, 's> {
     src: &'a Src<'s>,
     track: &'a mut Track,

@@ -42,6 +42,8 @@ pub struct ParsedTrack {
     pub home: Option<Home>,
     /// A file that is not a track: a page (SPEC 8.4).
     pub page: Option<Arc<Page>>,
+    /// A level file of a track folder (SPEC 8.5).
+    pub level_file: Option<Arc<super::folder::LevelFile>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -273,6 +275,7 @@ fn home_from(src: &Src) -> ParsedTrack {
         track: None,
         home: Some(home),
         page: None,
+        level_file: None,
         diagnostics,
     }
 }
@@ -304,10 +307,15 @@ fn track_from(src: &Src) -> ParsedTrack {
         track: None,
         home: None,
         page: None,
+        level_file: None,
         diagnostics: vec![d],
     };
+    let folder_index = super::folder::is_folder_index(path);
     let split = match split_front_matter(src) {
-        Ok(Some(s)) if super::page::is_track_front_matter(src, &s) => s,
+        Ok(Some(s)) if folder_index || super::page::is_track_front_matter(src, &s) => s,
+        Ok(Some(s)) if super::folder::is_level_front_matter(src, &s) => {
+            return super::folder::level_file_from(src, s)
+        }
         // No front matter, or front matter without `levels`: a page (SPEC 8.4). An
         // empty file is neither.
         Ok(split) if has_text(text, split.as_ref()) => return super::page::page_from(src, split),
@@ -352,6 +360,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                     track: None,
                     home: None,
                     page: None,
+                    level_file: None,
                     diagnostics,
                 };
             }
@@ -365,10 +374,12 @@ fn track_from(src: &Src) -> ParsedTrack {
         span: sp(&v.referenced),
     };
 
-    let stem = path
+    // A track folder's track is named after its folder (`content/platform/_index.md`).
+    let file = path.strip_suffix("/_index.md").unwrap_or(path);
+    let stem = file
         .rsplit('/')
         .next()
-        .unwrap_or(path)
+        .unwrap_or(file)
         .trim_end_matches(".md");
     let title = match &raw.title {
         Some(t) => spanned(t),
@@ -402,6 +413,8 @@ fn track_from(src: &Src) -> ParsedTrack {
 
     let mut levels: Vec<Level> = Vec::new();
     match &raw.levels {
+        // A track folder's levels may all be files of their own.
+        None if folder_index => {}
         None => diagnostics.push(
             Diagnostic::new(
                 Lint::FrontMatter,
@@ -470,6 +483,7 @@ fn track_from(src: &Src) -> ParsedTrack {
         track: Some(track),
         home: None,
         page: None,
+        level_file: None,
         diagnostics,
     }
 }
@@ -486,9 +500,8 @@ pub(super) fn build_level(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Level> {
     let (path, text) = (src.path, src.text);
-    let sp = |loc: &serde_saphyr::Location| {
-        yaml::span_indexed(&src.lines, path, text, yaml_start, loc)
-    };
+    let sp =
+        |loc: &serde_saphyr::Location| yaml::span_indexed(&src.lines, path, text, yaml_start, loc);
     let spanned = |v: &YSpanned<String>| Spanned {
         value: v.value.clone(),
         span: sp(&v.referenced),
@@ -546,9 +559,7 @@ pub(super) fn build_level(
     if b.value.high.is_some() {
         band.span = flow_list_span(text, band.span);
     }
-    let Some(band_high) = band_high(&band, b.value.high, diagnostics) else {
-        return None;
-    };
+    let band_high = band_high(&band, b.value.high, diagnostics)?;
     Some(Level {
         id,
         span: title.span.clone(),
