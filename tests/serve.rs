@@ -641,3 +641,40 @@ fn oversized_requests_are_refused_and_silent_connections_closed() {
         events.received
     );
 }
+
+#[test]
+fn a_save_that_truncates_then_writes_sends_no_overlay() {
+    let project = Project::new();
+    let server = Server::start(&project);
+    let mut events = Events::open(server.port, "/careers/ladder/__ladder/events");
+    assert!(events.wait_for(": ladder serve", 0));
+    for (round, text) in ["Writes code with care.", "Writes code with thought."]
+        .iter()
+        .enumerate()
+    {
+        let mark = events.received.len();
+        let page = project.path("content/technical.md");
+        // Truncated and closed, then written 5 ms later, as some editors save.
+        std::fs::File::create(&page).expect("truncate the page");
+        std::thread::sleep(Duration::from_millis(5));
+        std::fs::write(
+            &page,
+            serve_support::TECHNICAL.replace("Writes code with help.", text),
+        )
+        .expect("write the page");
+        assert!(
+            events.wait_for("event: reload", mark),
+            "round {round}: {}",
+            events.received
+        );
+        // Reading on gives any second rebuild of the same save time to come.
+        events.wait_at_most("event: overlay", mark, Duration::from_millis(500));
+        assert!(
+            !events.received[mark..].contains("event: overlay"),
+            "round {round}: an overlay for a file caught half saved: {}\nstdout: {:?}",
+            events.received,
+            server.stdout_lines()
+        );
+        assert!(page_with(&server, PAGE, text).is_some());
+    }
+}

@@ -331,9 +331,14 @@ impl Events {
 
     /// Reads until `needle` has been received (counting from `from`), or the timeout.
     pub fn wait_for(&mut self, needle: &str, from: usize) -> bool {
+        self.wait_at_most(needle, from, TIMEOUT)
+    }
+
+    /// [`Events::wait_for`] with a time limit of its own.
+    pub fn wait_at_most(&mut self, needle: &str, from: usize, limit: Duration) -> bool {
         let start = Instant::now();
         let mut buf = [0u8; 4096];
-        while start.elapsed() < TIMEOUT {
+        while start.elapsed() < limit {
             if self
                 .received
                 .get(from..)
