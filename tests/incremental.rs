@@ -413,4 +413,17 @@ fn a_serve_session_matches_a_fresh_build_when_references_move() {
     );
     let html = rebuild_and_compare(&mut session, &["technical.md"]);
     assert!(html.contains("Keep a current map"));
+
+    // A page (SPEC 8.4) added, edited and removed: it is in every page's navigation,
+    // so each step must still give what a fresh build gives.
+    std::fs::write(
+        root.join("content/faq.md"),
+        "# Questions\n\nSee [the platform engineer](platform.md#platform-engineer).\n",
+    )
+    .unwrap();
+    rebuild_and_compare(&mut session, &["faq.md"]);
+    edit(root, "faq.md", "# Questions", "# Questions people ask");
+    rebuild_and_compare(&mut session, &["faq.md"]);
+    std::fs::remove_file(root.join("content/faq.md")).unwrap();
+    rebuild_and_compare(&mut session, &["faq.md"]);
 }

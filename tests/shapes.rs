@@ -335,7 +335,14 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
         .iter()
         .map(|p| (p.id.as_str(), p.title.as_str()))
         .collect();
-    assert_eq!(pages, [("promotions", "How promotions work")]);
+    assert_eq!(
+        pages,
+        [
+            ("promotions", "How promotions work"),
+            // In a track's folder: a page of that track, under its URL.
+            ("technical/faq", "Technical path questions"),
+        ]
+    );
 
     let base = "/careers/ladder/";
     let out = build_fixture("shape-mixed", &["--base-url", base]);
@@ -379,6 +386,7 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
         ("promotions.md", "promotions/index.html"),
         ("technical.md", "technical/index.html"),
         ("managing.md", "managing/index.html"),
+        ("technical/faq.md", "technical/faq/index.html"),
     ] {
         let text = std::fs::read_to_string(fixture("shape-mixed").join("content").join(source))
             .expect("the fixture's file");
@@ -396,6 +404,54 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
 #[test]
 fn pages_are_checked_like_tracks() {
     let (code, out) = check("shape-pages-fires");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+/// A competency matrix (SPEC 8.9): a table whose header names the track's levels (by
+/// title or code) gives each of them one competency per row, beside what their own
+/// sections say; the table itself stays on the track page.
+#[test]
+fn a_competency_matrix_gives_each_level_a_competency_per_row() {
+    let (code, out) = check("shape-matrix");
+    assert_eq!(code, 0, "{out}");
+    let project = load("shape-matrix");
+    let l = &project.ladder.tracks[0].levels;
+    assert_eq!(
+        competencies(&l[0]),
+        [
+            ("SQL", "Writes queries with joins"),
+            ("Pipelines", "Reruns failed jobs")
+        ]
+    );
+    // The header names this level by its code, `D2`.
+    assert_eq!(
+        competencies(&l[1]),
+        [
+            ("SQL", "Tunes slow queries"),
+            ("Pipelines", "Builds batch pipelines")
+        ]
+    );
+    assert_eq!(
+        competencies(&l[2])[0],
+        ("SQL", "Sets the query style guide")
+    );
+    assert_eq!(
+        l[2].summary.text,
+        "Leads the data platform. It also coaches two engineers."
+    );
+
+    let out = build_fixture("shape-matrix", &[]);
+    let site = Site::read(out.path());
+    let lead = page_text(&site, "warehouse/lead-data-engineer/index.html");
+    assert!(lead.contains("Sets the query style guide"), "{lead}");
+    assert!(lead.contains("Designs streaming systems"), "{lead}");
+    assert!(site.page("warehouse/index.html").contains("<table"));
+}
+
+#[test]
+fn a_label_in_a_matrix_and_in_a_section_is_a_duplicate() {
+    let (code, out) = check("shape-matrix-fires");
     assert_eq!(code, 1, "{out}");
     insta::assert_snapshot!(out);
 }

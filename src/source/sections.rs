@@ -75,6 +75,7 @@ pub(super) fn section_body(
     }
     s.close(src.text.len());
     s.report_misranked();
+    s.report_matrix_duplicates();
     separate_prose_anchors(track);
 }
 
@@ -101,6 +102,8 @@ struct Sectioner<'a, 's> {
     anchors: AnchorCounter,
     /// Headings at another rank than the levels' that match a level.
     misranked: Vec<(usize, Span, u8)>,
+    /// Competencies that come from a matrix, as (level, competency) indices.
+    from_matrix: Vec<(usize, usize)>,
 }
 
 impl<'a, 's> Sectioner<'a, 's> {
@@ -141,6 +144,7 @@ impl<'a, 's> Sectioner<'a, 's> {
             last_level: None,
             anchors: AnchorCounter::default(),
             misranked: Vec::new(),
+            from_matrix: Vec::new(),
         }
     }
 
@@ -248,6 +252,9 @@ impl<'a, 's> Sectioner<'a, 's> {
                     .collect();
                 self.list(&items, range);
             }
+            _ if matches!(self.target, Target::Intro | Target::Prose(_)) => {
+                self.matrix(range);
+            }
             _ => {
                 if let Some(o) = &self.open {
                     if o.is_responsibilities {
@@ -293,6 +300,64 @@ impl<'a, 's> Sectioner<'a, 's> {
             let mut o = open_label(&label, span, range.end);
             o.prefix = text;
             self.open = Some(o);
+        }
+    }
+
+    /// A competency matrix in the introduction or a prose section (SPEC 8.9): each
+    /// level named in its header gets one competency per row. The table stays where it
+    /// is, as text of the track page.
+    fn matrix(&mut self, range: Range<usize>) {
+        let levels = &self.track.levels;
+        let by_title = &self.by_title;
+        let level_of = |cell: &str| {
+            by_title
+                .get(&title_key(cell))
+                .and_then(|all| all.first().copied())
+                .or_else(|| {
+                    levels.iter().position(|l| {
+                        l.code
+                            .as_ref()
+                            .is_some_and(|c| c.value.eq_ignore_ascii_case(cell.trim()))
+                    })
+                })
+        };
+        let Some(rows) = labels::matrix(self.src, range, level_of) else {
+            return;
+        };
+        for row in rows {
+            for (li, body) in row.cells {
+                self.push_competency(li, row.label.clone(), row.span.clone(), body);
+                let ci = self.track.levels[li].competencies.len() - 1;
+                self.from_matrix.push((li, ci));
+            }
+        }
+    }
+
+    /// A label a level gets both from a matrix and from its own section: which one is
+    /// meant cannot be told, so both places are named (`duplicate-id`).
+    fn report_matrix_duplicates(&mut self) {
+        for &(li, ci) in &self.from_matrix {
+            let level = &self.track.levels[li];
+            let m = &level.competencies[ci];
+            let dup =
+                level.competencies.iter().enumerate().find(|(i, c)| {
+                    *i != ci && c.key == m.key && !self.from_matrix.contains(&(li, *i))
+                });
+            if let Some((_, c)) = dup {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Lint::DuplicateId,
+                        c.span.clone(),
+                        format!(
+                            "level `{}` has the label `{}` twice: in its section and in a competency matrix",
+                            level.title.value, c.label
+                        ),
+                    )
+                    .with_label("in the level's section")
+                    .with_related(m.span.clone(), "and in this matrix row")
+                    .with_help("keep the label in one place: the matrix row or the level's section"),
+                );
+            }
         }
     }
 
