@@ -494,9 +494,8 @@ pub(super) fn build_level(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Level> {
     let (path, text) = (src.path, src.text);
-    let sp = |loc: &serde_saphyr::Location| {
-        yaml::span_indexed(&src.lines, path, text, yaml_start, loc)
-    };
+    let sp =
+        |loc: &serde_saphyr::Location| yaml::span_indexed(&src.lines, path, text, yaml_start, loc);
     let spanned = |v: &YSpanned<String>| Spanned {
         value: v.value.clone(),
         span: sp(&v.referenced),
@@ -554,9 +553,7 @@ pub(super) fn build_level(
     if b.value.high.is_some() {
         band.span = flow_list_span(text, band.span);
     }
-    let Some(band_high) = band_high(&band, b.value.high, diagnostics) else {
-        return None;
-    };
+    let band_high = band_high(&band, b.value.high, diagnostics)?;
     Some(Level {
         id,
         span: title.span.clone(),
