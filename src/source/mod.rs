@@ -34,7 +34,7 @@ use crate::model::{Assets, Home, Ladder, LevelRef, Link, LinkTarget, Page, Span,
 
 pub use folder::{gather as gather_track_folders, is_folder_index};
 pub use markdown::{plain_text, render_inline_label};
-pub use track::{parse_home, parse_track, ParsedTrack};
+pub use track::{looks_half_saved, parse_home, parse_track, ParsedTrack};
 
 /// A loaded ladder project: the model (which holds the settings, `ladder.config`) and
 /// everything needed to report.

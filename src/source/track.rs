@@ -243,6 +243,14 @@ fn split_front_matter(src: &Src) -> Result<Option<Split>, Diagnostic> {
     .with_help("end the front matter with a line holding only `---`"))
 }
 
+/// Whether a Markdown file reads like a save caught halfway: empty, or front matter
+/// opened and not closed (an editor that truncates the file, then writes it). `serve`
+/// reads such a file once more a moment later before it reports anything.
+pub fn looks_half_saved(text: &str) -> bool {
+    let path: Arc<str> = Arc::from("");
+    text.trim().is_empty() || split_front_matter(&Src::new(&path, text)).is_err()
+}
+
 /// Parses `content/_index.md`: optional front matter with a title, then prose.
 pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
     home_from(&Src::new(path, text))
