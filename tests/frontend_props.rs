@@ -86,6 +86,8 @@ An H2 that matches no level.
 Runs teams of teams.
 "#;
 
+const FOLDER_INDEX: &str = "---\ntitle: Platform\n---\n\nA track folder's introduction.\n";
+
 const OTHER: &str = "---\ntitle: Technical\nlevels:\n  - {title: Staff, id: staff, code: T6, band: 7}\n---\n## Staff\ntext\n";
 
 /// Lines that mean something to the front end, for insertions.
@@ -149,6 +151,9 @@ const TRICKY_LINES: &[&str] = &[
     // A competency matrix header naming levels by title and code, and a row.
     "| Skill | Engineering Manager | M4 | Director |",
     "| Scope | one team | | **all** |",
+    // A level file's front matter.
+    "band: 3",
+    "weight: 2",
 ];
 
 #[derive(Debug, Clone)]
@@ -254,6 +259,11 @@ fn run_project(track: &[u8], config: Option<&[u8]>) {
         content: vec![
             input("content/managing.md", track),
             input("content/technical.md", OTHER.as_bytes()),
+            // The same bytes as a file of a track folder (a level file, or a page of
+            // the track) and as a page at the root.
+            input("content/platform/_index.md", FOLDER_INDEX.as_bytes()),
+            input("content/platform/level.md", track),
+            input("content/notes.md", track),
         ],
         assets: Vec::new(),
         diagnostics: Vec::new(),
