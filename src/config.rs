@@ -29,6 +29,9 @@ pub struct Config {
     /// Per-lint severity overrides.
     pub lints: BTreeMap<Lint, Severity>,
     pub markdown: MarkdownConfig,
+    /// The ladder's own version (`version: 2.3.0`), shown in the footer and in
+    /// ladder.json, and compared by `ladder diff --check-version`.
+    pub version: Option<Version>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -49,6 +52,7 @@ impl Default for Config {
             bands: BTreeMap::new(),
             lints: BTreeMap::new(),
             markdown: MarkdownConfig::default(),
+            version: None,
         }
     }
 }
@@ -66,11 +70,12 @@ struct RawConfig {
     /// a severity that lint cannot take.
     lints: Option<RawLints>,
     markdown: Option<MarkdownConfig>,
+    version: Option<YSpanned<String>>,
 }
 
 /// The keys of ladder.yaml, for the JSON Schema and "did you mean" hints.
-pub const KEYS: [&str; 7] = [
-    "title", "base_url", "output", "theme", "bands", "lints", "markdown",
+pub const KEYS: [&str; 8] = [
+    "title", "base_url", "output", "theme", "bands", "lints", "markdown", "version",
 ];
 
 impl Config {
@@ -114,6 +119,12 @@ impl Config {
         }
         if let Some(m) = raw.markdown {
             config.markdown = m;
+        }
+        if let Some(v) = raw.version {
+            match Version::parse(&v.value) {
+                Ok(version) => config.version = Some(version),
+                Err(problem) => diagnostics.push(refuse(&v.referenced, problem, VERSION_HELP)),
+            }
         }
         for (id, severity) in raw.lints.unwrap_or_default() {
             let (id, at) = (id.value, id.referenced);
@@ -202,6 +213,7 @@ fn parse_leniently(
     raw.theme = field!(theme: String);
     raw.bands = field!(bands: BTreeMap<i64, String>);
     raw.lints = field!(lints: RawLints);
+    raw.version = field!(version: YSpanned<String>);
     raw.markdown = field!(markdown: LenientMarkdown).map(|m| MarkdownConfig {
         raw_html: m.raw_html.unwrap_or_default(),
     });
@@ -262,6 +274,93 @@ pub fn encode_path(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A semantic version (semver.org): `MAJOR.MINOR.PATCH`, with an optional pre-release
+/// (`-rc.1`) and build metadata (`+build.5`, kept for display only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    pub pre: Option<String>,
+    text: String,
+}
+
+const VERSION_HELP: &str = "write a semantic version, MAJOR.MINOR.PATCH such as `2.3.0` \
+                            (see docs/versions.md: `ladder diff --check-version` compares it \
+                            with the version before)";
+
+impl Version {
+    /// Parses `2.3.0`, `1.0.0-rc.1`, `1.0.0+build.5`; `Err` says what is wrong, as a
+    /// sentence starting with the value.
+    pub fn parse(s: &str) -> Result<Version, String> {
+        let text = s.trim();
+        let fail = |what: &str| Err(format!("`version: {text}` {what}"));
+        if let Some(rest) = text.strip_prefix(['v', 'V']) {
+            if Version::parse(rest).is_ok() {
+                return fail(&format!(
+                    "starts with a `v`; write it without the `v`: `{rest}`"
+                ));
+            }
+        }
+        let (rest, build) = match text.split_once('+') {
+            Some((rest, build)) => (rest, Some(build)),
+            None => (text, None),
+        };
+        let (core, pre) = match rest.split_once('-') {
+            Some((core, pre)) => (core, Some(pre)),
+            None => (rest, None),
+        };
+        let identifiers_ok = |s: &str| {
+            s.split('.').all(|id| {
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        };
+        if pre.is_some_and(|p| !identifiers_ok(p)) || build.is_some_and(|b| !identifiers_ok(b)) {
+            return fail("is not a version: a pre-release (`-rc.1`) or build (`+5`) part is empty or holds other characters than letters, digits, `-` and `.`");
+        }
+        let numbers: Vec<&str> = core.split('.').collect();
+        let numeric = |n: &&str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        if !numbers.iter().all(numeric) {
+            return fail("is not a version");
+        }
+        if numbers.len() != 3 {
+            return fail("is not a semantic version: it needs three numbers, MAJOR.MINOR.PATCH");
+        }
+        if numbers.iter().any(|n| n.len() > 1 && n.starts_with('0')) {
+            return fail("has a number with a leading zero, which semantic versions do not allow");
+        }
+        let mut parsed = numbers.iter().map(|n| n.parse::<u64>());
+        let mut next = || parsed.next().and_then(Result::ok);
+        let (Some(major), Some(minor), Some(patch)) = (next(), next(), next()) else {
+            return fail("has a number too large to be a version");
+        };
+        Ok(Version {
+            major,
+            minor,
+            patch,
+            pre: pre.map(str::to_string),
+            text: text.to_string(),
+        })
+    }
+
+    /// The version as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
 }
 
 /// Why a setting is refused, and how to write it instead.

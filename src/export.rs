@@ -104,6 +104,7 @@ fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
     json!({
         "schema_version": SCHEMA_VERSION,
         "title": ladder.config.title,
+        "version": ladder.config.version,
         "home": { "title": ladder.home.title, "markdown": ladder.home.body.source },
         // A level's band peers are the other levels of its band here. Listing them
         // under every level instead grew with the square of the ladder (10,000 levels
@@ -335,6 +336,11 @@ pub fn config_schema() -> Value {
                 "type": "object",
                 "additionalProperties": false,
                 "properties": { "raw_html": { "type": "boolean", "default": false } }
+            },
+            "version": {
+                "type": "string",
+                "description": "The ladder's semantic version, e.g. 2.3.0: shown in the footer and ladder.json, compared by ladder diff --check-version.",
+                "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$"
             }
         }
     })

@@ -166,6 +166,8 @@ pub struct Resolver<'a> {
     assets: &'a Assets,
     by_path: HashMap<&'a str, usize>,
     page_by_path: HashMap<&'a str, usize>,
+    /// A track folder's level files (SPEC 8.5) by path, relative to content/.
+    level_files: HashMap<&'a str, LevelRef>,
     /// The home page's file (`_index.md` or `README.md`), when there is one.
     home_path: &'a str,
     levels: Vec<OnceLock<HashMap<&'a str, usize>>>,
@@ -189,7 +191,27 @@ impl<'a> Resolver<'a> {
             .enumerate()
             .map(|(i, p)| (p.path.as_str(), i))
             .collect();
+        let mut level_files = HashMap::new();
+        for (ti, t) in tracks.iter().enumerate() {
+            if !t.path.ends_with("/_index.md") {
+                continue;
+            }
+            for (li, l) in t.levels.iter().enumerate() {
+                if let Some(file) = l.span.file.strip_prefix("content/") {
+                    if file != t.path {
+                        level_files.insert(
+                            file,
+                            LevelRef {
+                                track: ti,
+                                level: li,
+                            },
+                        );
+                    }
+                }
+            }
+        }
         Resolver {
+            level_files,
             tracks,
             pages,
             assets,
@@ -235,6 +257,9 @@ impl<'a> Resolver<'a> {
                 Some(a) if !a.is_empty() => self.anchor(track, &a),
                 _ => Resolved::Page(LinkTarget::Track(track)),
             };
+        }
+        if let Some(&r) = self.level_files.get(path.as_str()) {
+            return Resolved::Page(LinkTarget::Level(r));
         }
         if let Some(&page) = self.page_by_path.get(path.as_str()) {
             return match anchor {

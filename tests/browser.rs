@@ -216,20 +216,20 @@ fn contrast(a: &str, b: &str) -> f64 {
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
 
-#[test]
-fn the_site_works_in_a_real_browser() {
-    let Some(chrome) = chromium() else {
+/// Chromium's path, or `None` when the test is to be skipped (never in CI).
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("chromium is not installed (looked for /usr/bin/chromium; set CHROME=path to override): the browser tests cannot run in CI without it");
         }
         eprintln!("note: chromium not found; browser test skipped (it fails instead when CI=true)");
-        return;
-    };
+    }
+    found
+}
 
-    let built = build_project(&project(), &["--base-url", BASE]);
-    let site = Site::read(built.path());
-    let addr = serve(built.path(), BASE);
-
+/// Starts headless chromium with a fresh profile (kept alive by the returned folder).
+fn launch(chrome: PathBuf) -> (Browser, tempfile::TempDir) {
     let profile = tempfile::tempdir().expect("profile folder");
     let args: Vec<&OsStr> = [
         "--headless",
@@ -254,9 +254,11 @@ fn the_site_works_in_a_real_browser() {
         ..LaunchOptions::default()
     })
     .expect("start chromium");
-    let tab = browser.new_tab().expect("a tab");
-    tab.set_default_timeout(Duration::from_secs(15));
+    (browser, profile)
+}
 
+/// Collects the tab's console errors and uncaught exceptions.
+fn console_errors(tab: &Tab) -> Arc<Mutex<Vec<String>>> {
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = errors.clone();
     tab.add_event_listener(Arc::new(move |event: &Event| {
@@ -306,11 +308,58 @@ fn the_site_works_in_a_real_browser() {
     tab.enable_runtime().expect("runtime events");
     tab.enable_log().expect("log events");
 
-    let page = Page2 {
-        tab: &tab,
-        origin: format!("http://{addr}"),
-        errors: errors.clone(),
+    errors
+}
+
+/// The example built under [`BASE`] and served, and a chromium tab on it whose
+/// console is watched; `None` when the test is skipped.
+struct Session {
+    site: Site,
+    origin: String,
+    tab: Arc<Tab>,
+    errors: Arc<Mutex<Vec<String>>>,
+    _browser: Browser,
+    _profile: tempfile::TempDir,
+    _built: Built,
+}
+
+impl Session {
+    fn start() -> Option<Session> {
+        let chrome = chromium_or_skip()?;
+        let built = build_project(&project(), &["--base-url", BASE]);
+        let site = Site::read(built.path());
+        let addr = serve(built.path(), BASE);
+        let (browser, profile) = launch(chrome);
+        let tab = browser.new_tab().expect("a tab");
+        tab.set_default_timeout(Duration::from_secs(15));
+        let errors = console_errors(&tab);
+        Some(Session {
+            site,
+            origin: format!("http://{addr}"),
+            tab,
+            errors,
+            _browser: browser,
+            _profile: profile,
+            _built: built,
+        })
+    }
+
+    fn page(&self) -> Page2<'_> {
+        Page2 {
+            tab: &self.tab,
+            origin: self.origin.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+#[test]
+fn the_site_works_in_a_real_browser() {
+    let Some(session) = Session::start() else {
+        return;
     };
+    let (site, tab, errors) = (&session.site, &*session.tab, &session.errors);
+    let page = session.page();
     page.width(1280);
     page.scheme(false);
 
@@ -510,7 +559,7 @@ fn the_site_works_in_a_real_browser() {
         ("track", track_url.clone()),
         (
             "band",
-            format!("{BASE}compare/{}/", page_band(&site, &target)),
+            format!("{BASE}compare/{}/", page_band(site, &target)),
         ),
         ("print", format!("{BASE}print/")),
     ] {
@@ -554,7 +603,7 @@ fn the_site_works_in_a_real_browser() {
             ("level", target.clone()),
             (
                 "band",
-                format!("{BASE}compare/{}/", page_band(&site, &target)),
+                format!("{BASE}compare/{}/", page_band(site, &target)),
             ),
         ] {
             page.open(&path);
@@ -641,4 +690,139 @@ fn page_band(site: &Site, path: &str) -> i64 {
         }
     }
     panic!("no level at {path}")
+}
+
+/// axe-core's browser bundle, installed by .ci/run (`npm install --no-save
+/// --prefix target/axe axe-core@<pinned>`); `AXE_CORE` names another copy.
+fn axe_source() -> String {
+    let path = std::env::var_os("AXE_CORE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is missing ({}: {e}); install it with the npm line in .ci/run \
+             (or set AXE_CORE to axe.min.js)",
+            path.display()
+        )
+    })
+}
+
+/// The rules the audit applies: WCAG 2.0 and 2.1 A and AA, and axe's best practices.
+const AXE_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']";
+
+/// Runs axe on the page now open; one line per violation and element.
+fn axe_violations(page: &Page2, axe: &str) -> Vec<String> {
+    page.tab
+        .evaluate(axe, false)
+        .unwrap_or_else(|e| panic!("loading axe-core: {e}"));
+    let run = format!(
+        "axe.run(document, {{ runOnly: {{ type: 'tag', values: {AXE_TAGS} }}, resultTypes: ['violations'] }})\
+         .then(r => JSON.stringify(r.violations.flatMap(v => v.nodes.map(n => \
+           `${{v.id}} (${{v.impact}}): ${{v.help}} at ${{n.target.join(' ')}}: ${{n.failureSummary.replace(/\\s+/g, ' ')}}`))))"
+    );
+    let result = page
+        .tab
+        .evaluate(&run, true)
+        .unwrap_or_else(|e| panic!("running axe: {e}"));
+    let json = result
+        .value
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("axe gave no result: {result:?}"));
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("axe's result {json}: {e}"))
+}
+
+/// Every kind of page passes an axe-core audit (WCAG 2.1 AA and best practices), in
+/// light and dark, on a phone and a desktop, with the search results open.
+#[test]
+fn every_page_passes_an_axe_audit() {
+    let Some(session) = Session::start() else {
+        return;
+    };
+    let axe = axe_source();
+    let (site, tab) = (&session.site, &*session.tab);
+    let page = session.page();
+
+    let export: serde_json::Value = serde_json::from_slice(&site.files["ladder.json"]).unwrap();
+    let track = format!(
+        "{BASE}{}",
+        export["tracks"][0]["url"].as_str().unwrap_or_default()
+    );
+    page.open(BASE);
+    let href = |selector: &str| {
+        page.eval(&format!(
+            "document.querySelector({selector:?}).getAttribute('href')"
+        ))
+        .as_str()
+        .unwrap_or_else(|| panic!("no {selector} on the home page"))
+        .to_string()
+    };
+    let level = href("table.matrix a.level-cell");
+    let band = href("table.matrix tbody th a");
+    let word = "engineer";
+    let pages = [
+        ("home", BASE.to_string()),
+        ("track", track),
+        ("level", level),
+        ("band", band),
+        ("picker", format!("{BASE}compare/")),
+        ("search", format!("{BASE}search/?q={word}")),
+        ("print", format!("{BASE}print/")),
+    ];
+
+    let mut found = Vec::new();
+    for width in [375, 1280] {
+        page.width(width);
+        for dark in [false, true] {
+            page.scheme(dark);
+            let scheme = if dark { "dark" } else { "light" };
+            for (name, path) in &pages {
+                page.open(path);
+                match *name {
+                    "search" => {
+                        tab.wait_for_element("#search-page-results a.search-hit")
+                            .expect("search results");
+                    }
+                    "picker" => {
+                        tab.wait_for_element("#picker-table").expect("the picker");
+                    }
+                    _ => {}
+                }
+                for v in axe_violations(&page, &axe) {
+                    found.push(format!("{name} {width} {scheme}: {v}"));
+                }
+            }
+            // The header search with its results open.
+            page.open(BASE);
+            tab.wait_for_element("#search-input")
+                .expect("search box")
+                .click()
+                .expect("focus search");
+            tab.type_str(word).expect("type the query");
+            tab.wait_for_element("#search-results a.search-hit")
+                .expect("search results");
+            // A screen reader hears the count from a polite status, not the list.
+            let status =
+                page.eval("document.querySelector('.site-search [role=status]').textContent");
+            let status = status.as_str().unwrap_or_default();
+            assert!(
+                status.contains(" results for “engineer”"),
+                "the search box's status: {status:?}"
+            );
+            for v in axe_violations(&page, &axe) {
+                found.push(format!("search box {width} {scheme}: {v}"));
+            }
+        }
+    }
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} accessibility violations:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    page.assert_no_errors("auditing the pages");
 }

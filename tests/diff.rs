@@ -160,6 +160,16 @@ impl Repo {
         self.write(rel, &text.replacen(from, to, 1));
     }
 
+    /// Renames a level: its `title:` in the front matter and its heading.
+    fn retitle(&self, rel: &str, from: &str, to: &str) {
+        self.edit(
+            rel,
+            &format!("  - title: {from}\n"),
+            &format!("  - title: {to}\n"),
+        );
+        self.edit(rel, &format!("## {from}"), &format!("## {to}"));
+    }
+
     fn git(&self, args: &[&str]) -> String {
         let out = std::process::Command::new("git")
             .arg("-C")
@@ -624,16 +634,7 @@ fn a_level_whose_default_id_changes_with_its_title_is_matched_by_code() {
         "  - title: Director\n",
     );
     repo.commit("default id");
-    repo.edit(
-        "content/managing.md",
-        "  - title: Director\n",
-        "  - title: Head of Engineering\n",
-    );
-    repo.edit(
-        "content/managing.md",
-        "## Director",
-        "## Head of Engineering",
-    );
+    repo.retitle("content/managing.md", "Director", "Head of Engineering");
     repo.commit("rename");
     let report = repo.json(&["HEAD~1", "HEAD"]);
     assert_eq!(
@@ -1162,4 +1163,309 @@ fn markdown_of_a_rich_change() {
         .replace(&repo.short("HEAD~1"), "<old>")
         .replace(&repo.short("HEAD"), "<new>");
     insta::assert_snapshot!("rich_change", md);
+}
+
+// ---------------------------------------------------------------- classes and versions
+
+/// The competency, responsibility or level of a level diff whose `key` is `value`.
+fn item<'a>(level: &'a Value, list: &str, key: &str, value: &str) -> &'a Value {
+    level[list]
+        .as_array()
+        .and_then(|v| v.iter().find(|c| c[key] == value))
+        .unwrap_or_else(|| panic!("no {list} with {key} {value} in {level:#}"))
+}
+
+/// A history of tagged versions, one per class: v1.0.0, then a patch (punctuation,
+/// case and a prose section), a minor (a competency reworded, a level renamed, a code
+/// changed), and two majors (a responsibility added; a band and an `inherits` changed).
+fn tagged_history() -> Repo {
+    let repo = Repo::new();
+    repo.git(&["tag", "v1.0.0"]);
+    repo.edit(
+        "content/technical.md",
+        "- Reviews code\n",
+        "- reviews code.\n",
+    );
+    repo.edit(
+        "content/technical.md",
+        "Promotion follows sustained impact.",
+        "Promotion follows sustained, visible impact.",
+    );
+    repo.commit("patch");
+    repo.git(&["tag", "v1.0.1"]);
+    repo.edit(
+        "content/technical.md",
+        "Asks for help early.",
+        "Asks for help when stuck.",
+    );
+    repo.retitle("content/managing.md", "Director", "Head of Engineering");
+    repo.edit("content/managing.md", "code: M6", "code: M7");
+    repo.commit("minor");
+    repo.git(&["tag", "v1.1.0"]);
+    repo.edit(
+        "content/technical.md",
+        "- Leads a project\n",
+        "- Leads a project\n- Mentors two engineers\n",
+    );
+    repo.commit("major: an expectation added");
+    repo.git(&["tag", "v2.0.0"]);
+    repo.edit("content/technical.md", "    band: 6\n", "    band: 7\n");
+    repo.edit(
+        "content/technical.md",
+        "    band: 5\n    inherits: engineer\n",
+        "    band: 5\n",
+    );
+    repo.commit("major: an expectation moved");
+    repo.git(&["tag", "v3.0.0"]);
+    repo
+}
+
+#[test]
+fn every_change_has_a_class_and_the_report_the_highest() {
+    let repo = tagged_history();
+
+    let patch = repo.json(&["v1.0.0", "v1.0.1"]);
+    assert_eq!(patch["class"], "patch", "{patch:#}");
+    let engineer = level(&patch, "technical", "engineer");
+    assert_eq!(engineer["class"], "patch");
+    assert_eq!(engineer["responsibilities"][0]["class"], "patch");
+    assert_eq!(track(&patch, "technical")["prose"][0]["class"], "patch");
+
+    let minor = repo.json(&["v1.0.1", "v1.1.0"]);
+    assert_eq!(minor["class"], "minor", "{minor:#}");
+    let engineer = level(&minor, "technical", "engineer");
+    assert_eq!(
+        item(engineer, "competencies", "label", "Communication")["class"],
+        "minor"
+    );
+    assert_eq!(level(&minor, "managing", "director")["class"], "minor");
+
+    let major = repo.json(&["v1.1.0", "v2.0.0"]);
+    assert_eq!(major["class"], "major", "{major:#}");
+    let senior = level(&major, "technical", "senior");
+    assert_eq!(
+        item(senior, "responsibilities", "text", "Mentors two engineers")["class"],
+        "major"
+    );
+
+    let moved = repo.json(&["v2.0.0", "v3.0.0"]);
+    assert_eq!(moved["class"], "major", "{moved:#}");
+    assert_eq!(level(&moved, "technical", "staff")["class"], "major");
+    assert_eq!(level(&moved, "technical", "senior")["class"], "major");
+
+    // Across several versions, the highest class wins.
+    assert_eq!(repo.json(&["v1.0.0", "v1.1.0"])["class"], "minor");
+    assert_eq!(repo.json(&["v1.0.0", "v3.0.0"])["class"], "major");
+    // Nothing changed: no class.
+    assert_eq!(repo.json(&["v3.0.0", "v3.0.0"])["class"], Value::Null);
+}
+
+#[test]
+fn markdown_tags_each_line_with_its_class_and_says_the_overall_class() {
+    let repo = tagged_history();
+    let md = repo.diff(&["v1.0.0", "v1.1.0"]).stdout;
+    assert!(md.contains(" · Overall: **minor**"), "{md}");
+    assert!(
+        md.contains("- Responsibility reworded: ~~Reviews code~~ **reviews code.** — **patch**"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "- **Communication** reworded: Asks for help ~~early.~~ **when stuck.** — **minor**"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("- Code: ~~M6~~ → **M7** — **minor**"), "{md}");
+    let md = repo.diff(&["v1.1.0", "v2.0.0"]).stdout;
+    assert!(
+        md.contains("- Responsibility added: **Mentors two engineers** — **major**"),
+        "{md}"
+    );
+    assert!(md.contains("Overall: **major**"), "{md}");
+}
+
+/// A repository at version 1.0.0 (tagged), then `change` applied with `version`
+/// written in ladder.yaml (none when `None`), committed.
+fn versioned(change: impl Fn(&Repo), version: Option<&str>) -> Repo {
+    let repo = Repo::new();
+    repo.write("ladder.yaml", &format!("{LADDER_YAML}version: 1.0.0\n"));
+    repo.commit("1.0.0");
+    repo.git(&["tag", "v1.0.0"]);
+    change(&repo);
+    let yaml = match version {
+        Some(v) => format!("{LADDER_YAML}version: {v}\n"),
+        None => LADDER_YAML.to_string(),
+    };
+    repo.write("ladder.yaml", &yaml);
+    repo.commit("next");
+    repo
+}
+
+fn add_responsibility(repo: &Repo) {
+    repo.edit(
+        "content/technical.md",
+        "- Leads a project\n",
+        "- Leads a project\n- Mentors two engineers\n",
+    );
+}
+
+fn reword_competency(repo: &Repo) {
+    repo.edit(
+        "content/technical.md",
+        "Asks for help early.",
+        "Asks for help when stuck.",
+    );
+}
+
+fn repunctuate(repo: &Repo) {
+    repo.edit(
+        "content/technical.md",
+        "- Reviews code\n",
+        "- Reviews code.\n",
+    );
+}
+
+#[test]
+fn check_version_passes_for_a_big_enough_bump() {
+    for (change, version) in [
+        (add_responsibility as fn(&Repo), "2.0.0"),
+        (add_responsibility, "3.0.0-rc.1"),
+        (reword_competency, "1.1.0"),
+        (reword_competency, "2.0.0"),
+        (repunctuate, "1.0.1"),
+        (repunctuate, "1.1.0"),
+        (|_: &Repo| {}, "1.0.0"),
+    ] {
+        let repo = versioned(change, Some(version));
+        let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+        assert_eq!(run.code, 0, "{version}: {}\n{}", run.stderr, run.stdout);
+        assert!(
+            run.stdout.starts_with("## Ladder changes"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn check_version_fails_for_a_too_small_bump_naming_the_change() {
+    let repo = versioned(
+        |r| {
+            reword_competency(r);
+            add_responsibility(r);
+        },
+        Some("1.1.0"),
+    );
+    let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the version must rise to at least 2.0.0 (a major change), but it is 1.1.0 (was 1.0.0)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "first major change: level Technical Path › Senior Engineer: responsibility “Mentors two engineers” added"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The report is still printed, with its classes.
+    assert!(run.stdout.contains("Overall: **major**"), "{}", run.stdout);
+
+    for (change, version, needs) in [
+        (
+            reword_competency as fn(&Repo),
+            "1.0.1",
+            "1.1.0 (a minor change)",
+        ),
+        (repunctuate, "1.0.0", "1.0.1 (a patch change)"),
+        (add_responsibility, "0.9.0", "2.0.0 (a major change)"),
+    ] {
+        let repo = versioned(change, Some(version));
+        let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+        assert_eq!(run.code, 1, "{version}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("must rise to at least {needs}")),
+            "{}",
+            run.stderr
+        );
+    }
+    let repo = versioned(reword_competency, Some("1.1.0"));
+    let json = repo.diff(&["v1.0.0", "HEAD", "--check-version", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+}
+
+#[test]
+fn check_version_fails_when_the_new_side_has_no_version() {
+    let repo = versioned(reword_competency, None);
+    let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ladder.yaml of NEW has no `version`")
+            && run.stderr.contains("`version: 1.1.0`")
+            && run.stderr.contains("first minor change: level Technical Path › Engineer: competency “Communication” reworded"),
+        "{}",
+        run.stderr
+    );
+    // Without any change there is nothing to version.
+    let repo = versioned(|_| {}, None);
+    let run = repo.diff(&["v1.0.0", "HEAD", "--check-version"]);
+    // Only the version setting went away: not classed.
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// A track folder's level files (SPEC 8.5): a file added is a level added, a file
+/// removed a level removed, and a reworded file a reworded level.
+#[test]
+fn level_files_of_a_track_folder_are_diffed_as_levels() {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let base = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shape-track-folder");
+    copy(&fixture, &base.path().join("old"));
+    copy(&fixture, &base.path().join("new"));
+    let platform = base.path().join("new/content/platform");
+    std::fs::write(
+        platform.join("staff.md"),
+        "---\ntitle: Staff Platform Engineer\nband: 3\n---\n\nShapes the platform's direction.\n",
+    )
+    .expect("write");
+    std::fs::remove_file(platform.join("engineer.md")).expect("remove");
+    let senior = std::fs::read_to_string(platform.join("senior.md")).expect("read");
+    std::fs::write(
+        platform.join("senior.md"),
+        senior.replace("Runs office hours", "Runs weekly office hours"),
+    )
+    .expect("write");
+    let run = run_ladder(
+        base.path(),
+        base.path(),
+        &["old", "new", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(count(&report, "levels_added"), 1, "{report:#}");
+    assert_eq!(count(&report, "levels_removed"), 1, "{report:#}");
+    assert_eq!(level(&report, "platform", "staff")["status"], "added");
+    assert_eq!(level(&report, "platform", "engineer")["status"], "removed");
+    assert!(
+        level(&report, "platform", "senior")
+            .to_string()
+            .contains("weekly"),
+        "{report:#}"
+    );
 }

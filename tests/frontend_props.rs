@@ -146,6 +146,9 @@ const TRICKY_LINES: &[&str] = &[
     "weight: 2",
     "    salary: [1, {a: 2}]",
     "dimentions: [x]",
+    // A competency matrix header naming levels by title and code, and a row.
+    "| Skill | Engineering Manager | M4 | Director |",
+    "| Scope | one team | | **all** |",
 ];
 
 #[derive(Debug, Clone)]

@@ -413,4 +413,79 @@ fn a_serve_session_matches_a_fresh_build_when_references_move() {
     );
     let html = rebuild_and_compare(&mut session, &["technical.md"]);
     assert!(html.contains("Keep a current map"));
+
+    // A page (SPEC 8.4) added, edited and removed: it is in every page's navigation,
+    // so each step must still give what a fresh build gives.
+    std::fs::write(
+        root.join("content/faq.md"),
+        "# Questions\n\nSee [the platform engineer](platform.md#platform-engineer).\n",
+    )
+    .unwrap();
+    rebuild_and_compare(&mut session, &["faq.md"]);
+    edit(root, "faq.md", "# Questions", "# Questions people ask");
+    rebuild_and_compare(&mut session, &["faq.md"]);
+    std::fs::remove_file(root.join("content/faq.md")).unwrap();
+    rebuild_and_compare(&mut session, &["faq.md"]);
+}
+
+/// A track folder's level files in a serve session (SPEC 8.5): editing, adding and
+/// removing one rebuilds as a track file's edit does, and each time the session gives
+/// the site a fresh build gives.
+#[test]
+fn a_serve_session_follows_the_level_files_of_a_track_folder() {
+    use ladder::serve::incremental::{Changes, Renderer, Session};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shape-track-folder"),
+        root,
+    );
+    let mut session = Session::new(root, Renderer);
+    let first = session.build_all();
+    assert!(first.site.is_some(), "{:#?}", first.diagnostics);
+
+    let rebuild = |session: &mut Session<Renderer>, file: &str| -> SiteFiles {
+        let mut changes = Changes::default();
+        changes.content.insert(root.join("content").join(file));
+        let build = session.rebuild(&changes);
+        let fresh =
+            ladder::check::check_project(&ladder::source::load_project(root).unwrap(), false);
+        assert_eq!(build.diagnostics, fresh, "after editing {file}");
+        let site = build
+            .site
+            .unwrap_or_else(|| panic!("no site after editing {file}: {:#?}", build.diagnostics))
+            .materialize()
+            .unwrap();
+        let project = ladder::source::load_project(root).unwrap();
+        let theme = Theme::load(root, &project.ladder.config).unwrap();
+        assert_same(
+            &site,
+            &render_site(&project.ladder, &Arc::new(theme)).unwrap(),
+        );
+        site
+    };
+    let text = |site: &SiteFiles, path: &str| String::from_utf8(site.files[path].to_vec()).unwrap();
+
+    edit(
+        root,
+        "platform/engineer.md",
+        "Keeps one internal service healthy.",
+        "Keeps two internal services healthy.",
+    );
+    let site = rebuild(&mut session, "platform/engineer.md");
+    assert!(text(&site, "platform/engineer/index.html").contains("Keeps two internal services"));
+
+    std::fs::write(
+        root.join("content/platform/staff.md"),
+        "---\ntitle: Staff Platform Engineer\nband: 3\nweight: 3\n---\n\nShapes the platform's direction.\n",
+    )
+    .unwrap();
+    let site = rebuild(&mut session, "platform/staff.md");
+    assert!(text(&site, "platform/staff/index.html").contains("Shapes the platform"));
+    assert!(text(&site, "platform/index.html").contains("Staff Platform Engineer"));
+
+    std::fs::remove_file(root.join("content/platform/staff.md")).unwrap();
+    let site = rebuild(&mut session, "platform/staff.md");
+    assert!(!site.files.contains_key("platform/staff/index.html"));
 }

@@ -4,11 +4,20 @@
 mod serve_support;
 
 use assert_cmd::Command;
-use serve_support::{eventually, Events, Project, Server};
-use std::time::Duration;
+use serve_support::{eventually, request, Events, Project, Server};
+use std::io::Read;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 const BASE: &str = "/careers/ladder/";
 const PAGE: &str = "/careers/ladder/technical/";
+
+/// Saves the technical track as `text` (atomically) and waits for `event` on `events`.
+fn save_and_await(project: &Project, events: &mut Events, text: &str, event: &str) -> bool {
+    let mark = events.received.len();
+    project.atomic_save("content/technical.md", text);
+    events.wait_for(event, mark)
+}
 
 fn page_with(server: &Server, path: &str, text: &str) -> Option<String> {
     let r = server.get(path);
@@ -216,13 +225,9 @@ fn the_events_channel_sends_reload_after_an_edit_and_overlay_after_a_break() {
         "the channel opens at once"
     );
 
-    let mark = events.received.len();
-    project.atomic_save(
-        "content/technical.md",
-        &serve_support::TECHNICAL.replace("Writes code with help.", "Writes code with care."),
-    );
+    let care = serve_support::TECHNICAL.replace("Writes code with help.", "Writes code with care.");
     assert!(
-        events.wait_for("event: reload", mark),
+        save_and_await(&project, &mut events, &care, "event: reload"),
         "{}",
         events.received
     );
@@ -559,5 +564,117 @@ fn ctrl_c_during_a_rebuild_stops_promptly() {
             "{:?}",
             server.stdout_lines()
         );
+    }
+}
+
+/// Reads from `stream` until the server closes it; how long after `start` that was,
+/// or `None` when it was still open `limit` after `start`.
+fn closed_within(mut stream: TcpStream, start: Instant, limit: Duration) -> Option<Duration> {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let mut buf = [0u8; 1024];
+    while start.elapsed() < limit {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(start.elapsed()),
+            Ok(_) => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => return Some(start.elapsed()),
+        }
+    }
+    None
+}
+
+#[test]
+fn oversized_requests_are_refused_and_silent_connections_closed() {
+    let project = Project::new();
+    let server = Server::start(&project);
+    let port = server.port;
+    let mut events = Events::open(port, "/careers/ladder/__ladder/events");
+    assert!(events.wait_for(": ladder serve", 0));
+
+    // A connection that sends nothing, and one that stops halfway through its head.
+    let silent = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    std::io::Write::write_all(&mut slow, b"GET /careers/ladder/ HTTP/1.1\r\nHost: x\r\n")
+        .expect("send half a request");
+    let start = Instant::now();
+    let waiting = std::thread::spawn(move || {
+        let limit = Duration::from_secs(30);
+        (
+            closed_within(silent, start, limit),
+            closed_within(slow, start, limit),
+        )
+    });
+
+    let long_path = format!("{BASE}{}", "a".repeat(9 * 1024));
+    let r = server.get(&long_path);
+    assert_eq!(r.status, 414, "a 9 KiB request target: {}", r.head);
+    for size in [9 * 1024, 40 * 1024] {
+        let r = request(
+            port,
+            &format!(
+                "GET {BASE} HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+                "b".repeat(size)
+            ),
+        );
+        assert_eq!(r.status, 431, "a {size}-byte header: {}", r.head);
+    }
+
+    let (silent, slow) = waiting.join().expect("the waiting thread");
+    for (what, closed) in [("a silent connection", silent), ("a half-sent head", slow)] {
+        let closed = closed.unwrap_or_else(|| panic!("{what} was still open after 30 s"));
+        assert!(
+            closed >= Duration::from_secs(5),
+            "{what} was closed after {closed:?}, before the timeout"
+        );
+    }
+
+    // The server still answers, and the events stream open all along still works.
+    assert_eq!(server.get(PAGE).status, 200);
+    let care = serve_support::TECHNICAL.replace("Writes code with help.", "Writes code with care.");
+    assert!(
+        save_and_await(&project, &mut events, &care, "event: reload"),
+        "the events stream outlived the idle timeout: {}",
+        events.received
+    );
+}
+
+#[test]
+fn a_save_that_truncates_then_writes_sends_no_overlay() {
+    let project = Project::new();
+    let server = Server::start(&project);
+    let mut events = Events::open(server.port, "/careers/ladder/__ladder/events");
+    assert!(events.wait_for(": ladder serve", 0));
+    for (round, text) in ["Writes code with care.", "Writes code with thought."]
+        .iter()
+        .enumerate()
+    {
+        let mark = events.received.len();
+        let page = project.path("content/technical.md");
+        // Truncated and closed, then written 5 ms later, as some editors save.
+        std::fs::File::create(&page).expect("truncate the page");
+        std::thread::sleep(Duration::from_millis(5));
+        std::fs::write(
+            &page,
+            serve_support::TECHNICAL.replace("Writes code with help.", text),
+        )
+        .expect("write the page");
+        assert!(
+            events.wait_for("event: reload", mark),
+            "round {round}: {}",
+            events.received
+        );
+        // Reading on gives any second rebuild of the same save time to come.
+        events.wait_at_most("event: overlay", mark, Duration::from_millis(500));
+        assert!(
+            !events.received[mark..].contains("event: overlay"),
+            "round {round}: an overlay for a file caught half saved: {}\nstdout: {:?}",
+            events.received,
+            server.stdout_lines()
+        );
+        assert!(page_with(&server, PAGE, text).is_some());
     }
 }

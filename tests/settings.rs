@@ -188,3 +188,45 @@ fn a_base_url_that_is_not_a_path_is_refused_saying_how_to_write_it() {
         assert_eq!(ladder(&p, &["check"]).code, 0, "{fine}");
     }
 }
+
+#[test]
+fn a_version_that_is_not_semver_is_refused_at_its_value() {
+    for (version, says) in [
+        ("'2.3'", "three numbers"),
+        ("v2.3.0", "without the `v`"),
+        ("'2.03.0'", "leading zero"),
+        ("two", "not a version"),
+        ("'1.0.0-'", "not a version"),
+    ] {
+        let p = with_settings(&format!("title: X\nversion: {version}\n"));
+        let r = ladder(&p, &["check"]);
+        assert_refused(&r, "2:10", &[says, "help: write a semantic version"]);
+    }
+    for fine in ["2.3.0", "0.1.0", "10.20.30", "1.0.0-rc.1", "1.0.0+build.5"] {
+        let p = with_settings(&format!("version: {fine}\n"));
+        let r = ladder(&p, &["check"]);
+        assert_eq!(r.code, 0, "{fine}:\n{}", r.stderr);
+    }
+}
+
+#[test]
+fn the_version_is_in_the_footer_and_in_ladder_json_only_when_set() {
+    let p = with_settings("title: X\nversion: 2.3.0\n");
+    let r = ladder(&p, &["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = p.read("site/index.html");
+    let footer = home.split("<footer").nth(1).unwrap_or_default();
+    assert!(footer.contains("Version 2.3.0"), "{footer}");
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("site/ladder.json")).expect("ladder.json parses");
+    assert_eq!(json["version"], "2.3.0");
+
+    let p = with_settings("title: X\n");
+    assert_eq!(ladder(&p, &["build"]).code, 0);
+    let home = p.read("site/index.html");
+    let footer = home.split("<footer").nth(1).unwrap_or_default();
+    assert!(!footer.contains("Version"), "{footer}");
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("site/ladder.json")).expect("ladder.json parses");
+    assert_eq!(json["version"], serde_json::Value::Null);
+}

@@ -335,7 +335,14 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
         .iter()
         .map(|p| (p.id.as_str(), p.title.as_str()))
         .collect();
-    assert_eq!(pages, [("promotions", "How promotions work")]);
+    assert_eq!(
+        pages,
+        [
+            ("promotions", "How promotions work"),
+            // In a track's folder: a page of that track, under its URL.
+            ("technical/faq", "Technical path questions"),
+        ]
+    );
 
     let base = "/careers/ladder/";
     let out = build_fixture("shape-mixed", &["--base-url", base]);
@@ -379,6 +386,7 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
         ("promotions.md", "promotions/index.html"),
         ("technical.md", "technical/index.html"),
         ("managing.md", "managing/index.html"),
+        ("technical/faq.md", "technical/faq/index.html"),
     ] {
         let text = std::fs::read_to_string(fixture("shape-mixed").join("content").join(source))
             .expect("the fixture's file");
@@ -396,6 +404,173 @@ fn a_ladder_mixing_every_shape_builds_without_losing_text() {
 #[test]
 fn pages_are_checked_like_tracks() {
     let (code, out) = check("shape-pages-fires");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+/// A competency matrix (SPEC 8.9): a table whose header names the track's levels (by
+/// title or code) gives each of them one competency per row, beside what their own
+/// sections say; the table itself stays on the track page.
+#[test]
+fn a_competency_matrix_gives_each_level_a_competency_per_row() {
+    let (code, out) = check("shape-matrix");
+    assert_eq!(code, 0, "{out}");
+    let project = load("shape-matrix");
+    let l = &project.ladder.tracks[0].levels;
+    assert_eq!(
+        competencies(&l[0]),
+        [
+            ("SQL", "Writes queries with joins"),
+            ("Pipelines", "Reruns failed jobs")
+        ]
+    );
+    // The header names this level by its code, `D2`.
+    assert_eq!(
+        competencies(&l[1]),
+        [
+            ("SQL", "Tunes slow queries"),
+            ("Pipelines", "Builds batch pipelines")
+        ]
+    );
+    assert_eq!(
+        competencies(&l[2])[0],
+        ("SQL", "Sets the query style guide")
+    );
+    assert_eq!(
+        l[2].summary.text,
+        "Leads the data platform. It also coaches two engineers."
+    );
+
+    let out = build_fixture("shape-matrix", &[]);
+    let site = Site::read(out.path());
+    let lead = page_text(&site, "warehouse/lead-data-engineer/index.html");
+    assert!(lead.contains("Sets the query style guide"), "{lead}");
+    assert!(lead.contains("Designs streaming systems"), "{lead}");
+    assert!(site.page("warehouse/index.html").contains("<table"));
+}
+
+#[test]
+fn a_label_in_a_matrix_and_in_a_section_is_a_duplicate() {
+    let (code, out) = check("shape-matrix-fires");
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+/// A track folder (SPEC 8.5): `_index.md` with the track's front matter and
+/// introduction, one file per level (its id the file's name, its order `weight`), the
+/// headings of a level file its labels (one rank below its own title when it opens
+/// with it), and a file without `band` a page of the track.
+#[test]
+fn a_track_folder_is_a_track_with_a_file_per_level() {
+    let (code, out) = check("shape-track-folder");
+    assert_eq!(code, 0, "{out}");
+    let project = load("shape-track-folder");
+    let track = project
+        .ladder
+        .tracks
+        .iter()
+        .find(|t| t.id.value == "platform")
+        .expect("the folder's track");
+    assert_eq!(track.path, "platform/_index.md");
+    assert_eq!(track.title.value, "Platform Path");
+    assert_eq!(track.extra["type"], serde_json::json!("docs"));
+    assert_eq!(
+        track.intro.text,
+        "Each level of this path is a page of its own, as our old handbook had it."
+    );
+    let levels: Vec<(&str, &str, &str)> = track
+        .levels
+        .iter()
+        .map(|l| {
+            (
+                l.id.value.as_str(),
+                l.title.value.as_str(),
+                l.summary.text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            (
+                "engineer",
+                "Platform Engineer",
+                "Keeps one internal service healthy."
+            ),
+            (
+                "senior",
+                "Senior Platform Engineer",
+                "Owns a platform area across several services."
+            ),
+        ]
+    );
+    assert_eq!(
+        competencies(&track.levels[0]),
+        [
+            (
+                "Reliability",
+                "Answers pages for the service and writes the follow-up."
+            ),
+            ("Enablement", "Documents how other teams use the service."),
+        ]
+    );
+    assert_eq!(
+        competencies(&track.levels[1])[0],
+        (
+            "Reliability",
+            "Sets the on-call rotation Leads incident reviews, see the first level."
+        )
+    );
+    let senior = &track.levels[1];
+    assert_eq!(
+        senior.responsibilities[0].body.text,
+        "Plans the area's roadmap"
+    );
+    assert_eq!(senior.extra.len(), 0);
+    assert_eq!(
+        track.levels[0].extra["sidebar_position"],
+        serde_json::json!(1)
+    );
+    assert!(senior.inherits_ref.is_some(), "inherits: engineer resolves");
+
+    let base = "/careers/ladder/";
+    let out = build_fixture("shape-track-folder", &["--base-url", base]);
+    let site = Site::read(out.path());
+    site.check_links(base);
+    let page = page_text(&site, "platform/senior/index.html");
+    for words in [
+        "Owns a platform area",
+        "Runs office hours",
+        "Plans the area's roadmap",
+    ] {
+        assert!(
+            page.contains(words),
+            "{words:?} missing from the level page"
+        );
+    }
+    let faq = site.page("platform/faq/index.html");
+    assert!(
+        faq.contains("Do platform engineers carry a pager?"),
+        "{faq}"
+    );
+    assert!(
+        faq.contains("href=\"/careers/ladder/platform/engineer/\""),
+        "{faq}"
+    );
+    let product = site.page("product/index.html");
+    assert!(
+        product.contains("href=\"/careers/ladder/platform/senior/\""),
+        "{product}"
+    );
+    assert!(
+        product.contains("href=\"/careers/ladder/platform/\""),
+        "{product}"
+    );
+}
+
+#[test]
+fn a_level_file_outside_a_track_folder_is_an_error() {
+    let (code, out) = check("shape-track-folder-fires");
     assert_eq!(code, 1, "{out}");
     insta::assert_snapshot!(out);
 }

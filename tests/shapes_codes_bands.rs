@@ -282,11 +282,11 @@ fn diff_reports_a_code_given_and_a_code_dropped() {
     let md = diff(old, new, "markdown");
     has(
         &md,
-        "#### Support › Support Specialist (band 2)\n\n- Code: ~~S2~~ → *(none)*\n",
+        "#### Support › Support Specialist (band 2)\n\n- Code: ~~S2~~ → *(none)* — **minor**\n",
     );
     has(
         &md,
-        "#### Support › Senior Support Specialist (S3, band 3)\n\n- Code: *(none)* → **S3**\n",
+        "#### Support › Senior Support Specialist (S3, band 3)\n\n- Code: *(none)* → **S3** — **minor**\n",
     );
 
     let report: serde_json::Value = serde_json::from_str(&diff(old, new, "json")).unwrap();
@@ -537,7 +537,7 @@ fn diff_reports_a_level_that_comes_to_span_bands() {
 
     has(
         &diff(old, new, "markdown"),
-        "#### Engineering › Senior Engineer (IC4-5, band 4)\n\n- Band: ~~4–5~~ → **4**\n",
+        "#### Engineering › Senior Engineer (IC4-5, band 4)\n\n- Band: ~~4–5~~ → **4** — **major**\n",
     );
     // And back: the old side is the single band.
     let report: serde_json::Value = serde_json::from_str(&diff(new, old, "json")).unwrap();

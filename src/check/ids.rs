@@ -22,15 +22,32 @@ fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
         .map(|r| (r.to_string(), format!("the site's own `/{r}/`")))
         .collect();
     for t in &ladder.tracks {
+        let track = path_segment(&t.id.value).to_ascii_lowercase();
+        for l in &t.levels {
+            let level = path_segment(&l.id.value).to_ascii_lowercase();
+            taken
+                .entry(format!("{track}/{level}"))
+                .or_insert_with(|| format!("level `{}` of track `{}`", l.id.value, t.id.value));
+        }
         taken
-            .entry(path_segment(&t.id.value).to_ascii_lowercase())
+            .entry(track)
             .or_insert_with(|| format!("track `{}` ({})", t.id.value, t.path));
     }
     let mut pages: Vec<&crate::model::Page> = ladder.pages.iter().map(|p| &**p).collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     for page in pages {
-        let folder = path_segment(&page.id).to_ascii_lowercase();
-        match taken.get(&folder) {
+        let folder = page
+            .id
+            .split('/')
+            .map(|s| path_segment(s).to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join("/");
+        // Under a folder of the site's own (`/compare/4/`), any name may clash.
+        let first = folder.split('/').next().unwrap_or_default();
+        let owner = taken.get(&folder).or_else(|| {
+            (folder.contains('/') && RESERVED_TRACK_IDS.contains(&first)).then(|| &taken[first])
+        });
+        match owner {
             Some(owner) => out.push(
                 Diagnostic::new(
                     Lint::DuplicateId,

@@ -2,7 +2,8 @@
 //!
 //! Loads both sides (git revisions, folders, or the working tree for a missing NEW),
 //! compares the models and prints Markdown or JSON on stdout. Exit 0, or 1 with
-//! `--exit-code` when anything changed; 2 when a side cannot be found.
+//! `--exit-code` when anything changed, or with `--check-version` when `version` in
+//! ladder.yaml did not rise enough for the changes; 2 when a side cannot be found.
 
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
@@ -30,6 +31,10 @@ pub struct DiffArgs {
     /// Exit 1 when anything changed, 0 when nothing did
     #[arg(long)]
     pub exit_code: bool,
+    /// Exit 1 unless `version` in ladder.yaml rose by at least the overall class of the
+    /// changes (major, minor, patch; see docs/versions.md)
+    #[arg(long)]
+    pub check_version: bool,
 }
 
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
@@ -45,7 +50,18 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         DiffFormat::Markdown => println!("{}", diff::markdown::render(&report)),
         DiffFormat::Json => print!("{}", diff::json::render(&report)?),
     }
-    Ok(if args.exit_code && report.changed {
+    let version_ok = !args.check_version
+        || match diff::bump::check(&old, &new, &report) {
+            Ok(note) => {
+                eprintln!("{note}");
+                true
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                false
+            }
+        };
+    Ok(if (args.exit_code && report.changed) || !version_ok {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -80,6 +80,7 @@ pub(super) fn alignment_changes(
             })
             .collect();
         rows.push(BandRow {
+            class: super::classes::Class::Major,
             band,
             name: n
                 .band_name(band)

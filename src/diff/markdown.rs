@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use super::classes::{self, Class, LEVEL_LINES, TRACK_LINES};
 use super::inline::{code_text, esc, esc_block, esc_message, render_words};
 use super::report::*;
 use super::words::WordOpKind;
@@ -169,7 +170,15 @@ pub fn summary_line(report: &Report) -> String {
         // Something changed that has no count of its own (e.g. a file that stopped parsing).
         return "**The ladder changed.**".to_string();
     }
-    format!("**{}**", parts.join(" · "))
+    match report.class {
+        Some(class) => format!("**{}** · Overall: **{class}**", parts.join(" · ")),
+        None => format!("**{}**", parts.join(" · ")),
+    }
+}
+
+/// The class of a line, at its end.
+fn tag(class: Class) -> String {
+    format!(" — **{class}**")
 }
 
 fn parse_errors(out: &mut String, side: &SideSummary, which: &str) {
@@ -204,16 +213,18 @@ fn severity(s: crate::diagnostic::Severity) -> &'static str {
 
 fn settings(out: &mut String, settings: &[SettingChange]) {
     out.push_str(
-        "### Settings (ladder.yaml)\n\n| setting | before | after |\n| --- | --- | --- |\n",
+        "### Settings (ladder.yaml)\n\n| setting | before | after | class |\n| --- | --- | --- | --- |\n",
     );
     let v = |s: &Option<String>| s.as_deref().map_or("*(not set)*".to_string(), esc);
     for s in settings {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} |",
+            "| `{}` | {} | {} | {} |",
             code_text(&s.key),
             v(&s.old),
-            v(&s.new)
+            v(&s.new),
+            s.class
+                .map_or("*(not classed)*".to_string(), |c| format!("**{c}**"))
         );
     }
     out.push('\n');
@@ -223,18 +234,28 @@ fn home(out: &mut String, home: &HomeDiff) {
     out.push_str("### Home page (content/_index.md)\n\n");
     if let Some(t) = &home.title {
         let v = |s: &Option<String>| s.as_deref().map_or("*(none)*".to_string(), esc);
-        let _ = writeln!(out, "- Title: ~~{}~~ → **{}**", v(&t.old), v(&t.new));
+        let _ = writeln!(
+            out,
+            "- Title: ~~{}~~ → **{}**{}",
+            v(&t.old),
+            v(&t.new),
+            tag(Class::Patch)
+        );
     }
     let mut folded = Vec::new();
     if let Some(body) = &home.body {
-        text_item(out, &mut folded, "Text", body);
+        text_item(out, &mut folded, "Text", body, Class::Patch);
     }
     out.push('\n');
     details(out, &folded);
 }
 
 fn alignment(out: &mut String, rows: &[BandRow]) {
-    out.push_str("### Alignment across tracks\n\nBands where different levels now line up:\n\n");
+    let _ = writeln!(
+        out,
+        "### Alignment across tracks{}\n\nBands where different levels now line up:\n",
+        tag(Class::Major)
+    );
     let Some(first) = rows.first() else { return };
     out.push_str("| band |");
     for c in &first.cells {
@@ -294,7 +315,8 @@ fn track(out: &mut String, t: &TrackDiff, report: &Report) {
             };
             let _ = writeln!(
                 out,
-                "### {name} — {what}\n\nFile `content/{}`, {}:\n",
+                "### {name} — {what}{}\n\nFile `content/{}`, {}:\n",
+                tag(t.class),
                 code_text(&t.path),
                 plural(t.levels.len(), "level", "levels")
             );
@@ -321,8 +343,9 @@ fn track(out: &mut String, t: &TrackDiff, report: &Report) {
             };
             let _ = writeln!(
                 out,
-                "### {name} — not compared\n\nThe track's file does not parse in {which}, {}, so \
+                "### {name} — not compared{}\n\nThe track's file does not parse in {which}, {}, so \
                  the track cannot be compared; see the errors above.\n",
+                tag(t.class),
                 side_name(side)
             );
             return;
@@ -335,54 +358,86 @@ fn track(out: &mut String, t: &TrackDiff, report: &Report) {
     if let Some(c) = &t.id_change {
         let _ = writeln!(
             items,
-            "- Id: `{}` → `{}` (its page URLs change)",
+            "- Id: `{}` → `{}` (its page URLs change){}",
             code_text(&c.old),
-            code_text(&c.new)
+            code_text(&c.new),
+            tag(TRACK_LINES.id)
         );
     }
     if let Some(c) = &t.path_change {
         let _ = writeln!(
             items,
-            "- File moved: `content/{}` → `content/{}`",
+            "- File moved: `content/{}` → `content/{}`{}",
             code_text(&c.old),
-            code_text(&c.new)
+            code_text(&c.new),
+            tag(TRACK_LINES.path)
         );
     }
     if let Some(c) = &t.title_change {
-        let _ = writeln!(items, "- Title: ~~{}~~ → **{}**", esc(&c.old), esc(&c.new));
+        let _ = writeln!(
+            items,
+            "- Title: ~~{}~~ → **{}**{}",
+            esc(&c.old),
+            esc(&c.new),
+            tag(TRACK_LINES.title)
+        );
     }
     if let Some(c) = &t.summary {
         let v = |s: &Option<String>| s.as_deref().map_or("*(none)*".to_string(), esc);
-        let _ = writeln!(items, "- Summary: ~~{}~~ → **{}**", v(&c.old), v(&c.new));
+        let _ = writeln!(
+            items,
+            "- Summary: ~~{}~~ → **{}**{}",
+            v(&c.old),
+            v(&c.new),
+            tag(classes::track_summary(c))
+        );
     }
     if let Some(c) = &t.order {
         let v = |s: &Option<i64>| s.map_or("*(by file name)*".to_string(), |n| n.to_string());
-        let _ = writeln!(items, "- Column order: {} → {}", v(&c.old), v(&c.new));
+        let _ = writeln!(
+            items,
+            "- Column order: {} → {}{}",
+            v(&c.old),
+            v(&c.new),
+            tag(TRACK_LINES.order)
+        );
     }
     if !t.dimensions_added.is_empty() {
-        let _ = writeln!(items, "- Dimensions added: {}", list(&t.dimensions_added));
+        let _ = writeln!(
+            items,
+            "- Dimensions added: {}{}",
+            list(&t.dimensions_added),
+            tag(TRACK_LINES.dimensions)
+        );
     }
     if !t.dimensions_removed.is_empty() {
         let _ = writeln!(
             items,
-            "- Dimensions removed: {}",
-            list(&t.dimensions_removed)
+            "- Dimensions removed: {}{}",
+            list(&t.dimensions_removed),
+            tag(TRACK_LINES.dimensions)
         );
     }
     if let Some(intro) = &t.intro {
-        text_item(&mut items, &mut folded, "Introduction", intro);
+        text_item(
+            &mut items,
+            &mut folded,
+            "Introduction",
+            intro,
+            TRACK_LINES.prose,
+        );
     }
     for p in &t.prose {
         let label = format!("Section “{}”", esc(&p.title));
         match p.status {
             Status::Added => {
-                let _ = writeln!(items, "- {label} added");
+                let _ = writeln!(items, "- {label} added{}", tag(p.class));
                 folded.push((format!("{label} (new)"), esc(&p.text.new)));
             }
             Status::Removed => {
-                let _ = writeln!(items, "- {label} removed");
+                let _ = writeln!(items, "- {label} removed{}", tag(p.class));
             }
-            _ => text_item(&mut items, &mut folded, &label, &p.text),
+            _ => text_item(&mut items, &mut folded, &label, &p.text, p.class),
         }
     }
     if !items.is_empty() {
@@ -409,10 +464,10 @@ fn list(v: &[String]) -> String {
 
 fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
     let status = match l.status {
-        Status::Added => " — new level",
-        Status::Removed => " — removed",
-        _ if l.title_change.is_some() => " — renamed",
-        _ => "",
+        Status::Added => format!(" — new level{}", tag(l.class)),
+        Status::Removed => format!(" — removed{}", tag(l.class)),
+        _ if l.title_change.is_some() => " — renamed".to_string(),
+        _ => String::new(),
     };
     let code = l.code.as_deref().map(|c| format!("{}, ", esc(c)));
     let _ = writeln!(
@@ -432,17 +487,19 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
     if let Some(c) = &l.title_change {
         let _ = writeln!(
             items,
-            "- Renamed: ~~{}~~ → **{}**",
+            "- Renamed: ~~{}~~ → **{}**{}",
             esc(&c.old),
-            esc(&c.new)
+            esc(&c.new),
+            tag(LEVEL_LINES.title)
         );
     }
     if let Some(c) = &l.id_change {
         let _ = writeln!(
             items,
-            "- Id: `{}` → `{}` (its page URL changes)",
+            "- Id: `{}` → `{}` (its page URL changes){}",
             code_text(&c.old),
-            code_text(&c.new)
+            code_text(&c.new),
+            tag(LEVEL_LINES.id)
         );
     }
     if let Some(c) = &l.code_change {
@@ -452,29 +509,42 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
             (Some(old), None) => format!("~~{}~~ → *(none)*", esc(old)),
             (None, None) => String::new(),
         };
-        let _ = writeln!(items, "- Code: {line}");
+        let _ = writeln!(items, "- Code: {line}{}", tag(LEVEL_LINES.code));
     }
     if let Some(c) = &l.band_change {
-        let _ = writeln!(items, "- Band: ~~{}~~ → **{}**", c.old, c.new);
+        let _ = writeln!(
+            items,
+            "- Band: ~~{}~~ → **{}**{}",
+            c.old,
+            c.new,
+            tag(LEVEL_LINES.band)
+        );
     }
     if let Some(c) = &l.inherits_change {
         let v = |s: &Option<String>| {
             s.as_deref()
                 .map_or("*(nothing)*".to_string(), |s| format!("`{}`", code_text(s)))
         };
-        let _ = writeln!(items, "- Inherits: {} → {}", v(&c.old), v(&c.new));
+        let _ = writeln!(
+            items,
+            "- Inherits: {} → {}{}",
+            v(&c.old),
+            v(&c.new),
+            tag(LEVEL_LINES.inherits)
+        );
     }
     if let Some(c) = &l.note_change {
         let v = |s: &Option<String>| s.as_deref().map_or("*(none)*".to_string(), esc);
         let _ = writeln!(
             items,
-            "- Heading note: ~~{}~~ → **{}**",
+            "- Heading note: ~~{}~~ → **{}**{}",
             v(&c.old),
-            v(&c.new)
+            v(&c.new),
+            tag(LEVEL_LINES.note)
         );
     }
     if let Some(s) = &l.summary {
-        text_item(&mut items, &mut folded, "Summary", s);
+        text_item(&mut items, &mut folded, "Summary", s, classes::text(s));
     }
     for c in &l.competencies {
         let label = format!("**{}**", esc(&c.label));
@@ -482,28 +552,31 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
             Status::Added => {
                 let _ = writeln!(
                     items,
-                    "- {label} added: {}",
-                    short(&c.text.new, &mut folded, &label)
+                    "- {label} added: {}{}",
+                    short(&c.text.new, &mut folded, &label),
+                    tag(c.class)
                 );
             }
             Status::Removed => {
                 let _ = writeln!(
                     items,
-                    "- {label} removed: ~~{}~~",
-                    short(&c.text.old, &mut folded, &label)
+                    "- {label} removed: ~~{}~~{}",
+                    short(&c.text.old, &mut folded, &label),
+                    tag(c.class)
                 );
             }
             _ => {
                 if let Some(lc) = &c.label_change {
                     let _ = writeln!(
                         items,
-                        "- Label spelled differently: ~~{}~~ → **{}**",
+                        "- Label spelled differently: ~~{}~~ → **{}**{}",
                         esc(&lc.old),
-                        esc(&lc.new)
+                        esc(&lc.new),
+                        tag(Class::Patch)
                     );
                 }
                 if c.text.old != c.text.new || c.label_change.is_none() {
-                    text_item(&mut items, &mut folded, &label, &c.text);
+                    text_item(&mut items, &mut folded, &label, &c.text, c.class);
                 }
             }
         }
@@ -518,19 +591,26 @@ fn level(out: &mut String, t: &TrackDiff, l: &LevelDiff) {
             (Status::Changed, Some(words)) => {
                 let _ = writeln!(
                     items,
-                    "- Responsibility reworded{from}: {}",
-                    render_words(words, None)
+                    "- Responsibility reworded{from}: {}{}",
+                    render_words(words, None),
+                    tag(r.class)
                 );
             }
             (Status::Removed, _) => {
                 let _ = writeln!(
                     items,
-                    "- Responsibility removed{from}: ~~{}~~",
-                    esc(&r.text)
+                    "- Responsibility removed{from}: ~~{}~~{}",
+                    esc(&r.text),
+                    tag(r.class)
                 );
             }
             _ => {
-                let _ = writeln!(items, "- Responsibility added{from}: **{}**", esc(&r.text));
+                let _ = writeln!(
+                    items,
+                    "- Responsibility added{from}: **{}**{}",
+                    esc(&r.text),
+                    tag(r.class)
+                );
             }
         }
     }
@@ -619,9 +699,19 @@ fn whole_level(out: &mut String, l: &LevelDiff) {
 
 /// A list item for a changed text: its word diff, shortened when long (the full diff
 /// then goes into `folded`).
-fn text_item(items: &mut String, folded: &mut Vec<(String, String)>, label: &str, t: &TextChange) {
+fn text_item(
+    items: &mut String,
+    folded: &mut Vec<(String, String)>,
+    label: &str,
+    t: &TextChange,
+    class: Class,
+) {
+    let tag = tag(class);
     if t.markup_only {
-        let _ = writeln!(items, "- {label}: formatting or links changed, same words");
+        let _ = writeln!(
+            items,
+            "- {label}: formatting or links changed, same words{tag}"
+        );
         return;
     }
     let equal_words: usize = t
@@ -633,14 +723,14 @@ fn text_item(items: &mut String, folded: &mut Vec<(String, String)>, label: &str
     if equal_words > LONG_TEXT_WORDS {
         let _ = writeln!(
             items,
-            "- {label} reworded: {}",
+            "- {label} reworded: {}{tag}",
             render_words(&t.words, Some(CONTEXT_WORDS))
         );
         folded.push((label.to_string(), render_words(&t.words, None)));
     } else {
         let _ = writeln!(
             items,
-            "- {label} reworded: {}",
+            "- {label} reworded: {}{tag}",
             render_words(&t.words, None)
         );
     }

@@ -12,6 +12,8 @@
 //! (an unknown revision, a folder that is not a ladder project) stops the command.
 
 mod alignment;
+pub mod bump;
+pub mod classes;
 pub mod git;
 mod inline;
 pub mod json;
@@ -152,5 +154,7 @@ pub fn load_side(spec: Option<&str>, root: &Path, which: &str) -> anyhow::Result
 
 /// Compares two sides.
 pub fn diff(old: &Side, new: &Side) -> Report {
-    semantic::compare(old, new)
+    let mut report = semantic::compare(old, new);
+    classes::classify(&mut report);
+    report
 }

@@ -56,7 +56,12 @@ pub(super) fn settings_changes(o: &Config, n: &Config) -> Vec<SettingChange> {
     let mut out = Vec::new();
     let mut push = |key: String, old: Option<String>, new: Option<String>| {
         if old != new {
-            out.push(SettingChange { key, old, new });
+            out.push(SettingChange {
+                key,
+                class: None,
+                old,
+                new,
+            });
         }
     };
     push("title".into(), Some(o.title.clone()), Some(n.title.clone()));
@@ -95,6 +100,11 @@ pub(super) fn settings_changes(o: &Config, n: &Config) -> Vec<SettingChange> {
         "markdown.raw_html".into(),
         Some(o.markdown.raw_html.to_string()),
         Some(n.markdown.raw_html.to_string()),
+    );
+    push(
+        "version".into(),
+        o.version.as_ref().map(ToString::to_string),
+        n.version.as_ref().map(ToString::to_string),
     );
     out
 }

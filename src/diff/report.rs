@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use super::classes::Class;
 use super::words::WordOp;
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -22,6 +23,9 @@ pub struct Report {
     pub new: SideSummary,
     /// True when anything below is non-empty (what `--exit-code` reports).
     pub changed: bool,
+    /// The highest class of any change (docs/versions.md); `null` when nothing
+    /// classed changed (no change, or only lint results).
+    pub class: Option<Class>,
     pub counts: Counts,
     /// ladder.yaml settings that differ.
     pub settings: Vec<SettingChange>,
@@ -199,12 +203,16 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SettingChange {
     pub key: String,
+    /// `patch`; `null` for `version`, which is not classed.
+    pub class: Option<Class>,
     pub old: Option<String>,
     pub new: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct HomeDiff {
+    /// `patch` when anything changed, else `null`.
+    pub class: Option<Class>,
     pub title: Option<Change<Option<String>>>,
     pub body: Option<TextChange>,
 }
@@ -223,6 +231,7 @@ pub struct LevelName {
 #[derive(Debug, Clone, Serialize)]
 pub struct BandRow {
     pub band: i64,
+    pub class: Class,
     /// Display name from ladder.yaml (new side, else old).
     pub name: Option<String>,
     pub cells: Vec<BandCell>,
@@ -244,6 +253,8 @@ pub struct TrackDiff {
     pub id: String,
     pub title: String,
     pub status: Status,
+    /// The highest class of the track's changes, its levels' included.
+    pub class: Class,
     /// File relative to content/ (new side, else old).
     pub path: String,
     pub id_change: Option<Change<String>>,
@@ -266,6 +277,7 @@ pub struct ProseDiff {
     pub title: String,
     pub anchor: String,
     pub status: Status,
+    pub class: Class,
     pub text: TextChange,
 }
 
@@ -277,6 +289,8 @@ pub struct LevelDiff {
     pub code: Option<String>,
     pub band: LevelBand,
     pub status: Status,
+    /// The highest class of the level's changes.
+    pub class: Class,
     pub id_change: Option<Change<String>>,
     /// A rename: same level, new title.
     pub title_change: Option<Change<String>>,
@@ -297,6 +311,7 @@ pub struct CompetencyDiff {
     /// The label as written on the new side (old side when removed).
     pub label: String,
     pub status: Status,
+    pub class: Class,
     /// Same label up to case and spacing, written differently.
     pub label_change: Option<Change<String>>,
     pub text: TextChange,
@@ -306,6 +321,7 @@ pub struct CompetencyDiff {
 pub struct ResponsibilityDiff {
     /// `added`, `removed` or `changed` (reworded: `old_text` and `words` are set).
     pub status: Status,
+    pub class: Class,
     /// The responsibility's text (the new wording when reworded).
     pub text: String,
     pub old_text: Option<String>,

@@ -110,6 +110,7 @@ pub(super) fn responsibility_changes(
             counts.responsibilities_reworded += 1;
         }
         out.push(ResponsibilityDiff {
+            class: super::classes::Class::Patch,
             status: Status::Changed,
             text: a.text.clone(),
             old_text: Some(r.text.clone()),
@@ -126,6 +127,7 @@ pub(super) fn responsibility_changes(
             counts.responsibilities_added += 1;
         }
         out.push(ResponsibilityDiff {
+            class: super::classes::Class::Patch,
             status: Status::Added,
             text: a.text.clone(),
             old_text: None,
@@ -142,6 +144,7 @@ pub(super) fn responsibility_changes(
             counts.responsibilities_removed += 1;
         }
         out.push(ResponsibilityDiff {
+            class: super::classes::Class::Patch,
             status: Status::Removed,
             text: r.text.clone(),
             old_text: None,

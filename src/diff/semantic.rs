@@ -35,6 +35,7 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     counts.settings_changed = settings.len();
 
     let home = HomeDiff {
+        class: None,
         title: Change::of(o.home.title.clone(), n.home.title.clone()),
         body: text_change(&o.home.body, &n.home.body),
     };
@@ -120,6 +121,7 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     counts.parse_errors_fixed = excess(&old_errors, &new_errors);
 
     let mut report = Report {
+        class: None,
         schema_version: SCHEMA_VERSION,
         old: old.summary.clone(),
         new: new.summary.clone(),
@@ -215,6 +217,7 @@ fn whole_track(ladder: &Ladder, ti: usize, status: Status) -> TrackDiff {
         })
         .collect();
     TrackDiff {
+        class: super::classes::Class::Patch,
         id: t.id.value.clone(),
         title: t.title.value.clone(),
         status,
@@ -246,6 +249,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
         .competencies
         .iter()
         .map(|c| CompetencyDiff {
+            class: super::classes::Class::Patch,
             label: c.label.clone(),
             status: if removed {
                 Status::Removed
@@ -259,6 +263,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
     let responsibilities = effective(ladder, r)
         .into_iter()
         .map(|item| ResponsibilityDiff {
+            class: super::classes::Class::Patch,
             status: if removed {
                 Status::Removed
             } else {
@@ -271,6 +276,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
         })
         .collect();
     LevelDiff {
+        class: super::classes::Class::Patch,
         id: l.id.value.clone(),
         title: l.title.value.clone(),
         code: l.code().map(str::to_string),
@@ -381,6 +387,7 @@ fn track_diff(
 ) -> (Option<TrackDiff>, Vec<Option<usize>>) {
     let (ot, nt) = (&o.tracks[oi], &n.tracks[ni]);
     let mut d = TrackDiff {
+        class: super::classes::Class::Patch,
         id: nt.id.value.clone(),
         title: nt.title.value.clone(),
         status: Status::Changed,
@@ -427,18 +434,21 @@ fn track_diff(
     ) {
         let entry = match (po.map(|i| &ot.prose[i]), pn.map(|j| &nt.prose[j])) {
             (Some(a), Some(b)) => text_change(&a.body, &b.body).map(|text| ProseDiff {
+                class: super::classes::Class::Patch,
                 title: b.title.clone(),
                 anchor: b.anchor.clone(),
                 status: Status::Changed,
                 text,
             }),
             (None, Some(b)) => Some(ProseDiff {
+                class: super::classes::Class::Patch,
                 title: b.title.clone(),
                 anchor: b.anchor.clone(),
                 status: Status::Added,
                 text: one_sided("", &b.body.text),
             }),
             (Some(a), None) => Some(ProseDiff {
+                class: super::classes::Class::Patch,
                 title: a.title.clone(),
                 anchor: a.anchor.clone(),
                 status: Status::Removed,
@@ -521,6 +531,7 @@ fn level_diff(
     let (ol, nl) = (o.level(oref), n.level(nref));
     let note = |l: &Level| l.section.as_ref().and_then(|s| s.note.clone());
     let mut d = LevelDiff {
+        class: super::classes::Class::Patch,
         id: nl.id.value.clone(),
         title: nl.title.value.clone(),
         code: nl.code().map(str::to_string),
@@ -573,6 +584,7 @@ fn level_diff(
                 match (text, label_change) {
                     (None, None) => None,
                     (text, label_change) => Some(CompetencyDiff {
+                        class: super::classes::Class::Patch,
                         label: b.label.clone(),
                         status: Status::Changed,
                         label_change,
@@ -588,6 +600,7 @@ fn level_diff(
             (None, Some(b)) => {
                 counts.competencies_added += 1;
                 Some(CompetencyDiff {
+                    class: super::classes::Class::Patch,
                     label: b.label.clone(),
                     status: Status::Added,
                     label_change: None,
@@ -597,6 +610,7 @@ fn level_diff(
             (Some(a), None) => {
                 counts.competencies_removed += 1;
                 Some(CompetencyDiff {
+                    class: super::classes::Class::Patch,
                     label: a.label.clone(),
                     status: Status::Removed,
                     label_change: None,

@@ -140,10 +140,23 @@ pub fn has_changes(ops: &[WordOp]) -> bool {
     ops.iter().any(|o| o.op != WordOpKind::Equal)
 }
 
-/// How alike two texts are, 0.0 (nothing shared) to 1.0 (same words).
+/// How alike two texts are, 0.0 (nothing shared) to 1.0 (same words). Words are
+/// compared by their letters and digits, case-folded: `Reviews code` and `reviews
+/// code.` are the same words, so a recased or repunctuated text reads as reworded
+/// (a patch), not as one removed and another added.
 pub fn similarity(old: &str, new: &str) -> f32 {
-    let a: Vec<&str> = old.split_whitespace().collect();
-    let b: Vec<&str> = new.split_whitespace().collect();
+    let fold = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a, b) = (fold(old), fold(new));
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }

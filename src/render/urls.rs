@@ -69,7 +69,8 @@ pub fn level_dir(ladder: &Ladder, r: LevelRef) -> String {
 
 /// `faq/`: a page that is not a track.
 pub fn page_dir(ladder: &Ladder, page: usize) -> String {
-    format!("{}/", segment(&ladder.pages[page].id))
+    let segments: Vec<Cow<'_, str>> = ladder.pages[page].id.split('/').map(segment).collect();
+    format!("{}/", segments.join("/"))
 }
 
 /// `compare/5/`

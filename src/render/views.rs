@@ -36,6 +36,8 @@ pub struct SiteView<'a> {
     /// Pages that are not tracks (an FAQ, "how promotions work"), by `order`.
     pub pages: Vec<TrackLink<'a>>,
     pub generator: &'static str,
+    /// `version:` of ladder.yaml, when set.
+    pub version: Option<&'a str>,
     /// Id of the track (or page) the page belongs to, for `aria-current` in the
     /// navigation.
     pub current_track: Option<&'a str>,
@@ -282,6 +284,7 @@ impl<'a> Views<'a> {
                 .map(|p| page_link(ladder, self.urls, p))
                 .collect(),
             generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
+            version: ladder.config.version.as_ref().map(|v| v.as_str()),
             current_track: t.map(|t| ladder.tracks[t].id.value.as_str()),
         }
     }

@@ -29,6 +29,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+
+/// How long a rebuild waits before reading a half-saved Markdown file again.
+pub const HALF_SAVED_WAIT: Duration = Duration::from_millis(40);
 use crate::diagnostic::{self, Diagnostic, Lint, Sources};
 use crate::model::{Ladder, Span};
 use crate::render::{Previous, SiteFiles};
@@ -275,7 +278,14 @@ impl<B: SiteBuilder> Session<B> {
         self.built = true;
 
         let mut project = self.project();
-        for track in &project.ladder.tracks {
+        // A track folder's track is joined from its files again on every build: its
+        // cache keeps the `_index.md` alone.
+        for track in project
+            .ladder
+            .tracks
+            .iter()
+            .filter(|t| !t.path.ends_with("/_index.md"))
+        {
             if let Some(cached) = self
                 .files
                 .get_mut(format!("content/{}", track.path).as_str())
@@ -374,12 +384,18 @@ impl<B: SiteBuilder> Session<B> {
             pages.extend(cached.parsed.page.clone());
         }
         let (home, pages) = source::home_and_pages(home, pages);
+        let level_files: Vec<_> = self
+            .files
+            .values()
+            .filter_map(|cached| cached.parsed.level_file.clone())
+            .collect();
         // The tracks of the last build, shared; a file parsed since gives its new one.
-        let tracks: Vec<Arc<Track>> = self
+        let mut tracks: Vec<Arc<Track>> = self
             .files
             .values()
             .filter_map(|cached| cached.track.clone())
             .collect();
+        source::gather_track_folders(&mut tracks, level_files, &mut diagnostics);
         let assets = self
             .assets
             .iter()
@@ -428,8 +444,15 @@ impl<B: SiteBuilder> Session<B> {
     }
 
     /// Reads the changed content files only. Returns whether any content changed.
+    ///
+    /// A Markdown file that reads empty or with its front matter unclosed is read
+    /// again after [`HALF_SAVED_WAIT`] (once per rebuild, however many such files):
+    /// an editor that truncates a file and then writes it has been caught in between,
+    /// and the write's own event may come too late to join this rebuild. A file still
+    /// like that is reported as it is.
     fn read_changed(&mut self, paths: &BTreeSet<PathBuf>) -> bool {
         let mut changed = false;
+        let mut waited = false;
         for abs in paths {
             let rel: Arc<str> = Arc::from(source::relative_path(&self.root, abs).as_str());
             if !abs.exists() {
@@ -449,7 +472,16 @@ impl<B: SiteBuilder> Session<B> {
                 continue;
             }
             match std::fs::read(abs) {
-                Ok(bytes) => {
+                Ok(mut bytes) => {
+                    if source::looks_half_saved(&String::from_utf8_lossy(&bytes)) {
+                        if !waited {
+                            std::thread::sleep(HALF_SAVED_WAIT);
+                            waited = true;
+                        }
+                        if let Ok(again) = std::fs::read(abs) {
+                            bytes = again;
+                        }
+                    }
                     changed |= self.read_diagnostics.remove(&rel).is_some();
                     changed |= self.update_file(InputFile {
                         path: rel,
@@ -521,6 +553,7 @@ impl<B: SiteBuilder> Session<B> {
                     track: None,
                     home: None,
                     page: None,
+                    level_file: None,
                     diagnostics: vec![d],
                 },
             ),
@@ -740,6 +773,22 @@ mod tests {
         String::from_utf8_lossy(&site.files[path]).into_owned()
     }
 
+    /// A session on `root` whose first build succeeded.
+    fn built<'a>(root: &Path, fake: &'a Fake) -> Session<&'a Fake> {
+        let mut s = Session::new(root, fake);
+        assert!(!s.build_all().failed());
+        s
+    }
+
+    /// Asserts that `build` has a diagnostic whose message holds `text`.
+    fn assert_reports(build: &Build, text: &str) {
+        assert!(
+            build.diagnostics.iter().any(|d| d.message.contains(text)),
+            "no diagnostic says {text:?}: {:#?}",
+            build.diagnostics
+        );
+    }
+
     fn changed(paths: &[PathBuf]) -> Changes {
         Changes {
             content: paths.iter().cloned().collect(),
@@ -749,10 +798,8 @@ mod tests {
 
     #[test]
     fn removing_the_last_track_fails_the_rebuild_as_check_would() {
-        let dir = project();
-        let fake = Fake::default();
-        let mut s = Session::new(dir.path(), &fake);
-        assert!(!s.build_all().failed());
+        let (dir, fake) = (project(), Fake::default());
+        let mut s = built(dir.path(), &fake);
         let alpha = dir.path().join("content/alpha.md");
         let beta = dir.path().join("content/beta.md");
         fs::remove_file(&alpha).unwrap();
@@ -761,12 +808,39 @@ mod tests {
         fs::remove_file(&beta).unwrap();
         let b = s.rebuild(&changed(&[beta]));
         assert!(b.failed(), "{b:?}");
+        assert_reports(&b, "content/ holds no track files");
+    }
+
+    /// An editor that truncates a file and writes it a few milliseconds later: the
+    /// rebuild that reads the empty (or half-written) file waits and reads it again.
+    #[test]
+    fn a_file_caught_between_truncate_and_write_is_read_again() {
+        let (dir, fake) = (project(), Fake::default());
+        let mut s = built(dir.path(), &fake);
+        let alpha = dir.path().join("content/alpha.md");
+        for caught in ["", "---\ntitle: Gam"] {
+            let title = format!("Gamma{}", caught.len());
+            fs::write(&alpha, caught).unwrap();
+            let writer = {
+                let (alpha, text) = (alpha.clone(), track(&title));
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(5));
+                    fs::write(alpha, text).unwrap();
+                })
+            };
+            let b = s.rebuild(&changed(std::slice::from_ref(&alpha)));
+            writer.join().unwrap();
+            assert!(!b.failed(), "{caught:?}: {:#?}", b.diagnostics);
+            assert_eq!(page(&b, "alpha/index.html"), format!("{title} at /"));
+        }
+        // A file that stays so is reported as it is.
+        fs::write(&alpha, "---\ntitle: Alpha\n").unwrap();
+        let started = Instant::now();
+        let b = s.rebuild(&changed(std::slice::from_ref(&alpha)));
+        assert_reports(&b, "front matter is not closed");
         assert!(
-            b.diagnostics
-                .iter()
-                .any(|d| d.message.contains("content/ holds no track files")),
-            "{:#?}",
-            b.diagnostics
+            started.elapsed() >= HALF_SAVED_WAIT,
+            "read again after a wait"
         );
     }
 

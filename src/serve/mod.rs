@@ -153,21 +153,11 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
         }
         let app = server::App { state: rx };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let serve = axum::serve(listener, server::router(app)).with_graceful_shutdown(async {
+        let serve = server::serve(listener, server::router(app), async {
             let _ = stopped.await;
         });
-        let mut serving = tokio::spawn(async move { serve.await });
-        tokio::select! {
-            result = &mut serving => {
-                // The server stopped by itself: that is an I/O error.
-                return match result {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(e)) => Err(anyhow::Error::from(e).context("serving")),
-                    Err(e) => Err(anyhow::Error::from(e).context("serving")),
-                };
-            }
-            _ = shutdown_signal() => {}
-        }
+        let serving = tokio::spawn(serve);
+        shutdown_signal().await;
         // End the open event streams so that the graceful shutdown can finish, and
         // give the other connections a moment, never longer.
         closing.send_modify(|s| {

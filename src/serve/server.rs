@@ -16,8 +16,20 @@
 //! lookup is in a map of the site's own files anyway). A folder serves its
 //! `index.html`, a folder named without its trailing slash redirects to it, and
 //! anything else unknown gets the site's `404.html` with status 404.
+//!
+//! Connections: hyper's HTTP/1 connection builder serves each accepted socket (not
+//! `axum::serve`, which sets none of its limits). A request whose head is not in
+//! within [`HEADER_READ_TIMEOUT`] is dropped; hyper runs the same timer while a
+//! kept-alive connection waits for its next request, so it is the idle timeout too
+//! (an open events stream is a response being written, not a wait, and stays). A
+//! request target over [`MAX_TARGET`] bytes gets 414 and header fields over
+//! [`MAX_HEADERS`] get 431, from the parsed request: hyper's own 414 starts at a
+//! fixed 64 KiB and its head size cap counts the request line and the headers
+//! together, so it is set above the two (431 past it) as the bound on what is read.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -28,6 +40,74 @@ use tokio::sync::watch;
 
 use super::reload::{self, Served, EVENTS_PATH};
 use crate::render::SiteFiles;
+
+/// The longest request target (path and query) answered; a longer one gets 414.
+pub const MAX_TARGET: usize = 8 * 1024;
+/// The most bytes of header names and values answered; more get 431.
+pub const MAX_HEADERS: usize = 8 * 1024;
+/// hyper's cap on a whole request head, which it answers with 431 itself.
+const MAX_HEAD: usize = MAX_TARGET + MAX_HEADERS + 1024;
+/// How long a connection may take to send a request head, or sit idle between requests.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `router` on `listener` until `stop` completes, then lets the open
+/// connections finish (the caller bounds how long it waits for that).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_header_size(MAX_HEAD);
+    let graceful = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, a connection reset before it was
+                // accepted...: the server keeps going, as axum::serve does.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that goes away or times out is no error of the server's.
+            let _ = connection.await;
+        });
+    }
+    graceful.shutdown().await;
+}
+
+/// 414 for a request target over [`MAX_TARGET`], 431 for headers over [`MAX_HEADERS`].
+fn too_large(req: &Request) -> Option<Response> {
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_TARGET {
+        let text = format!("the request target is over {MAX_TARGET} bytes\n");
+        return Some((StatusCode::URI_TOO_LONG, text).into_response());
+    }
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers > MAX_HEADERS {
+        let text = format!("the request headers are over {MAX_HEADERS} bytes\n");
+        return Some((StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, text).into_response());
+    }
+    None
+}
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -142,6 +222,9 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 async fn handle(State(app): State<App>, req: Request) -> Response {
+    if let Some(refused) = too_large(&req) {
+        return refused;
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n").into_response();
         r.headers_mut()

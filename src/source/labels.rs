@@ -1,6 +1,7 @@
 //! Labels and lists inside a level's section: a list item's Markdown without its
 //! marker, a list whose every item opens with a label (one competency per item), a
-//! label heading written `Label: text`, and a responsibility as found in the source.
+//! label heading written `Label: text`, a responsibility as found in the source, and a
+//! competency matrix (a table whose header names levels, one competency per row).
 //!
 //! What a label is in a paragraph (`**Label:**`) is the Markdown splitter's business
 //! ([`super::markdown`]); where a label's block ends is the sectioner's ([`super::sections`]).
@@ -219,6 +220,88 @@ pub(super) fn heading_label(heading: &str) -> (&str, Option<&str>) {
         }
         _ => (heading.trim_end_matches(':').trim(), None),
     }
+}
+
+/// One row of a competency matrix: its label, where the label is written, and per
+/// level (by index) the level's cell.
+pub(super) struct MatrixRow {
+    pub label: String,
+    pub span: Span,
+    pub cells: Vec<(usize, Markdown)>,
+}
+
+/// A competency matrix (SPEC 8.9): a GFM table at `range` whose header cells after the
+/// first are all level titles or codes of the track (`level_of` finds them), and whose
+/// first column holds labels. `None` when the block is no such table.
+pub(super) fn matrix(
+    src: &Src,
+    range: Range<usize>,
+    level_of: impl Fn(&str) -> Option<usize>,
+) -> Option<Vec<MatrixRow>> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let text = &src.text[range.clone()];
+    // Cheap test first: a table's first line holds a `|`.
+    if !text.lines().next().is_some_and(|l| l.contains('|')) {
+        return None;
+    }
+    let mut rows: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut cell: Option<usize> = None;
+    let mut in_table = false;
+    for (event, r) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Table(_)) => in_table = true,
+            Event::Start(Tag::TableHead | Tag::TableRow) if in_table => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(r.start),
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(start), Some(row)) = (cell.take(), rows.last_mut()) {
+                    row.push((range.start + start)..(range.start + r.end));
+                }
+            }
+            Event::Start(Tag::Paragraph) if !in_table => return None,
+            _ => {}
+        }
+    }
+    let (head, body) = rows.split_first()?;
+    if head.len() < 2 || body.is_empty() {
+        return None;
+    }
+    // A cell's text without the pipes around it.
+    let cell_text = |r: &Range<usize>| -> (usize, String) {
+        let raw = &src.text[r.clone()];
+        let inner = raw.trim_start_matches('|');
+        let start = r.start + (raw.len() - inner.len());
+        let inner = inner.trim_end_matches('|');
+        let lead = inner.len() - inner.trim_start().len();
+        (start + lead, inner.trim().to_string())
+    };
+    let columns: Vec<usize> = head[1..]
+        .iter()
+        .map(|c| level_of(&markdown::plain_text(&cell_text(c).1)))
+        .collect::<Option<_>>()?;
+    let mut out = Vec::new();
+    for row in body {
+        let Some(first) = row.first() else { continue };
+        let (label_start, label_md) = cell_text(first);
+        let label = markdown::plain_text(&label_md);
+        if label.is_empty() {
+            continue;
+        }
+        let cells = columns
+            .iter()
+            .zip(row.iter().skip(1))
+            .filter_map(|(&li, c)| {
+                let (start, md) = cell_text(c);
+                let md = markdown_from(src, start, md);
+                (!md.is_empty()).then_some((li, md))
+            })
+            .collect();
+        out.push(MatrixRow {
+            label,
+            span: src.span(label_start, label_start + label_md.len()),
+            cells,
+        });
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! `diff` feeds the same steps with files read from git instead of the disk
 //! ([`load_files`]). Lints over the assembled model live in `check`.
 
+mod folder;
 mod labels;
 mod lenient;
 mod markdown;
@@ -31,8 +32,9 @@ use crate::diagnostic::{Diagnostic, Lint, Sources};
 use crate::links::{Origin, Resolver};
 use crate::model::{Assets, Home, Ladder, LevelRef, Link, LinkTarget, Page, Span, Track};
 
+pub use folder::{gather as gather_track_folders, is_folder_index};
 pub use markdown::{plain_text, render_inline_label};
-pub use track::{parse_home, parse_track, ParsedTrack};
+pub use track::{looks_half_saved, parse_home, parse_track, ParsedTrack};
 
 /// A loaded ladder project: the model (which holds the settings, `ladder.config`) and
 /// everything needed to report.
@@ -349,6 +351,7 @@ pub fn load_files(files: &InputFiles) -> Project {
                     track: None,
                     home: None,
                     page: None,
+                    level_file: None,
                     diagnostics: vec![d],
                 },
             ),
@@ -358,6 +361,7 @@ pub fn load_files(files: &InputFiles) -> Project {
     let mut tracks = Vec::new();
     let mut home = None;
     let mut pages = Vec::new();
+    let mut level_files = Vec::new();
     for (f, (text, p)) in files.content.iter().zip(parsed) {
         if let Some(text) = text {
             sources.insert(f.path.clone(), text);
@@ -375,8 +379,10 @@ pub fn load_files(files: &InputFiles) -> Project {
             home = Some(h);
         }
         pages.extend(p.page);
+        level_files.extend(p.level_file);
     }
     let (home, pages) = home_and_pages(home, pages);
+    folder::gather(&mut tracks, level_files, &mut diagnostics);
     let ladder = assemble(
         config,
         home,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::labels::markdown_at;
 use super::markdown::{self, Block};
-use super::track::{link_of, ParsedTrack, Split, Src};
+use super::track::{links_in, ParsedTrack, Split, Src};
 use super::yaml;
 use crate::diagnostic::Diagnostic;
 use crate::model::{github_anchor, slugify, AnchorCounter, Extra, Page};
@@ -57,7 +57,9 @@ pub(super) fn page_from(src: &Src, split: Option<Split>) -> ParsedTrack {
     let rel = path.strip_prefix("content/").unwrap_or(path).to_string();
     let stem = rel.trim_end_matches(".md");
     let mut page = Page {
-        id: slugify(stem),
+        // `technical/faq.md` is published under its folder, `/technical/faq/`: in a
+        // track's folder, a page of that track (SPEC 8.5).
+        id: stem.split('/').map(slugify).collect::<Vec<_>>().join("/"),
         path: rel.clone(),
         title: stem.rsplit('/').next().unwrap_or(stem).to_string(),
         summary: None,
@@ -100,7 +102,7 @@ pub(super) fn page_from(src: &Src, split: Option<Split>) -> ParsedTrack {
         None => 0,
     };
     let body = &text[body_start..];
-    let (blocks, raw_links) = markdown::blocks(body);
+    let (blocks, _) = markdown::blocks(body);
     // The first H1, when it opens the page, is its title (shown once, as the page's).
     let mut content_start = body_start;
     if let Some(Block::Heading {
@@ -122,20 +124,12 @@ pub(super) fn page_from(src: &Src, split: Option<Split>) -> ParsedTrack {
         }
     }
     page.body = markdown_at(src, content_start..text.len());
-    page.links = raw_links
-        .into_iter()
-        .filter_map(|l| {
-            link_of(
-                src,
-                &l.dest,
-                l.range.start + body_start..l.range.end + body_start,
-            )
-        })
-        .collect();
+    page.links = links_in(src, body_start);
     ParsedTrack {
         track: None,
         home: None,
         page: Some(Arc::new(page)),
+        level_file: None,
         diagnostics,
     }
 }

@@ -75,6 +75,77 @@ pub(super) fn section_body(
     }
     s.close(src.text.len());
     s.report_misranked();
+    s.report_matrix_duplicates();
+    separate_prose_anchors(track);
+}
+
+/// Sections a level file of a track folder (SPEC 8.5): `track` holds that one level,
+/// and the whole body is its section. Its labels are the headings of the file's top
+/// rank, unless the first heading is the level's own title, whose rank then stands for
+/// the level's (its labels one below). Headings of the level's rank or higher that are
+/// not its title are prose, kept after the level.
+pub(super) fn section_level_file(
+    src: &Src,
+    body_start: usize,
+    track: &mut Track,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let body = &src.text[body_start..];
+    let (blocks, raw_links) = markdown::blocks(body);
+    let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
+    for l in raw_links {
+        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
+            track.links.push(link);
+        }
+    }
+    let top = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(rank(*level)),
+            _ => None,
+        })
+        .min();
+    let mut s = Sectioner::new(src, track, diagnostics, body_start);
+    let mut skip_first = false;
+    s.level_rank = match (blocks.first(), top) {
+        (
+            Some(Block::Heading {
+                level, text, id, ..
+            }),
+            _,
+        ) if matches!(
+            s.match_heading(text, id.as_deref()),
+            HeadingMatch::Level(0, ..)
+        ) =>
+        {
+            skip_first = true;
+            rank(*level)
+        }
+        (_, Some(top)) => top - 1,
+        (_, None) => 1,
+    };
+    s.track.level_rank = s.level_rank;
+    let span = s.src.span(body_start, body_start);
+    let heading = s.track.levels[0].title.value.clone();
+    s.track.levels[0].section = Some(Section {
+        heading,
+        note: None,
+        span: span.clone(),
+        rank: s.level_rank,
+        ended_by: None,
+    });
+    s.found[0] = Some(span);
+    s.target = Target::Level(0);
+    s.last_level = Some(0);
+    for (i, block) in blocks.iter().enumerate() {
+        let range = abs(block.range());
+        if i == 0 && skip_first {
+            s.chunk_start = range.end;
+            continue;
+        }
+        s.block(block, range);
+    }
+    s.close(src.text.len());
     separate_prose_anchors(track);
 }
 
@@ -101,6 +172,8 @@ struct Sectioner<'a, 's> {
     anchors: AnchorCounter,
     /// Headings at another rank than the levels' that match a level.
     misranked: Vec<(usize, Span, u8)>,
+    /// Competencies that come from a matrix, as (level, competency) indices.
+    from_matrix: Vec<(usize, usize)>,
 }
 
 impl<'a, 's> Sectioner<'a, 's> {
@@ -141,6 +214,7 @@ impl<'a, 's> Sectioner<'a, 's> {
             last_level: None,
             anchors: AnchorCounter::default(),
             misranked: Vec::new(),
+            from_matrix: Vec::new(),
         }
     }
 
@@ -248,6 +322,9 @@ impl<'a, 's> Sectioner<'a, 's> {
                     .collect();
                 self.list(&items, range);
             }
+            _ if matches!(self.target, Target::Intro | Target::Prose(_)) => {
+                self.matrix(range);
+            }
             _ => {
                 if let Some(o) = &self.open {
                     if o.is_responsibilities {
@@ -293,6 +370,64 @@ impl<'a, 's> Sectioner<'a, 's> {
             let mut o = open_label(&label, span, range.end);
             o.prefix = text;
             self.open = Some(o);
+        }
+    }
+
+    /// A competency matrix in the introduction or a prose section (SPEC 8.9): each
+    /// level named in its header gets one competency per row. The table stays where it
+    /// is, as text of the track page.
+    fn matrix(&mut self, range: Range<usize>) {
+        let levels = &self.track.levels;
+        let by_title = &self.by_title;
+        let level_of = |cell: &str| {
+            by_title
+                .get(&title_key(cell))
+                .and_then(|all| all.first().copied())
+                .or_else(|| {
+                    levels.iter().position(|l| {
+                        l.code
+                            .as_ref()
+                            .is_some_and(|c| c.value.eq_ignore_ascii_case(cell.trim()))
+                    })
+                })
+        };
+        let Some(rows) = labels::matrix(self.src, range, level_of) else {
+            return;
+        };
+        for row in rows {
+            for (li, body) in row.cells {
+                self.push_competency(li, row.label.clone(), row.span.clone(), body);
+                let ci = self.track.levels[li].competencies.len() - 1;
+                self.from_matrix.push((li, ci));
+            }
+        }
+    }
+
+    /// A label a level gets both from a matrix and from its own section: which one is
+    /// meant cannot be told, so both places are named (`duplicate-id`).
+    fn report_matrix_duplicates(&mut self) {
+        for &(li, ci) in &self.from_matrix {
+            let level = &self.track.levels[li];
+            let m = &level.competencies[ci];
+            let dup =
+                level.competencies.iter().enumerate().find(|(i, c)| {
+                    *i != ci && c.key == m.key && !self.from_matrix.contains(&(li, *i))
+                });
+            if let Some((_, c)) = dup {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Lint::DuplicateId,
+                        c.span.clone(),
+                        format!(
+                            "level `{}` has the label `{}` twice: in its section and in a competency matrix",
+                            level.title.value, c.label
+                        ),
+                    )
+                    .with_label("in the level's section")
+                    .with_related(m.span.clone(), "and in this matrix row")
+                    .with_help("keep the label in one place: the matrix row or the level's section"),
+                );
+            }
         }
     }
 

@@ -42,6 +42,8 @@ pub struct ParsedTrack {
     pub home: Option<Home>,
     /// A file that is not a track: a page (SPEC 8.4).
     pub page: Option<Arc<Page>>,
+    /// A level file of a track folder (SPEC 8.5).
+    pub level_file: Option<Arc<super::folder::LevelFile>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -60,7 +62,7 @@ macro_rules! front_matter {
         }
 
         #[derive(Debug, Deserialize)]
-        struct RawLevel {
+        pub(super) struct RawLevel {
             $($lf: Option<$lt>,)*
         }
 
@@ -241,6 +243,14 @@ fn split_front_matter(src: &Src) -> Result<Option<Split>, Diagnostic> {
     .with_help("end the front matter with a line holding only `---`"))
 }
 
+/// Whether a Markdown file reads like a save caught halfway: empty, or front matter
+/// opened and not closed (an editor that truncates the file, then writes it). `serve`
+/// reads such a file once more a moment later before it reports anything.
+pub fn looks_half_saved(text: &str) -> bool {
+    let path: Arc<str> = Arc::from("");
+    text.trim().is_empty() || split_front_matter(&Src::new(&path, text)).is_err()
+}
+
 /// Parses `content/_index.md`: optional front matter with a title, then prose.
 pub fn parse_home(path: &Arc<str>, text: &str) -> ParsedTrack {
     home_from(&Src::new(path, text))
@@ -268,7 +278,20 @@ fn home_from(src: &Src) -> ParsedTrack {
         }
     };
     home.body = super::labels::markdown_at(src, body_start..text.len());
-    home.links = super::markdown::links(&text[body_start..])
+    home.links = links_in(src, body_start);
+    ParsedTrack {
+        track: None,
+        home: Some(home),
+        page: None,
+        level_file: None,
+        diagnostics,
+    }
+}
+
+/// The links and images of the body that starts at `body_start` (a home page or a page;
+/// a track's are collected while it is sectioned).
+pub(super) fn links_in(src: &Src, body_start: usize) -> Vec<Link> {
+    super::markdown::links(&src.text[body_start..])
         .into_iter()
         .filter_map(|l| {
             link_of(
@@ -277,13 +300,7 @@ fn home_from(src: &Src) -> ParsedTrack {
                 l.range.start + body_start..l.range.end + body_start,
             )
         })
-        .collect();
-    ParsedTrack {
-        track: None,
-        home: Some(home),
-        page: None,
-        diagnostics,
-    }
+        .collect()
 }
 
 /// Parses one track file. Returns no track when the front matter is unusable.
@@ -298,10 +315,15 @@ fn track_from(src: &Src) -> ParsedTrack {
         track: None,
         home: None,
         page: None,
+        level_file: None,
         diagnostics: vec![d],
     };
+    let folder_index = super::folder::is_folder_index(path);
     let split = match split_front_matter(src) {
-        Ok(Some(s)) if super::page::is_track_front_matter(src, &s) => s,
+        Ok(Some(s)) if folder_index || super::page::is_track_front_matter(src, &s) => s,
+        Ok(Some(s)) if super::folder::is_level_front_matter(src, &s) => {
+            return super::folder::level_file_from(src, s)
+        }
         // No front matter, or front matter without `levels`: a page (SPEC 8.4). An
         // empty file is neither.
         Ok(split) if has_text(text, split.as_ref()) => return super::page::page_from(src, split),
@@ -346,6 +368,7 @@ fn track_from(src: &Src) -> ParsedTrack {
                     track: None,
                     home: None,
                     page: None,
+                    level_file: None,
                     diagnostics,
                 };
             }
@@ -359,10 +382,12 @@ fn track_from(src: &Src) -> ParsedTrack {
         span: sp(&v.referenced),
     };
 
-    let stem = path
+    // A track folder's track is named after its folder (`content/platform/_index.md`).
+    let file = path.strip_suffix("/_index.md").unwrap_or(path);
+    let stem = file
         .rsplit('/')
         .next()
-        .unwrap_or(path)
+        .unwrap_or(file)
         .trim_end_matches(".md");
     let title = match &raw.title {
         Some(t) => spanned(t),
@@ -396,6 +421,8 @@ fn track_from(src: &Src) -> ParsedTrack {
 
     let mut levels: Vec<Level> = Vec::new();
     match &raw.levels {
+        // A track folder's levels may all be files of their own.
+        None if folder_index => {}
         None => diagnostics.push(
             Diagnostic::new(
                 Lint::FrontMatter,
@@ -433,80 +460,11 @@ fn track_from(src: &Src) -> ParsedTrack {
             for entry in list {
                 let extra = level_extra.next().unwrap_or_default();
                 let at = sp(&entry.referenced);
-                let l = &entry.value;
-                let mut missing = Vec::new();
-                if l.title.is_none() {
-                    missing.push("title");
+                if let Some(level) =
+                    build_level(src, split.yaml.start, &entry.value, at, extra, &mut diagnostics)
+                {
+                    levels.push(level);
                 }
-                if l.band.is_none() {
-                    missing.push("band");
-                }
-                if !missing.is_empty() {
-                    let keys = missing
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Lint::FrontMatter,
-                            at.clone(),
-                            format!(
-                                "level is missing required key{} {keys}",
-                                if missing.len() > 1 { "s" } else { "" }
-                            ),
-                        )
-                        .with_label("this level")
-                        .with_help("every level needs `title` and `band`; `code` is optional"),
-                    );
-                    continue;
-                }
-                let (Some(t), Some(b)) = (&l.title, &l.band) else {
-                    continue;
-                };
-                let title = spanned(t);
-                let code = l.code.as_ref().map(spanned);
-                if let Some(code) = &code {
-                    check_code(code, &mut diagnostics);
-                }
-                let id = match &l.id {
-                    Some(i) => {
-                        let s = spanned(i);
-                        check_id(&s, "level id", &mut diagnostics);
-                        s
-                    }
-                    None => Spanned {
-                        value: slugify(&title.value),
-                        span: title.span.clone(),
-                    },
-                };
-                let mut band = Spanned {
-                    value: b.value.low,
-                    span: sp(&b.referenced),
-                };
-                if b.value.high.is_some() {
-                    band.span = flow_list_span(text, band.span);
-                }
-                let Some(band_high) = band_high(&band, b.value.high, &mut diagnostics) else {
-                    continue;
-                };
-                levels.push(Level {
-                    id,
-                    span: title.span.clone(),
-                    title,
-                    code,
-                    band,
-                    band_high,
-                    inherits: l.inherits.as_ref().map(spanned),
-                    inherits_ref: None,
-                    section: None,
-                    summary: Markdown::default(),
-                    competencies: Vec::new(),
-                    responsibilities: Vec::new(),
-                    responsibilities_span: None,
-                    inherited: Vec::new(),
-                    extra,
-                });
             }
         }
     }
@@ -533,8 +491,100 @@ fn track_from(src: &Src) -> ParsedTrack {
         track: Some(track),
         home: None,
         page: None,
+        level_file: None,
         diagnostics,
     }
+}
+
+/// One level of front matter (an entry of `levels:`, or a level file's front matter,
+/// SPEC 8.5) as the model's [`Level`], its section still empty. `None` when a required
+/// key is missing or the band is unusable (reported).
+pub(super) fn build_level(
+    src: &Src,
+    yaml_start: usize,
+    l: &RawLevel,
+    at: Span,
+    extra: Extra,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Level> {
+    let (path, text) = (src.path, src.text);
+    let sp =
+        |loc: &serde_saphyr::Location| yaml::span_indexed(&src.lines, path, text, yaml_start, loc);
+    let spanned = |v: &YSpanned<String>| Spanned {
+        value: v.value.clone(),
+        span: sp(&v.referenced),
+    };
+    let mut missing = Vec::new();
+    if l.title.is_none() {
+        missing.push("title");
+    }
+    if l.band.is_none() {
+        missing.push("band");
+    }
+    if !missing.is_empty() {
+        let keys = missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        diagnostics.push(
+            Diagnostic::new(
+                Lint::FrontMatter,
+                at.clone(),
+                format!(
+                    "level is missing required key{} {keys}",
+                    if missing.len() > 1 { "s" } else { "" }
+                ),
+            )
+            .with_label("this level")
+            .with_help("every level needs `title` and `band`; `code` is optional"),
+        );
+        return None;
+    }
+    let (Some(t), Some(b)) = (&l.title, &l.band) else {
+        return None;
+    };
+    let title = spanned(t);
+    let code = l.code.as_ref().map(spanned);
+    if let Some(code) = &code {
+        check_code(code, diagnostics);
+    }
+    let id = match &l.id {
+        Some(i) => {
+            let s = spanned(i);
+            check_id(&s, "level id", diagnostics);
+            s
+        }
+        None => Spanned {
+            value: slugify(&title.value),
+            span: title.span.clone(),
+        },
+    };
+    let mut band = Spanned {
+        value: b.value.low,
+        span: sp(&b.referenced),
+    };
+    if b.value.high.is_some() {
+        band.span = flow_list_span(text, band.span);
+    }
+    let band_high = band_high(&band, b.value.high, diagnostics)?;
+    Some(Level {
+        id,
+        span: title.span.clone(),
+        title,
+        code,
+        band,
+        band_high,
+        inherits: l.inherits.as_ref().map(spanned),
+        inherits_ref: None,
+        section: None,
+        summary: Markdown::default(),
+        competencies: Vec::new(),
+        responsibilities: Vec::new(),
+        responsibilities_span: None,
+        inherited: Vec::new(),
+        extra,
+    })
 }
 
 /// Ids end up in URLs and file names: only ASCII letters, digits, `-` and `_`.

@@ -402,21 +402,28 @@ pub fn unknown_keys(
         if known.contains(&k.value.as_str()) {
             continue;
         }
-        let span = span_of(path, file_text, offset, &k.referenced);
         let help = match did_you_mean(&k.value, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("known keys here: {}", known.join(", ")),
         };
-        out.push(
-            Diagnostic::new(
-                Lint::FrontMatter,
-                span,
-                format!("unknown key `{}`", k.value),
-            )
-            .with_label("not a known key")
-            .with_help(help),
-        );
+        out.push(unknown_key(path, file_text, offset, k, help));
     }
+}
+
+fn unknown_key(
+    path: &Arc<str>,
+    file_text: &str,
+    offset: usize,
+    key: &serde_saphyr::Spanned<String>,
+    help: String,
+) -> Diagnostic {
+    Diagnostic::new(
+        Lint::FrontMatter,
+        span_of(path, file_text, offset, &key.referenced),
+        format!("unknown key `{}`", key.value),
+    )
+    .with_label("not a known key")
+    .with_help(help)
 }
 
 /// The keys of `keys` not in `known` that are kept as `extra` (another generator's
@@ -438,15 +445,13 @@ pub fn extra_keys(
         let near = did_you_mean(&k.value, known.iter().copied())
             .filter(|s| crate::diagnostic::edit_distance(&k.value.to_lowercase(), s) <= 2);
         match near {
-            Some(s) => out.push(
-                Diagnostic::new(
-                    Lint::FrontMatter,
-                    span_of(path, file_text, offset, &k.referenced),
-                    format!("unknown key `{}`", k.value),
-                )
-                .with_label("not a known key")
-                .with_help(format!("did you mean `{s}`?")),
-            ),
+            Some(s) => out.push(unknown_key(
+                path,
+                file_text,
+                offset,
+                k,
+                format!("did you mean `{s}`?"),
+            )),
             None => extra.push(k.value.clone()),
         }
     }

@@ -264,13 +264,18 @@ impl Response {
 
 /// `GET path` over a fresh connection; the path is sent exactly as given.
 pub fn get(port: u16, path: &str) -> Response {
+    request(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `raw` (a whole request, as bytes on the wire) over a fresh connection and
+/// reads the response until the server closes it.
+pub fn request(port: u16, raw: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(TIMEOUT)).expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send request");
+    stream.write_all(raw.as_bytes()).expect("send request");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read response");
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -326,9 +331,14 @@ impl Events {
 
     /// Reads until `needle` has been received (counting from `from`), or the timeout.
     pub fn wait_for(&mut self, needle: &str, from: usize) -> bool {
+        self.wait_at_most(needle, from, TIMEOUT)
+    }
+
+    /// [`Events::wait_for`] with a time limit of its own.
+    pub fn wait_at_most(&mut self, needle: &str, from: usize, limit: Duration) -> bool {
         let start = Instant::now();
         let mut buf = [0u8; 4096];
-        while start.elapsed() < TIMEOUT {
+        while start.elapsed() < limit {
             if self
                 .received
                 .get(from..)

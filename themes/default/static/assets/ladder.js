@@ -119,27 +119,38 @@
     container.appendChild(list);
   }
 
+  // What a polite status line says after a search: screen readers hear the count,
+  // not the whole list.
+  function resultCount(hits, limit, q) {
+    if (!hits.length) return "Nothing matches “" + q + "”.";
+    return hits.length + (hits.length === limit ? "+" : "") + " result" + (hits.length === 1 ? "" : "s") + " for “" + q + "”";
+  }
+
   function setupHeaderSearch() {
     var input = document.getElementById("search-input");
     var box = document.getElementById("search-results");
     if (!input || !box) return;
+    var status = input.form.querySelector("[role=status]");
     var timer = null;
+    function say(text) { if (status) status.textContent = text; }
     function close() {
       box.hidden = true;
-      input.setAttribute("aria-expanded", "false");
+      say("");
     }
     function run() {
       var q = input.value.trim();
       if (!q) { close(); return; }
       loadIndex().then(function (entries) {
         if (input.value.trim() !== q) return;
-        renderHits(box, search(entries, q, 12), q);
+        var hits = search(entries, q, 12);
+        renderHits(box, hits, q);
         box.hidden = false;
-        input.setAttribute("aria-expanded", "true");
+        say(resultCount(hits, 12, q) + (hits.length ? "; the down arrow moves through them" : ""));
       }).catch(function (err) {
         box.textContent = "";
         box.appendChild(el("p", { "class": "search-empty" }, "Search is unavailable: " + err.message));
         box.hidden = false;
+        say("Search is unavailable");
       });
     }
     input.addEventListener("focus", function () { loadIndex().catch(function () {}); });
@@ -171,20 +182,22 @@
   function setupSearchPage() {
     var input = document.getElementById("search-page-input");
     var out = document.getElementById("search-page-results");
+    var status = document.getElementById("search-page-status");
     if (!input || !out) return;
+    function say(text) { if (status) status.textContent = text; }
     var q = new URLSearchParams(window.location.search).get("q") || "";
     input.value = q;
     function run() {
       var query = input.value.trim();
-      if (!query) { out.textContent = ""; return; }
+      if (!query) { out.textContent = ""; say(""); return; }
       loadIndex().then(function (entries) {
         var hits = search(entries, query, 100);
-        renderHits(out, hits, query);
-        if (hits.length) {
-          out.insertBefore(el("p", { "class": "meta" }, hits.length + (hits.length === 100 ? "+" : "") + " result" + (hits.length === 1 ? "" : "s") + " for “" + query + "”"), out.firstChild);
-        }
+        if (hits.length) renderHits(out, hits, query);
+        else out.textContent = "";
+        say(resultCount(hits, 100, query));
       }).catch(function (err) {
-        out.textContent = "Search is unavailable: " + err.message;
+        out.textContent = "";
+        say("Search is unavailable: " + err.message);
       });
     }
     input.form.addEventListener("submit", function (ev) {
