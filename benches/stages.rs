@@ -14,7 +14,9 @@
 //! time per run (all threads, from /proc/self/stat, so 10 ms resolution) and the median
 //! wall cost per level. Stages, in pipeline order: `read` (files from disk), `parse` (front matter,
 //! sections, assembling the model), `check` (lints), `theme` (loading and compiling the
-//! templates), `render` (every page in memory) and `write` (the site to a fresh folder).
+//! templates), `render` (every page in memory) and `write` (the site to a fresh folder),
+//! then `build`: render and write together, each file streamed to disk as `ladder
+//! build` does.
 
 #[allow(dead_code)]
 #[path = "../examples/gen.rs"]
@@ -25,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ladder::check::check_project;
-use ladder::render::{render_site, write_site, Theme};
+use ladder::render::{build_site, render_site, write_site, Theme};
 use ladder::source::{load_files, read_project_files};
 
 const MIN_SAMPLES: usize = 5;
@@ -161,6 +163,16 @@ fn bench_size(scratch: &Path, levels: usize) -> anyhow::Result<()> {
         &sample(|| {
             run += 1;
             write_site(&root, &out.join(run.to_string()), &site)
+        }),
+    );
+    // What `ladder build` does: render and write together, each file written as it
+    // is rendered (render + write above are the in-memory path `serve` keeps).
+    report(
+        levels,
+        "build",
+        &sample(|| {
+            run += 1;
+            build_site(&project.ladder, &theme, &root, &out.join(run.to_string()))
         }),
     );
     let _ = std::fs::remove_dir_all(&out);

@@ -119,9 +119,18 @@ fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
 
 /// The export as pretty-printed JSON text (deterministic: maps are ordered).
 pub fn to_json(ladder: &Ladder) -> String {
-    let mut s = serde_json::to_string_pretty(&Streamed(ladder)).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    match write_json(ladder, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The export as [`to_json`] gives it, written to `out` as it is produced (`ladder
+/// build` writes the site's ladder.json this way, without holding the text).
+pub fn write_json(ladder: &Ladder, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &Streamed(ladder))?;
+    out.write_all(b"\n")
 }
 
 /// The export (`ladder.json`), written one track at a time: the whole

@@ -1,8 +1,8 @@
 //! `ladder build`: check, then render the site and write it atomically.
 //!
 //! The same stages `ladder check` and `ladder serve` use: load the project, run every
-//! lint (refusing to build on an error), load the theme, render in memory, then swap
-//! the new site into the output folder.
+//! lint (refusing to build on an error), load the theme, then render each file
+//! straight into a fresh folder and swap it into the output folder.
 
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -70,26 +70,21 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let checked = started.elapsed();
-    let rendering = Instant::now();
-    let site = render::render_site(&project.ladder, &theme)?;
-    let rendered = rendering.elapsed();
     let output = match &args.output {
         Some(dir) => dir.clone(),
         None => root.join(&project.ladder.config.output),
     };
-    let writing = Instant::now();
-    render::write_site(root, &output, &site)?;
-    let written = writing.elapsed();
+    let rendering = Instant::now();
+    let written = render::build_site(&project.ladder, &theme, root, &output)?;
     eprintln!(
-        "wrote {} pages ({} files, {} KiB) to {} in {} ms (load and check {} ms, render {} ms, write {} ms)",
-        site.page_count(),
-        site.files.len(),
-        site.total_bytes().div_ceil(1024),
+        "wrote {} pages ({} files, {} KiB) to {} in {} ms (load and check {} ms, render and write {} ms)",
+        written.pages,
+        written.files,
+        written.bytes.div_ceil(1024),
         output.display(),
         started.elapsed().as_millis(),
         checked.as_millis(),
-        rendered.as_millis(),
-        written.as_millis()
+        rendering.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
 }

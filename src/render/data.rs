@@ -6,6 +6,7 @@
 //! same sanitised HTML the pages show. The scripts insert titles with `textContent`.
 
 use serde::Serialize;
+use std::io::Write;
 
 use super::views::Views;
 use crate::model::{Ladder, LevelRef};
@@ -25,7 +26,7 @@ struct Entry<'a> {
     x: &'a str,
 }
 
-pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
+pub fn search_index(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let ladder = views.ladder;
     let mut entries = Vec::new();
     for (p, page) in ladder.pages.iter().enumerate() {
@@ -88,32 +89,35 @@ pub fn search_index(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
             }
         }
     }
-    Ok(serde_json::to_vec(&entries)?)
+    Ok(serde_json::to_writer(out, &entries)?)
 }
 
+/// Fields in alphabetical order: the file was first written through a `json!` tree,
+/// whose keys come out sorted, and is written in the same order now that it is
+/// serialized straight from this struct.
 #[derive(Serialize)]
 struct PickerLevel<'a> {
-    key: String,
-    title: &'a str,
-    code: Option<&'a str>,
     band: i64,
     /// Only for a level spanning bands, so that other levels' data stays as it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     band_high: Option<i64>,
     band_name: Option<&'a str>,
-    track: &'a str,
-    url: &'a str,
-    summary: &'a str,
+    code: Option<&'a str>,
     /// `[key, label, html]` for each competency, in order.
     competencies: Vec<(&'a str, &'a str, &'a str)>,
-    /// HTML of each of the level's own responsibilities.
-    responsibilities: Vec<&'a str>,
     /// Key of the level it inherits from; the script walks the chain, so that the
     /// file stays linear in the size of the ladder.
     inherits: Option<String>,
+    key: String,
+    /// HTML of each of the level's own responsibilities.
+    responsibilities: Vec<&'a str>,
+    summary: &'a str,
+    title: &'a str,
+    track: &'a str,
+    url: &'a str,
 }
 
-pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
+pub fn picker_data(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let levels: Vec<PickerLevel> = views
         .ladder
         .levels()
@@ -143,13 +147,44 @@ pub fn picker_data(views: &Views<'_>) -> anyhow::Result<Vec<u8>> {
             }
         })
         .collect();
-    Ok(serde_json::to_vec(
-        &serde_json::json!({ "levels": levels }),
-    )?)
+    // A struct, not `json!`: the same bytes without a copy of every level as a tree.
+    #[derive(Serialize)]
+    struct Picker<'a> {
+        levels: Vec<PickerLevel<'a>>,
+    }
+    Ok(serde_json::to_writer(out, &Picker { levels })?)
 }
 
 /// `ladder.json`: the export of `ladder export --format json`, so that the site and
 /// the command line give tools the same shape.
-pub fn ladder_json(ladder: &Ladder) -> Vec<u8> {
-    crate::export::to_json(ladder).into_bytes()
+pub fn ladder_json(ladder: &Ladder, out: &mut dyn Write) -> anyhow::Result<()> {
+    Ok(crate::export::write_json(ladder, out)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{markdown::MarkdownRenderer, urls::Urls};
+
+    /// The picker data is written straight from its structs now; its bytes stay those
+    /// of the `json!` tree it was built as before (keys in sorted order), so that the
+    /// site a build writes does not change.
+    #[test]
+    fn picker_data_keeps_the_bytes_of_the_json_tree() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
+        let project = crate::load_project(&root).unwrap();
+        let ladder = &project.ladder;
+        let urls = Urls::new(&ladder.config.base_url);
+        let md = MarkdownRenderer::new(ladder, &urls);
+        let views = Views::new(ladder, &urls, &md);
+        views.render_all();
+        let mut streamed = Vec::new();
+        picker_data(&views, &mut streamed).unwrap();
+        let tree: serde_json::Value = serde_json::from_slice(&streamed).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            serde_json::to_string(&tree).unwrap()
+        );
+    }
 }

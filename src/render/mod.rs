@@ -7,6 +7,8 @@
 //! - [`render_site`] is a pure function of the model and the theme: it returns every
 //!   output file in memory ([`SiteFiles`]), deterministic byte for byte.
 //! - [`write_site`] writes a [`SiteFiles`] to the output folder atomically.
+//! - [`build_site`] (`ladder build`) renders the same files and writes each into the
+//!   new folder as it is rendered, rather than holding the whole site first.
 //!
 //! Inside: [`markdown`] turns fragments into HTML (links rewritten), `views` renders
 //! every fragment once and shapes the model for templates, `pages` builds each page's
@@ -32,7 +34,7 @@ use std::sync::{Arc, OnceLock};
 use crate::model::{Ladder, LevelRef};
 pub use delta::escape;
 pub use theme::{Theme, PAGE_TEMPLATES};
-pub use writer::{write_site, MARKER};
+pub use writer::{write_site, write_streamed, MARKER};
 
 /// Every file of a rendered site, keyed by its path relative to the site root
 /// (`/`-separated, e.g. `managing/team-lead/index.html`).
@@ -432,9 +434,22 @@ fn publish_assets<D>(
 }
 
 fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    render_job_to(views, theme, job, &mut out)?;
+    Ok(out)
+}
+
+/// Renders one file into `out`: the one rendering of each file, shared by the
+/// in-memory site ([`render_site`], `serve`) and the streamed build ([`build_site`]).
+fn render_job_to<'v>(
+    views: &'v views::Views<'v>,
+    theme: &Theme,
+    job: Job,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     let ladder = views.ladder;
-    let page = |template: &str, ctx: anyhow::Result<tera::Context>| -> anyhow::Result<Vec<u8>> {
-        Ok(theme.render(template, &ctx?)?.into_bytes())
+    let mut page = |template: &str, ctx: anyhow::Result<tera::Context>| -> anyhow::Result<()> {
+        theme.render_to(template, &ctx?, &mut *out)
     };
     fn ctx<T: serde::Serialize>(value: &T) -> anyhow::Result<tera::Context> {
         tera::Context::from_serialize(value).context("preparing a page's template context")
@@ -450,10 +465,76 @@ fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyho
         Job::Search => page("search.html", ctx(&pages::search_page(views))),
         Job::Print => page("print.html", ctx(&pages::print_page(views))),
         Job::NotFound => page("404.html", ctx(&pages::not_found_page(views))),
-        Job::SearchIndex => data::search_index(views),
-        Job::PickerData => data::picker_data(views),
-        Job::LadderJson => Ok(data::ladder_json(ladder)),
+        Job::SearchIndex => data::search_index(views, out),
+        Job::PickerData => data::picker_data(views, out),
+        Job::LadderJson => data::ladder_json(ladder, out),
     }
+}
+
+/// What [`build_site`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// HTML pages.
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Renders the site and writes it to `output` as it renders, each file straight into
+/// the fresh folder that [`write_site`] swaps in: the same files, byte for byte, as
+/// [`render_site`] then [`write_site`], without holding the site in memory (at 10,000
+/// levels it is 380 MB, most of it the whole-ladder files). On any error nothing
+/// replaces the previous site.
+pub fn build_site(
+    ladder: &Ladder,
+    theme: &Theme,
+    root: &std::path::Path,
+    output: &std::path::Path,
+) -> anyhow::Result<Written> {
+    /// Where a file's bytes come from.
+    enum Source<'a> {
+        Job(Job),
+        Bytes(&'a Arc<[u8]>),
+    }
+    let jobs = plan(ladder)?;
+    let urls = urls::Urls::new(&ladder.config.base_url);
+    let md = markdown::MarkdownRenderer::new(ladder, &urls);
+    let views = views::Views::new(ladder, &urls, &md);
+    views.render_all();
+    // As in `render_site`: a static file replaces a page at its path (the page is still
+    // rendered, so that a template error fails the build either way); a content asset
+    // goes where no page or static file is.
+    let mut files: Vec<(&str, Source)> = Vec::with_capacity(jobs.len());
+    let mut shadowed = Vec::new();
+    for (path, job) in &jobs {
+        if theme.statics.contains_key(path) {
+            shadowed.push(*job);
+        } else {
+            files.push((path.as_str(), Source::Job(*job)));
+        }
+    }
+    shadowed
+        .into_par_iter()
+        .try_for_each(|job| render_job_to(&views, theme, job, &mut std::io::sink()))?;
+    let pages: std::collections::HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+    for (path, bytes) in ladder.assets.iter() {
+        if !pages.contains(path.as_str()) && !theme.statics.contains_key(path) {
+            files.push((path.as_str(), Source::Bytes(bytes)));
+        }
+    }
+    for (path, bytes) in &theme.statics {
+        files.push((path.as_str(), Source::Bytes(bytes)));
+    }
+    let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+    let bytes = writer::write_streamed(root, output, &paths, |i, out| match &files[i].1 {
+        Source::Job(job) => render_job_to(&views, theme, *job, out),
+        Source::Bytes(bytes) => Ok(out.write_all(bytes)?),
+    })?;
+    Ok(Written {
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len(),
+        bytes,
+    })
 }
 
 #[cfg(test)]

@@ -205,6 +205,18 @@ impl Theme {
             .render(name, context)
             .with_context(|| format!("rendering template {name}"))
     }
+
+    /// [`render`](Self::render) straight into `out`, the same bytes.
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        self.tera
+            .render_to(name, context, out)
+            .with_context(|| format!("rendering template {name}"))
+    }
 }
 
 /// A problem with the `theme` setting, pointing into ladder.yaml.

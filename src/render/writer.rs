@@ -9,6 +9,7 @@
 use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::io::{BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,7 +26,29 @@ pub fn write_site(root: &Path, output: &Path, site: &SiteFiles) -> anyhow::Resul
     if !site.deferred.is_empty() {
         return write_site(root, output, &site.materialize()?);
     }
-    for path in site.files.keys() {
+    let files: Vec<(&String, &std::sync::Arc<[u8]>)> = site.files.iter().collect();
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    write_streamed(root, output, &paths, |i, out| {
+        out.write_all(files[i].1).map_err(anyhow::Error::from)
+    })
+    .map(|_| ())
+}
+
+/// Writes a site file by file as it is produced: `paths[i]` gets the bytes that
+/// `write(i, out)` writes to `out` (a buffered writer to the file, in the fresh
+/// folder). Files are produced in parallel; nothing is held beyond each writer's
+/// buffer. The folder is swapped in as [`write_site`] does, and only if every file was
+/// written. Returns the number of bytes written.
+pub fn write_streamed<W>(
+    root: &Path,
+    output: &Path,
+    paths: &[&str],
+    write: W,
+) -> anyhow::Result<u64>
+where
+    W: Fn(usize, &mut dyn Write) -> anyhow::Result<()> + Sync,
+{
+    for path in paths {
         check_relative(path)?;
     }
     let output = absolute(output)?;
@@ -46,7 +69,7 @@ pub fn write_site(root: &Path, output: &Path, site: &SiteFiles) -> anyhow::Resul
     check_replaceable(&root, &output)?;
 
     let tmp = parent.join(format!(".{name}.ladder-new-{}", unique()));
-    let result = write_tree(&tmp, site).and_then(|()| swap_in(&tmp, &output));
+    let result = write_tree(&tmp, paths, &write).and_then(|n| swap_in(&tmp, &output).map(|()| n));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
@@ -99,25 +122,59 @@ fn check_replaceable(root: &Path, output: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes every file of the site, and the marker, under `dir` (which must not exist).
-fn write_tree(dir: &Path, site: &SiteFiles) -> anyhow::Result<()> {
+fn write_tree<W>(dir: &Path, paths: &[&str], write: &W) -> anyhow::Result<u64>
+where
+    W: Fn(usize, &mut dyn Write) -> anyhow::Result<()> + Sync,
+{
     std::fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {MARKER}"))?;
     // Folders first, on one thread (each once, parents before children since the set
     // is sorted), then the files in parallel: writing 10,000 pages one by one was a
     // tenth of the build, all of it on the critical path.
-    let folders: BTreeSet<&str> = site
-        .files
-        .keys()
+    let folders: BTreeSet<&str> = paths
+        .iter()
         .filter_map(|rel| rel.rsplit_once('/').map(|(folder, _)| folder))
         .collect();
     for folder in folders {
         let p = dir.join(folder);
         std::fs::create_dir_all(&p).with_context(|| format!("creating {}", p.display()))?;
     }
-    site.files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = dir.join(rel);
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-    })
+    let total = AtomicU64::new(0);
+    (0..paths.len())
+        .into_par_iter()
+        .try_for_each(|i| -> anyhow::Result<()> {
+            let path = dir.join(paths[i]);
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut out = Counted {
+                inner: BufWriter::with_capacity(64 * 1024, file),
+                bytes: 0,
+            };
+            write(i, &mut out)
+                .and_then(|()| out.flush().map_err(anyhow::Error::from))
+                .with_context(|| format!("writing {}", path.display()))?;
+            total.fetch_add(out.bytes, Ordering::Relaxed);
+            Ok(())
+        })?;
+    Ok(total.into_inner())
+}
+
+/// A writer that counts what goes through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Moves `new` to `output`, moving the old site aside first and deleting it after.
@@ -192,6 +249,15 @@ mod tests {
         }
     }
 
+    fn assert_no_temporary_folders(dir: &Path) {
+        let leftovers: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("ladder-"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary folders left behind");
+    }
+
     #[test]
     fn writes_then_replaces_its_own_folder() {
         let dir = tempfile::tempdir().unwrap();
@@ -213,12 +279,32 @@ mod tests {
             "two"
         );
         assert!(!out.join("a").exists(), "stale files are gone");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains("ladder-"))
-            .collect();
-        assert!(leftovers.is_empty(), "no temporary folders left behind");
+        assert_no_temporary_folders(dir.path());
+    }
+
+    /// A file that fails while the site is streamed (a template error on one page)
+    /// leaves the previous site as it was and no temporary folder behind.
+    #[test]
+    fn a_file_failing_mid_stream_leaves_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(dir.path(), &out, &site(&[("index.html", "old")])).unwrap();
+        let paths = ["index.html", "a/index.html", "b/index.html", "c/index.html"];
+        let err = write_streamed(dir.path(), &out, &paths, |i, w| {
+            if i == 2 {
+                w.write_all(b"half a page")?;
+                anyhow::bail!("rendering template level.html: broken");
+            }
+            Ok(w.write_all(b"new")?)
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("broken"), "{err:#}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!out.join("a").exists());
+        assert_no_temporary_folders(dir.path());
     }
 
     #[test]
