@@ -196,6 +196,14 @@ impl LintLevels {
     }
 }
 
+/// Whether to colour diagnostics on stderr: only on a terminal, never with NO_COLOR.
+/// Here, beside the renderer, so that both drivers (the commands and serve) ask it
+/// without one calling up into the other.
+pub fn use_color_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }

@@ -5,7 +5,6 @@
 //! found changes), 2 usage or I/O error.
 
 use clap::{Args, Parser, Subcommand};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -90,10 +89,7 @@ pub fn main() -> ExitCode {
 /// Exit code 1: the ladder has errors.
 pub const LADDER_ERRORS: u8 = 1;
 
-/// Whether to colour terminal output: only on a terminal, never with NO_COLOR.
-pub fn use_color_stderr() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-}
+pub use crate::diagnostic::use_color_stderr;
 
 /// The diagnostics format to use when none was given: `github` under GitHub Actions.
 pub fn default_format(given: Option<Format>) -> Format {

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+use super::html::push_escaped;
 use super::views::{ResponsibilityItem, Views};
 use crate::model::{slugify, Level, LevelRef};
 
@@ -439,34 +440,6 @@ fn push_tagged(out: &mut String, tag: &str, text: &str) {
     push_text(out, trail);
 }
 
-/// HTML-escapes text for element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
-    out
-}
-
-/// [`escape`] appended to `out`: the diff escapes every line it writes, and a fresh
-/// String per line was a tenth of the diff's cost. Runs without a special character
-/// are copied whole.
-fn push_escaped(out: &mut String, s: &str) {
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
-    }
-    out.push_str(&s[plain..]);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,16 +519,6 @@ mod tests {
             }
         }
         assert_eq!(tokens.text(text, 0..n), text);
-    }
-
-    #[test]
-    fn escape_replaces_every_special_character_and_keeps_the_rest() {
-        assert_eq!(
-            escape(r#"Ünï <a href="x">&'é'</a>"#),
-            "Ünï &lt;a href=&quot;x&quot;&gt;&amp;&#39;é&#39;&lt;/a&gt;"
-        );
-        assert_eq!(escape(""), "");
-        assert_eq!(escape("plain"), "plain");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 
 mod data;
 mod delta;
+mod html;
 mod incremental;
 pub(crate) mod markdown;
 mod pages;
@@ -32,7 +33,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::{Ladder, LevelRef};
-pub use delta::escape;
+pub use html::escape;
 pub use theme::{Theme, PAGE_TEMPLATES};
 pub use writer::{write_site, write_streamed, MARKER};
 

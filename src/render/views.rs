@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use super::delta::escape;
+use super::html::escape;
 use super::markdown::MarkdownRenderer;
 use super::urls::Urls;
 use crate::model::{Inherited, Ladder, Level, LevelRef, Track};

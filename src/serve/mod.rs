@@ -362,7 +362,7 @@ impl Publisher {
         let text = diagnostic::render_human(
             &build.diagnostics,
             &build.sources,
-            crate::commands::use_color_stderr(),
+            crate::diagnostic::use_color_stderr(),
         );
         eprint!("{text}");
         if let Some(f) = &build.failure {
@@ -376,7 +376,7 @@ impl Publisher {
             let text = diagnostic::render_human(
                 &build.diagnostics,
                 &build.sources,
-                crate::commands::use_color_stderr(),
+                crate::diagnostic::use_color_stderr(),
             );
             eprint!("{text}");
             self.last_warnings = build.diagnostics.clone();
