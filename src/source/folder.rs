@@ -92,14 +92,6 @@ pub(super) fn level_file_from(src: &Src, split: Split) -> ParsedTrack {
         }
     };
     let fm_span = src.span(0, 3);
-    let band_span = yaml::pick_in::<serde_saphyr::Spanned<serde::de::IgnoredAny>>(
-        path, text, start, end, "band",
-    )
-    .ok()
-    .flatten()
-    .map_or(fm_span.clone(), |b| {
-        yaml::span_of(path, text, start, &b.referenced)
-    });
     let rel = path.strip_prefix("content/").unwrap_or(path).to_string();
     let stem = rel
         .rsplit('/')
@@ -111,8 +103,10 @@ pub(super) fn level_file_from(src: &Src, split: Split) -> ParsedTrack {
     else {
         return fail(diagnostics);
     };
-    // The file's name is the level's id unless `id` says otherwise.
-    if raw_has_no_id(text, &split) {
+    // The file's name is the level's id unless `id` says otherwise (`build_level`
+    // gives a defaulted id its title's span).
+    let band_span = level.band.span.clone();
+    if level.id.span == level.title.span {
         level.id = Spanned {
             value: crate::model::slugify(&stem),
             span: fm_span.clone(),
@@ -151,12 +145,6 @@ pub(super) fn level_file_from(src: &Src, split: Split) -> ParsedTrack {
         })),
         diagnostics,
     }
-}
-
-/// Whether the front matter leaves `id` out (the level then takes the file's name).
-fn raw_has_no_id(text: &str, split: &Split) -> bool {
-    let yaml = &text[split.yaml.clone()];
-    !(yaml.starts_with("id:") || yaml.contains("\nid:"))
 }
 
 /// Joins each level file to the track of its folder (the track whose file is that

@@ -52,6 +52,18 @@ enum HeadingMatch<'h> {
     None,
 }
 
+/// The body's top-level blocks; its links go to `track`.
+fn blocks_and_links(src: &Src, body_start: usize, track: &mut Track) -> Vec<Block> {
+    let (blocks, raw_links) = markdown::blocks(&src.text[body_start..]);
+    for l in raw_links {
+        let range = (l.range.start + body_start)..(l.range.end + body_start);
+        if let Some(link) = link_of(src, &l.dest, range) {
+            track.links.push(link);
+        }
+    }
+    blocks
+}
+
 /// Sections `track`'s body (from `body_start` of the file) into the track.
 pub(super) fn section_body(
     src: &Src,
@@ -59,14 +71,8 @@ pub(super) fn section_body(
     track: &mut Track,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let body = &src.text[body_start..];
-    let (blocks, raw_links) = markdown::blocks(body);
+    let blocks = blocks_and_links(src, body_start, track);
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
-    for l in raw_links {
-        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
-            track.links.push(link);
-        }
-    }
     let mut s = Sectioner::new(src, track, diagnostics, body_start);
     s.level_rank = s.find_level_rank(&blocks);
     s.track.level_rank = s.level_rank;
@@ -90,14 +96,8 @@ pub(super) fn section_level_file(
     track: &mut Track,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let body = &src.text[body_start..];
-    let (blocks, raw_links) = markdown::blocks(body);
+    let blocks = blocks_and_links(src, body_start, track);
     let abs = |r: &Range<usize>| (r.start + body_start)..(r.end + body_start);
-    for l in raw_links {
-        if let Some(link) = link_of(src, &l.dest, abs(&l.range)) {
-            track.links.push(link);
-        }
-    }
     let top = blocks
         .iter()
         .filter_map(|b| match b {
