@@ -32,6 +32,8 @@ pub struct Config {
     /// The ladder's own version (`version: 2.3.0`), shown in the footer and in
     /// ladder.json, and compared by `ladder diff --check-version`.
     pub version: Option<Version>,
+    /// Show the history of the ladder's versions (git tags) on the site (SPEC 11).
+    pub history: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -53,6 +55,7 @@ impl Default for Config {
             lints: BTreeMap::new(),
             markdown: MarkdownConfig::default(),
             version: None,
+            history: false,
         }
     }
 }
@@ -71,11 +74,12 @@ struct RawConfig {
     lints: Option<RawLints>,
     markdown: Option<MarkdownConfig>,
     version: Option<YSpanned<String>>,
+    history: Option<bool>,
 }
 
 /// The keys of ladder.yaml, for the JSON Schema and "did you mean" hints.
-pub const KEYS: [&str; 8] = [
-    "title", "base_url", "output", "theme", "bands", "lints", "markdown", "version",
+pub const KEYS: [&str; 9] = [
+    "title", "base_url", "output", "theme", "bands", "lints", "markdown", "version", "history",
 ];
 
 impl Config {
@@ -119,6 +123,9 @@ impl Config {
         }
         if let Some(m) = raw.markdown {
             config.markdown = m;
+        }
+        if let Some(h) = raw.history {
+            config.history = h;
         }
         if let Some(v) = raw.version {
             match Version::parse(&v.value) {
@@ -214,6 +221,7 @@ fn parse_leniently(
     raw.bands = field!(bands: BTreeMap<i64, String>);
     raw.lints = field!(lints: RawLints);
     raw.version = field!(version: YSpanned<String>);
+    raw.history = field!(history: bool);
     raw.markdown = field!(markdown: LenientMarkdown).map(|m| MarkdownConfig {
         raw_html: m.raw_html.unwrap_or_default(),
     });

@@ -341,6 +341,11 @@ pub fn config_schema() -> Value {
                 "type": "string",
                 "description": "The ladder's semantic version, e.g. 2.3.0: shown in the footer and ladder.json, compared by ladder diff --check-version.",
                 "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$"
+            },
+            "history": {
+                "type": "boolean",
+                "default": false,
+                "description": "Show the ladder's versions (git tags such as v2.3.0) on the site: a /changes/ page, \"Changed in\" notes on level pages, marks in the home matrix."
             }
         }
     })

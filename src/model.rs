@@ -157,6 +157,10 @@ pub struct Ladder {
     /// Markdown files that are not tracks (an FAQ, "how promotions work"), sorted by
     /// `order`, then by path.
     pub pages: Vec<Arc<Page>>,
+    /// The versions tagged in git and what each changed (SPEC 11), when the site
+    /// shows its history: set by the driver from `diff`, never by the front end.
+    #[serde(skip)]
+    pub history: Option<Arc<crate::history::History>>,
 }
 
 /// A Markdown file of content/ that is not a track (SPEC 8.4), rendered at `/<id>/`.
@@ -574,7 +578,8 @@ pub fn fold_label(s: &str) -> String {
 /// (`/compare/`, `/search/`, `/print/`) and folders (`/data/`, `/assets/`). A track's
 /// id is its folder, so a track may not take one of these; `check` reports it
 /// (`duplicate-id`) and the renderer writes these paths.
-pub const RESERVED_TRACK_IDS: [&str; 5] = ["compare", "search", "print", "data", "assets"];
+pub const RESERVED_TRACK_IDS: [&str; 6] =
+    ["compare", "search", "print", "data", "assets", "changes"];
 
 /// Element ids a track page uses for itself (its title, contents, progression table,
 /// and the `main` and search box of every page). A level's anchor on its track page

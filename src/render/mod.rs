@@ -211,6 +211,8 @@ enum Job {
     SearchIndex,
     PickerData,
     LadderJson,
+    /// `/changes/`, with the history only.
+    Changes,
 }
 
 impl Job {
@@ -244,6 +246,7 @@ impl Job {
             Job::SearchIndex => "data/search.json".into(),
             Job::PickerData => "data/levels.json".into(),
             Job::LadderJson => "ladder.json".into(),
+            Job::Changes => urls::index_file("changes/"),
         }
     }
 }
@@ -267,6 +270,9 @@ fn plan(ladder: &Ladder) -> anyhow::Result<Vec<(String, Job)>> {
     jobs.extend((0..ladder.tracks.len()).map(Job::Track));
     jobs.extend(ladder.levels().map(|(r, _)| Job::Level(r)));
     jobs.extend(ladder.bands.keys().map(|&b| Job::Band(b)));
+    if ladder.history.is_some() {
+        jobs.push(Job::Changes);
+    }
     let mut seen = std::collections::HashSet::with_capacity(jobs.len());
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -469,6 +475,7 @@ fn render_job_to<'v>(
         Job::SearchIndex => data::search_index(views, out),
         Job::PickerData => data::picker_data(views, out),
         Job::LadderJson => data::ladder_json(ladder, out),
+        Job::Changes => page("changes.html", ctx(&pages::changes_page(views))),
     }
 }
 
@@ -577,6 +584,7 @@ mod tests {
             .filter_map(|(path, _)| path.split_once('/').map(|(dir, _)| dir.to_string()))
             .collect();
         folders.push("assets".into()); // the theme's static files
+        folders.push("changes".into()); // with the history only
         folders.sort();
         folders.dedup();
         let mut reserved = crate::model::RESERVED_TRACK_IDS.to_vec();

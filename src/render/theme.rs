@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::Span;
 
 /// The built-in default theme: `themes/default/` of this repository.
-const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -66,6 +66,10 @@ const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
         "page.html",
         include_str!("../../themes/default/templates/page.html"),
     ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
@@ -85,7 +89,7 @@ const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
 
 /// The templates every theme must provide (a custom theme falls back to the built-in
 /// one for any it lacks).
-pub const PAGE_TEMPLATES: [&str; 10] = [
+pub const PAGE_TEMPLATES: [&str; 11] = [
     "base.html",
     "home.html",
     "track.html",
@@ -96,6 +100,7 @@ pub const PAGE_TEMPLATES: [&str; 10] = [
     "print.html",
     "404.html",
     "page.html",
+    "changes.html",
 ];
 
 /// A loaded theme: compiled templates and static files, ready to render any number

@@ -41,6 +41,8 @@ pub struct SiteView<'a> {
     /// Id of the track (or page) the page belongs to, for `aria-current` in the
     /// navigation.
     pub current_track: Option<&'a str>,
+    /// `/changes/`, when the site shows the ladder's history.
+    pub changes_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,6 +288,7 @@ impl<'a> Views<'a> {
             generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
             version: ladder.config.version.as_ref().map(|v| v.as_str()),
             current_track: t.map(|t| ladder.tracks[t].id.value.as_str()),
+            changes_url: ladder.history.as_ref().map(|_| self.urls.page("changes/")),
         }
     }
 

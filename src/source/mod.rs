@@ -596,6 +596,7 @@ pub fn assemble(
         bands,
         assets,
         pages,
+        history: None,
     }
 }
 
