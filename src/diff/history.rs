@@ -429,4 +429,39 @@ mod tests {
         // The annotated tag's peeled commit; `2.0.0` and `v2.0.0` are one version.
         assert_eq!(got, [("1.0.0", "ccc"), ("2.0.0", "eee")]);
     }
+
+    /// `ladder serve` keeps the tags: a save reads no git, a new tag is read again.
+    #[test]
+    fn the_cache_reads_the_tags_again_only_when_they_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(["-c", "commit.gpgsign=false"])
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/_index.md"), "# Home\n").unwrap();
+        let track = "---\ntitle: T\nlevels:\n  - title: One\n    band: 1\n---\n\n## One\n\nDoes.\n";
+        std::fs::write(dir.path().join("content/t.md"), track).unwrap();
+        git(&["init", "-q"]);
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "one"]);
+        git(&["tag", "v1.0.0"]);
+        let mut cache = Cache::read(dir.path());
+        assert!(cache.tags.is_ok());
+        std::fs::write(dir.path().join("content/_index.md"), "# Home page\n").unwrap();
+        assert!(!cache.refresh(dir.path()), "a save does not read the tags");
+        git(&["commit", "-q", "-am", "two"]);
+        git(&["tag", "v1.1.0"]);
+        assert!(cache.refresh(dir.path()), "a new tag is read");
+        let tags = cache.tags.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(tags.entries.len(), 2, "{:?}", tags.notes);
+    }
 }
