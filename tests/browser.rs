@@ -327,13 +327,18 @@ impl Session {
     fn start() -> Option<Session> {
         let chrome = chromium_or_skip()?;
         let built = build_project(&project(), &["--base-url", BASE]);
+        Some(Session::on(chrome, built))
+    }
+
+    /// A session on a site built by the caller under [`BASE`].
+    fn on(chrome: PathBuf, built: Built) -> Session {
         let site = Site::read(built.path());
         let addr = serve(built.path(), BASE);
         let (browser, profile) = launch(chrome);
         let tab = browser.new_tab().expect("a tab");
         tab.set_default_timeout(Duration::from_secs(15));
         let errors = console_errors(&tab);
-        Some(Session {
+        Session {
             site,
             origin: format!("http://{addr}"),
             tab,
@@ -341,7 +346,7 @@ impl Session {
             _browser: browser,
             _profile: profile,
             _built: built,
-        })
+        }
     }
 
     fn page(&self) -> Page2<'_> {
@@ -825,4 +830,92 @@ fn every_page_passes_an_axe_audit() {
         found.join("\n")
     );
     page.assert_no_errors("auditing the pages");
+}
+
+/// The fixture in a git repository with two tagged versions and an unreleased edit,
+/// built with its history under [`BASE`].
+fn built_with_history() -> (tempfile::TempDir, Built) {
+    let repo = copy_fixture("site-basic");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git {args:?}");
+    };
+    let technical = repo.path().join("content/technical.md");
+    let add_after = |line: &str, added: &str| {
+        let text = std::fs::read_to_string(&technical).expect("read");
+        assert!(text.contains(line), "the fixture has {line:?}");
+        let text = text.replacen(line, &format!("{line}\n{added}"), 1);
+        std::fs::write(&technical, text).expect("write");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "first"]);
+    git(&["tag", "v1.0.0"]);
+    add_after("- Ships small features", "- Writes the release notes");
+    git(&["commit", "-q", "-am", "second"]);
+    git(&["tag", "v1.1.0"]);
+    add_after("- Fixes bugs in their area", "- Pairs with new hires");
+    let built = build_project(repo.path(), &["--base-url", BASE, "--history"]);
+    (repo, built)
+}
+
+/// History on the site (SPEC 11) in a real browser: the home matrix's mark leads to
+/// a level page whose "changed in" list leads to its entry on /changes/; no console
+/// errors, and both pages pass the axe audit in light and dark, phone and desktop.
+#[test]
+fn the_history_pages_work_and_pass_an_axe_audit() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let (_repo, built) = built_with_history();
+    let session = Session::on(chrome, built);
+    let page = session.page();
+    let axe = axe_source();
+
+    page.open(BASE);
+    let level = page
+        .eval(
+            "document.querySelector('a.level-cell .changed-tag').closest('a').getAttribute('href')",
+        )
+        .as_str()
+        .unwrap_or_else(|| panic!("no level marked as changed on the home page"))
+        .to_string();
+    page.open(&level);
+    assert_eq!(
+        page.eval("document.querySelectorAll('#version-history ~ ul li').length"),
+        serde_json::json!(2),
+        "unreleased and 1.1.0 changed this level"
+    );
+    page.eval("document.querySelector('#version-history ~ ul li:last-child a').click()");
+    page.wait_for_path(&format!("{BASE}changes/"));
+    assert_eq!(page.h1(), "Changes");
+    assert_eq!(page.eval("location.hash"), serde_json::json!("#v1.1.0"));
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('section.version h2')].map(h => h.id)"),
+        serde_json::json!(["unreleased", "v1.1.0", "v1.0.0"])
+    );
+    page.assert_no_errors("following the history");
+
+    let mut found = Vec::new();
+    for width in [375, 1280] {
+        page.width(width);
+        for dark in [false, true] {
+            page.scheme(dark);
+            for path in [format!("{BASE}changes/"), level.clone(), BASE.to_string()] {
+                page.open(&path);
+                for v in axe_violations(&page, &axe) {
+                    found.push(format!("{path} {width} dark={dark}: {v}"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    page.assert_no_errors("auditing the history pages");
 }
