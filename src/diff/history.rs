@@ -11,6 +11,7 @@
 //! their loaded sides, with the diffs between them. [`Tags::history`] adds the
 //! unreleased entry for a working tree, which is the only diff a save changes.
 
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -62,50 +63,39 @@ impl Tags {
                     .into(),
             );
         }
+        // Each tag is read (two git commands) and loaded on its own: in parallel.
+        let read: Vec<(Tag, Result<Side, String>)> = tags
+            .into_par_iter()
+            .map(|tag| {
+                let side = load_tag(&repo, &tag);
+                (tag, side)
+            })
+            .collect();
         let mut notes = Vec::new();
-        let mut loaded: Vec<(Tag, Side)> = Vec::new();
-        for tag in tags {
-            let rev = Revision {
-                name: tag.name.clone(),
-                commit: tag.commit.clone(),
-            };
-            let files = match repo.read_project(&rev) {
-                Ok(files) => files,
-                Err(e) => {
-                    notes.push(format!("tag {} is skipped: {e:#}", tag.name));
-                    continue;
-                }
-            };
-            let side = Side::from_files(
-                tag.name.clone(),
-                SideKind::Revision,
-                Some(tag.commit.clone()),
-                &files,
-            );
-            if let Some(first) = side.summary.errors.first() {
-                notes.push(format!(
-                    "tag {} is skipped: it does not parse as a ladder ({}:{}:{}: {})",
-                    tag.name, first.file, first.line, first.column, first.message
-                ));
-                continue;
+        let mut loaded: Vec<(Tag, Side)> = Vec::with_capacity(read.len());
+        for (tag, side) in read {
+            match side {
+                Ok(side) => loaded.push((tag, side)),
+                Err(note) => notes.push(note),
             }
-            loaded.push((tag, side));
         }
-        let mut entries = Vec::with_capacity(loaded.len());
-        for (i, (tag, side)) in loaded.iter().enumerate() {
-            let before = i.checked_sub(1).map(|j| &loaded[j]);
-            let mut entry = match before {
-                Some((old_tag, old)) => entry_of(
-                    &super::diff(old, side),
-                    tag.version.as_str(),
-                    Some(old_tag.version.as_str()),
-                ),
-                None => first_entry(tag.version.as_str()),
-            };
-            entry.tag = Some(tag.name.clone());
-            entry.date = Some(tag.date.clone());
-            entries.push(entry);
-        }
+        let mut entries: Vec<Entry> = (0..loaded.len())
+            .into_par_iter()
+            .map(|i| {
+                let (tag, side) = &loaded[i];
+                let mut entry = match i.checked_sub(1).map(|j| &loaded[j]) {
+                    Some((old_tag, old)) => entry_of(
+                        &super::diff(old, side),
+                        tag.version.as_str(),
+                        Some(old_tag.version.as_str()),
+                    ),
+                    None => first_entry(tag.version.as_str()),
+                };
+                entry.tag = Some(tag.name.clone());
+                entry.date = Some(tag.date.clone());
+                entry
+            })
+            .collect();
         entries.reverse();
         Ok(Tags {
             last: loaded.pop().map(|(t, s)| (t, Box::new(s))),
@@ -140,6 +130,30 @@ impl Tags {
         }
         entries.extend(self.entries.iter().cloned());
         History { entries }
+    }
+}
+
+/// Reads and loads the project at `tag`; `Err` is the note saying why it is skipped.
+fn load_tag(repo: &Repo, tag: &Tag) -> Result<Side, String> {
+    let rev = Revision {
+        name: tag.name.clone(),
+        commit: tag.commit.clone(),
+    };
+    let files = repo
+        .read_project(&rev)
+        .map_err(|e| format!("tag {} is skipped: {e:#}", tag.name))?;
+    let side = Side::from_files(
+        tag.name.clone(),
+        SideKind::Revision,
+        Some(tag.commit.clone()),
+        &files,
+    );
+    match side.summary.errors.first() {
+        Some(first) => Err(format!(
+            "tag {} is skipped: it does not parse as a ladder ({}:{}:{}: {})",
+            tag.name, first.file, first.line, first.column, first.message
+        )),
+        None => Ok(side),
     }
 }
 
