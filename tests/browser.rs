@@ -449,49 +449,43 @@ fn every_page_passes_an_axe_audit() {
     ];
 
     let mut found = Vec::new();
-    for width in [375, 1280] {
-        page.width(width);
-        for dark in [false, true] {
-            page.scheme(dark);
-            let scheme = if dark { "dark" } else { "light" };
-            for (name, path) in &pages {
-                page.open(path);
-                match *name {
-                    "search" => {
-                        tab.wait_for_element("#search-page-results a.search-hit")
-                            .expect("search results");
-                    }
-                    "picker" => {
-                        tab.wait_for_element("#picker-table").expect("the picker");
-                    }
-                    _ => {}
+    in_every_width_and_scheme(&page, |width, scheme| {
+        for (name, path) in &pages {
+            page.open(path);
+            match *name {
+                "search" => {
+                    tab.wait_for_element("#search-page-results a.search-hit")
+                        .expect("search results");
                 }
-                for v in axe_violations(&page, &axe) {
-                    found.push(format!("{name} {width} {scheme}: {v}"));
+                "picker" => {
+                    tab.wait_for_element("#picker-table").expect("the picker");
                 }
+                _ => {}
             }
-            // The header search with its results open.
-            page.open(BASE);
-            tab.wait_for_element("#search-input")
-                .expect("search box")
-                .click()
-                .expect("focus search");
-            tab.type_str(word).expect("type the query");
-            tab.wait_for_element("#search-results a.search-hit")
-                .expect("search results");
-            // A screen reader hears the count from a polite status, not the list.
-            let status =
-                page.eval("document.querySelector('.site-search [role=status]').textContent");
-            let status = status.as_str().unwrap_or_default();
-            assert!(
-                status.contains(" results for “engineer”"),
-                "the search box's status: {status:?}"
-            );
             for v in axe_violations(&page, &axe) {
-                found.push(format!("search box {width} {scheme}: {v}"));
+                found.push(format!("{name} {width} {scheme}: {v}"));
             }
         }
-    }
+        // The header search with its results open.
+        page.open(BASE);
+        tab.wait_for_element("#search-input")
+            .expect("search box")
+            .click()
+            .expect("focus search");
+        tab.type_str(word).expect("type the query");
+        tab.wait_for_element("#search-results a.search-hit")
+            .expect("search results");
+        // A screen reader hears the count from a polite status, not the list.
+        let status = page.eval("document.querySelector('.site-search [role=status]').textContent");
+        let status = status.as_str().unwrap_or_default();
+        assert!(
+            status.contains(" results for “engineer”"),
+            "the search box's status: {status:?}"
+        );
+        for v in axe_violations(&page, &axe) {
+            found.push(format!("search box {width} {scheme}: {v}"));
+        }
+    });
     found.dedup();
     assert!(
         found.is_empty(),

@@ -335,3 +335,15 @@ pub fn axe_violations(page: &Page2, axe: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("axe gave no result: {result:?}"));
     serde_json::from_str(json).unwrap_or_else(|e| panic!("axe's result {json}: {e}"))
 }
+
+/// Runs `each` at phone and desktop width (375 and 1280 px), in light and dark, with
+/// the width and the scheme's name (`light`, `dark`); the page is left at 1280 px, dark.
+pub fn in_every_width_and_scheme(page: &Page2, mut each: impl FnMut(u32, &str)) {
+    for width in [375, 1280] {
+        page.width(width);
+        for dark in [false, true] {
+            page.scheme(dark);
+            each(width, if dark { "dark" } else { "light" });
+        }
+    }
+}
