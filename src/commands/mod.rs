@@ -89,6 +89,9 @@ pub fn main() -> ExitCode {
 /// Exit code 1: the ladder has errors.
 pub const LADDER_ERRORS: u8 = 1;
 
+/// Exit code 2: the command line or the file system is at fault, not the ladder.
+pub const USAGE: u8 = 2;
+
 pub use crate::diagnostic::use_color_stderr;
 
 /// The diagnostics format to use when none was given: `github` under GitHub Actions.

@@ -13,6 +13,9 @@
     return node;
   }
 
+  // Shared with the theme's other scripts (workbook.js), which load after this one.
+  window.ladderTheme = { el: el };
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error("cannot load " + url + ": " + r.status);
