@@ -591,6 +591,76 @@ mod tests {
         );
     }
 
+    /// `ladder serve` with history: a save that changes only the unreleased entry
+    /// re-renders /changes/ and the level pages whose notes changed, and every file
+    /// is what a full render of the new history gives.
+    #[test]
+    fn an_unreleased_entry_changed_renders_the_same_as_a_full_render() {
+        use crate::history::{Entry, History, LevelNote};
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
+        let project = crate::load_project(&root).unwrap();
+        let theme = Arc::new(Theme::load(&root, &project.ladder.config).unwrap());
+        let (track, level) = {
+            let t = &project.ladder.tracks[0];
+            (t.id.value.clone(), t.levels[0].id.value.clone())
+        };
+        let entry = |version: &str, unreleased: bool, what: &str| Entry {
+            version: version.into(),
+            anchor: if unreleased {
+                "unreleased".into()
+            } else {
+                format!("v{version}")
+            },
+            tag: None,
+            date: None,
+            unreleased,
+            first: false,
+            previous: None,
+            class: Some("major".into()),
+            changes: Vec::new(),
+            levels: vec![LevelNote {
+                track: track.clone(),
+                level: level.clone(),
+                class: "major".into(),
+                what: vec![what.into()],
+            }],
+        };
+        let released = entry("1.1.0", false, "level added");
+        let with = |entries: Vec<Entry>| {
+            let mut ladder = project.ladder.clone();
+            ladder.history = Some(Arc::new(History { entries }));
+            Arc::new(ladder)
+        };
+        let before = with(vec![released.clone()]);
+        let site = render_update(before.clone(), theme.clone(), None).unwrap();
+        let previous = Previous {
+            ladder: before,
+            site,
+        };
+        for entries in [
+            vec![
+                entry("Unreleased", true, "responsibility added"),
+                released.clone(),
+            ],
+            vec![released.clone()],
+        ] {
+            let after = with(entries);
+            let full = render_site(&after, &theme).unwrap();
+            let update = render_update(after, theme.clone(), Some(&previous))
+                .unwrap()
+                .materialize()
+                .unwrap();
+            assert_eq!(
+                full.files.keys().collect::<Vec<_>>(),
+                update.files.keys().collect::<Vec<_>>()
+            );
+            for (path, bytes) in &full.files {
+                assert!(update.files[path] == *bytes, "{path} differs");
+            }
+        }
+    }
+
     /// The folders of the site's own pages are the ids `check` reserves for them, so
     /// a ladder that checks clean never has two pages at one path.
     #[test]
