@@ -1469,3 +1469,39 @@ fn level_files_of_a_track_folder_are_diffed_as_levels() {
         "{report:#}"
     );
 }
+
+/// Pages that are not tracks (SPEC 8.4): added, reworded and removed, each a patch.
+#[test]
+fn pages_added_changed_and_removed_are_patch_changes() {
+    let repo = Repo::new();
+    repo.write(
+        "content/how-we-promote.md",
+        "---\ntitle: How we promote\n---\n\nTwice a year, by a committee.\n",
+    );
+    repo.commit("a page");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["pages"][0]["status"], "added", "{report:#}");
+    assert_eq!(report["pages"][0]["class"], "patch");
+    assert_eq!(report["class"], "patch");
+
+    repo.edit("content/how-we-promote.md", "Twice a year", "Once a year");
+    repo.commit("reword the page");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["pages"][0]["status"], "changed", "{report:#}");
+    assert_eq!(
+        words(&report["pages"][0]["body"]),
+        "[-Twice-] {+Once+} a year, by a committee."
+    );
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(md.contains("### Pages"), "{md}");
+
+    std::fs::remove_file(repo.path("content/how-we-promote.md")).expect("remove");
+    repo.commit("remove the page");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["pages"][0]["status"], "removed", "{report:#}");
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(
+        md.contains("- Page removed: “How we promote” (how-we-promote.md) — **patch**"),
+        "{md}"
+    );
+}

@@ -36,6 +36,9 @@ pub struct Report {
     /// Tracks with any change: the new side's order, then removed tracks.
     pub tracks: Vec<TrackDiff>,
     pub lints: LintChanges,
+    /// Pages that are not tracks (an FAQ, SPEC 8.4) added, removed or changed, by id:
+    /// the new side's order, then removed pages. Always `patch`.
+    pub pages: Vec<PageDiff>,
 }
 
 /// One side of the comparison.
@@ -330,6 +333,23 @@ pub struct ResponsibilityDiff {
     pub inherited_from: Option<LevelName>,
 }
 
+/// A page that is not a track, matched by its id.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageDiff {
+    pub id: String,
+    /// The title on the new side (old side when removed).
+    pub title: String,
+    /// File relative to content/ (new side, else old).
+    pub path: String,
+    /// `added`, `removed` or `changed`.
+    pub status: Status,
+    pub class: Class,
+    pub title_change: Option<Change<String>>,
+    /// The file moved or was renamed (same id).
+    pub path_change: Option<Change<String>>,
+    pub body: Option<TextChange>,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LintChanges {
     /// Diagnostics on the new side that the old side did not have.
@@ -346,6 +366,7 @@ impl Report {
             && self.home.body.is_none()
             && self.alignment.is_empty()
             && self.tracks.is_empty()
+            && self.pages.is_empty()
             && self.lints.appeared.is_empty()
             && self.lints.resolved.is_empty()
             && self.counts.parse_errors_appeared == 0

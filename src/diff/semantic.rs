@@ -120,6 +120,7 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     counts.parse_errors_appeared = excess(&new_errors, &old_errors);
     counts.parse_errors_fixed = excess(&old_errors, &new_errors);
 
+    let mut counts_pages = 0;
     let mut report = Report {
         class: None,
         schema_version: SCHEMA_VERSION,
@@ -132,9 +133,54 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         alignment,
         tracks,
         lints,
+        pages: page_changes(o, n, &mut counts_pages),
     };
+    report.counts.prose_changed += counts_pages;
     report.changed = report.has_changes();
     report
+}
+
+/// Pages that are not tracks, matched by id: added, removed, or with a new title,
+/// file or text. `changed` counts the pages on both sides that differ.
+fn page_changes(
+    o: &crate::model::Ladder,
+    n: &crate::model::Ladder,
+    changed: &mut usize,
+) -> Vec<PageDiff> {
+    let whole = |p: &crate::model::Page, status: Status| PageDiff {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        path: p.path.clone(),
+        status,
+        class: super::classes::Class::Patch,
+        title_change: None,
+        path_change: None,
+        body: None,
+    };
+    let mut out = Vec::new();
+    for np in &n.pages {
+        match o.pages.iter().find(|op| op.id == np.id) {
+            None => out.push(whole(np, Status::Added)),
+            Some(op) => {
+                let d = PageDiff {
+                    title_change: Change::of(op.title.clone(), np.title.clone()),
+                    path_change: Change::of(op.path.clone(), np.path.clone()),
+                    body: text_change(&op.body, &np.body),
+                    ..whole(np, Status::Changed)
+                };
+                if d.title_change.is_some() || d.path_change.is_some() || d.body.is_some() {
+                    *changed += 1;
+                    out.push(d);
+                }
+            }
+        }
+    }
+    for op in &o.pages {
+        if !n.pages.iter().any(|np| np.id == op.id) {
+            out.push(whole(op, Status::Removed));
+        }
+    }
+    out
 }
 
 /// Whether `track`, missing from `side`, may be there in a file that does not parse:
