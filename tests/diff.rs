@@ -1469,3 +1469,72 @@ fn level_files_of_a_track_folder_are_diffed_as_levels() {
         "{report:#}"
     );
 }
+
+// ---------------------------------------------------------------- item ids (SPEC 10)
+
+/// The responsibility entry with item id `id` of a level's diff.
+fn responsibility<'a>(level: &'a Value, id: &str) -> &'a Value {
+    level["responsibilities"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("no responsibility {id} in {level:#}"))
+}
+
+#[test]
+fn a_reworded_item_keeps_its_default_id_and_shows_as_reworded() {
+    let repo = Repo::new();
+    repo.edit(
+        "content/technical.md",
+        "- Leads a project\n",
+        "- Leads a project across two teams\n",
+    );
+    repo.commit("reword");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let senior = level(&report, "technical", "senior");
+    let r = responsibility(senior, "leads-a-project-across");
+    assert_eq!(r["status"], "changed", "{senior:#}");
+    assert_eq!(r["old_text"], "Leads a project");
+    assert_eq!(count(&report, "responsibilities_reworded"), 1);
+    // Competencies carry their ids too.
+    repo.edit(
+        "content/technical.md",
+        "**Communication:** Writes clear design documents.",
+        "**Communication:** Writes clear design documents and reviews others'.",
+    );
+    repo.commit("competency");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let senior = level(&report, "technical", "senior");
+    assert_eq!(
+        senior["competencies"][0]["id"], "communication",
+        "{senior:#}"
+    );
+}
+
+#[test]
+fn an_explicit_id_survives_a_full_rewrite() {
+    let repo = Repo::new();
+    repo.edit(
+        "content/technical.md",
+        "- Reviews code\n",
+        "- Reviews code {#review}\n",
+    );
+    repo.commit("pin");
+    let pinned = repo.json(&["HEAD~1", "HEAD"]);
+    // Pinning an id changes nothing a reader sees.
+    assert_eq!(pinned["tracks"], serde_json::json!([]), "{pinned:#}");
+    repo.edit(
+        "content/technical.md",
+        "- Reviews code {#review}\n",
+        "- Gives teammates feedback on every change {#review}\n",
+    );
+    repo.commit("rewrite");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let engineer = level(&report, "technical", "engineer");
+    let r = responsibility(engineer, "review");
+    assert_eq!(r["status"], "changed", "{engineer:#}");
+    assert_eq!(r["class"], "minor");
+    assert_eq!(r["old_text"], "Reviews code");
+    assert_eq!(r["text"], "Gives teammates feedback on every change");
+    assert_eq!(count(&report, "responsibilities_added"), 0);
+    assert_eq!(count(&report, "responsibilities_removed"), 0);
+}
