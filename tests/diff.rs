@@ -1480,20 +1480,37 @@ fn responsibility<'a>(level: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no responsibility {id} in {level:#}"))
 }
 
+/// Rewords the responsibility `from` of the technical track's level `at` as `to` in
+/// a commit, and returns the diff report and the level's entry for item `id`, which
+/// must read as that one item reworded.
+fn reword(repo: &Repo, at: &str, from: &str, to: &str, id: &str) -> (Value, Value) {
+    repo.edit("content/technical.md", from, to);
+    repo.commit("reword");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let entry = level(&report, "technical", at);
+    let r = responsibility(entry, id).clone();
+    assert_eq!(r["status"], "changed", "{entry:#}");
+    assert_eq!(
+        r["old_text"],
+        from.trim_start_matches("- ")
+            .split(" {#")
+            .next()
+            .unwrap_or_default()
+            .trim()
+    );
+    (report, r)
+}
+
 #[test]
 fn a_reworded_item_keeps_its_default_id_and_shows_as_reworded() {
     let repo = Repo::new();
-    repo.edit(
-        "content/technical.md",
+    let (report, _) = reword(
+        &repo,
+        "senior",
         "- Leads a project\n",
         "- Leads a project across two teams\n",
+        "leads-a-project-across",
     );
-    repo.commit("reword");
-    let report = repo.json(&["HEAD~1", "HEAD"]);
-    let senior = level(&report, "technical", "senior");
-    let r = responsibility(senior, "leads-a-project-across");
-    assert_eq!(r["status"], "changed", "{senior:#}");
-    assert_eq!(r["old_text"], "Leads a project");
     assert_eq!(count(&report, "responsibilities_reworded"), 1);
     // Competencies carry their ids too.
     repo.edit(
@@ -1522,18 +1539,14 @@ fn an_explicit_id_survives_a_full_rewrite() {
     let pinned = repo.json(&["HEAD~1", "HEAD"]);
     // Pinning an id changes nothing a reader sees.
     assert_eq!(pinned["tracks"], serde_json::json!([]), "{pinned:#}");
-    repo.edit(
-        "content/technical.md",
+    let (report, r) = reword(
+        &repo,
+        "engineer",
         "- Reviews code {#review}\n",
         "- Gives teammates feedback on every change {#review}\n",
+        "review",
     );
-    repo.commit("rewrite");
-    let report = repo.json(&["HEAD~1", "HEAD"]);
-    let engineer = level(&report, "technical", "engineer");
-    let r = responsibility(engineer, "review");
-    assert_eq!(r["status"], "changed", "{engineer:#}");
     assert_eq!(r["class"], "minor");
-    assert_eq!(r["old_text"], "Reviews code");
     assert_eq!(r["text"], "Gives teammates feedback on every change");
     assert_eq!(count(&report, "responsibilities_added"), 0);
     assert_eq!(count(&report, "responsibilities_removed"), 0);
