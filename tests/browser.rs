@@ -39,17 +39,43 @@ struct Session {
     _browser: Browser,
     _profile: tempfile::TempDir,
     _built: Built,
+    _project: Option<tempfile::TempDir>,
 }
 
 impl Session {
     fn start() -> Option<Session> {
-        let chrome = chromium_or_skip()?;
-        let built = build_project(&project(), &["--base-url", BASE]);
-        Some(Session::on(chrome, built))
+        Session::start_in(None)
     }
 
-    /// A session on a site built by the caller under [`BASE`].
-    fn on(chrome: PathBuf, built: Built) -> Session {
+    /// A session on a copy of the project with `edit_url` and `feedback_url` set, so
+    /// that every level page and item carries "Suggest a change" / "Give feedback".
+    fn start_with_edit_links() -> Option<Session> {
+        let copy = tempfile::tempdir().expect("temporary folder");
+        copy_tree(&project().join("content"), &copy.path().join("content"));
+        let yaml = std::fs::read_to_string(project().join("ladder.yaml")).unwrap_or_default();
+        std::fs::write(
+            copy.path().join("ladder.yaml"),
+            format!(
+                "{yaml}\nedit_url: https://git.example/ladder/edit/main/{{path}}#L{{line}}\n\
+                 feedback_url: https://git.example/ladder/issues/new?title={{track}}/{{level}}/{{item}}\n"
+            ),
+        )
+        .expect("write ladder.yaml");
+        Session::start_in(Some(copy))
+    }
+
+    fn start_in(copy: Option<tempfile::TempDir>) -> Option<Session> {
+        let chrome = chromium_or_skip()?;
+        let root = copy
+            .as_ref()
+            .map_or_else(project, |c| c.path().to_path_buf());
+        let built = build_project(&root, &["--base-url", BASE]);
+        Some(Session::on(chrome, built, copy))
+    }
+
+    /// A session on a site built by the caller under [`BASE`] (from `copy`, kept
+    /// while the session lasts).
+    fn on(chrome: PathBuf, built: Built, copy: Option<tempfile::TempDir>) -> Session {
         let site = Site::read(built.path());
         let addr = serve(built.path(), BASE);
         let (browser, profile) = launch(chrome);
@@ -64,6 +90,7 @@ impl Session {
             _browser: browser,
             _profile: profile,
             _built: built,
+            _project: copy,
         }
     }
 
@@ -416,10 +443,11 @@ fn page_band(site: &Site, path: &str) -> i64 {
 }
 
 /// Every kind of page passes an axe-core audit (WCAG 2.1 AA and best practices), in
-/// light and dark, on a phone and a desktop, with the search results open.
+/// light and dark, on a phone and a desktop, with the search results open; level
+/// pages with their "Suggest a change" and "Give feedback" links (`edit_url`).
 #[test]
 fn every_page_passes_an_axe_audit() {
-    let Some(session) = Session::start() else {
+    let Some(session) = Session::start_with_edit_links() else {
         return;
     };
     let axe = axe_source();
@@ -442,6 +470,13 @@ fn every_page_passes_an_axe_audit() {
     };
     let level = href("table.matrix a.level-cell");
     let band = href("table.matrix tbody th a");
+    page.open(&level);
+    let suggest = page
+        .eval("document.querySelectorAll('a.suggest[aria-label^=\"Suggest a change to\"]').length");
+    assert!(
+        suggest.as_u64().unwrap_or(0) > 0,
+        "the level page has item links: {suggest}"
+    );
     let word = "engineer";
     let pages = [
         ("home", BASE.to_string()),
@@ -543,8 +578,8 @@ fn the_history_pages_work_and_pass_an_axe_audit() {
     let Some(chrome) = chromium_or_skip() else {
         return;
     };
-    let (_repo, built) = built_with_history();
-    let session = Session::on(chrome, built);
+    let (repo, built) = built_with_history();
+    let session = Session::on(chrome, built, Some(repo));
     let page = session.page();
     let axe = axe_source();
 

@@ -14,6 +14,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod export;
+pub(crate) mod ids;
 pub(crate) mod init;
 pub(crate) mod serve;
 
@@ -53,6 +54,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Print a JSON Schema of the track front matter and of ladder.yaml
     Schema(export::SchemaArgs),
+    /// List (or with --write, pin into the Markdown) an explicit {#id} for every item
+    Ids(ids::IdsArgs),
 }
 
 /// Runs the CLI and maps every outcome to an exit code.
@@ -76,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Export(a) => export::run(a),
         Command::Schema(a) => export::run_schema(a),
+        Command::Ids(a) => ids::run(a),
     };
     match result {
         Ok(code) => code,

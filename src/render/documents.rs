@@ -104,8 +104,7 @@ fn context(ladder: &Ladder, r: LevelRef) -> Context<'_> {
     let own = level
         .responsibilities
         .iter()
-        .enumerate()
-        .map(|(i, x)| (x, responsibility_id(i), None));
+        .map(|x| (x, x.id.id.clone(), None));
     // An inherited item is named by the level that states it, as the level page's
     // `data-item` names it.
     let inherited = level.inherited.iter().map(|i| {
@@ -115,7 +114,7 @@ fn context(ladder: &Ladder, r: LevelRef) -> Context<'_> {
             format!(
                 "{}/{}",
                 ladder.level_key(i.from),
-                responsibility_id(i.index)
+                from.responsibilities[i.index].id.id
             ),
             Some(from.title.value.as_str()),
         )
@@ -144,7 +143,7 @@ fn context(ladder: &Ladder, r: LevelRef) -> Context<'_> {
             .iter()
             .map(|c| CompetencyItem {
                 label: &c.label,
-                id: &c.anchor,
+                id: &c.id.id,
                 text: &c.body.source,
                 quoted: quote(&c.body.source),
             })
@@ -158,10 +157,6 @@ fn context(ladder: &Ladder, r: LevelRef) -> Context<'_> {
             })
             .collect(),
     }
-}
-
-fn responsibility_id(index: usize) -> String {
-    format!("responsibility-{}", index + 1)
 }
 
 /// `text` with every line after the first indented by two spaces (blank lines kept

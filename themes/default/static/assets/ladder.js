@@ -278,7 +278,7 @@
         var text = plainText(html);
         if (said[text]) return;
         said[text] = true;
-        items.push({ html: html, from: p, anchor: "responsibility-" + (i + 1) });
+        items.push({ html: html, from: p, anchor: "r-" + (p.responsibility_ids || [])[i] });
       });
       p = p.inherits ? byKey[p.inherits] : null;
     }

@@ -66,7 +66,7 @@
   // around it.
   function itemText(node) {
     var copy = node.cloneNode(true);
-    copy.querySelectorAll(".origin, .anchor, .item-actions, .wb, [data-wb-skip]")
+    copy.querySelectorAll(".origin, .anchor, .suggest, .wb, [data-wb-skip]")
       .forEach(function (n) { n.remove(); });
     var heading = copy.querySelector("h3");
     if (heading) heading.remove();
@@ -77,7 +77,7 @@
     var heading = node.querySelector("h3");
     if (heading) {
       var copy = heading.cloneNode(true);
-      copy.querySelectorAll(".anchor, .item-actions").forEach(function (n) { n.remove(); });
+      copy.querySelectorAll(".anchor, .suggest").forEach(function (n) { n.remove(); });
       return normalise(copy.textContent);
     }
     return "Responsibilities";
