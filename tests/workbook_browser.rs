@@ -105,6 +105,21 @@ fn edit(root: &Path, from: &str, to: &str) {
     std::fs::write(&path, text.replacen(from, to, 1)).expect("write the track");
 }
 
+/// The text of a file the browser downloads to `file`, once it is there.
+fn read_download(file: &Path) -> String {
+    let start = Instant::now();
+    while !file.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no download at {}",
+            file.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::read_to_string(file).expect("read the download")
+}
+
 #[test]
 fn a_reader_rates_a_level_and_keeps_the_ratings_in_the_browser() {
     let Some(chrome) = chromium_or_skip() else {
@@ -216,20 +231,11 @@ fn a_reader_rates_a_level_and_keeps_the_ratings_in_the_browser() {
         .expect("the Markdown button")
         .click()
         .expect("download Markdown");
-    let file = downloads
-        .path()
-        .join("promotion-case-technical-senior-engineer.md");
-    let start = Instant::now();
-    while !file.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "no download at {}",
-            file.display()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(200));
-    let md = std::fs::read_to_string(&file).expect("read the download");
+    let md = read_download(
+        &downloads
+            .path()
+            .join("promotion-case-technical-senior-engineer.md"),
+    );
     assert!(md.starts_with("# Promotion case: Senior Engineer"), "{md}");
     for expected in [
         "## Technical Ability",
@@ -244,6 +250,26 @@ fn a_reader_rates_a_level_and_keeps_the_ratings_in_the_browser() {
     ] {
         assert!(md.contains(expected), "{expected:?} missing from:\n{md}");
     }
+
+    // The CSV download: one row per item, quoted as spreadsheets expect.
+    tab.find_element("[data-wb-csv]")
+        .expect("the CSV button")
+        .click()
+        .expect("download CSV");
+    let csv = read_download(
+        &downloads
+            .path()
+            .join("self-assessment-technical-senior-engineer.csv"),
+    );
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("label,item,text,rating,note,changed"));
+    assert_eq!(csv.lines().count(), list.len() + 1, "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("Technical Ability,{ability},"))
+                && l.ends_with(",Meets,Designed the billing retry queue,")),
+        "{csv}"
+    );
 
     // 4. The print view: empty boxes to fill by hand, the rated one ticked, no controls.
     page.media("print");
@@ -316,6 +342,10 @@ fn a_reader_rates_a_level_and_keeps_the_ratings_in_the_browser() {
         .expect("a responsibility")
         .0
         .clone();
+    assert_ne!(
+        moved, responsibility.0,
+        "rewording changed the responsibility's default id, so its rating had to follow it"
+    );
     assert!(flagged(&page, ability), "the edited competency is flagged");
     assert_eq!(checked(&page, ability).as_deref(), Some("meets"));
     assert!(

@@ -50,7 +50,7 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Semantic diff of two versions of the ladder (git revisions or folders)
     Diff(diff::DiffArgs),
-    /// Write the ladder model as JSON, or one CSV row per level and competency
+    /// Write the ladder model as JSON or CSV, or a level's job description or promotion case
     Export(export::ExportArgs),
     /// Print a JSON Schema of the track front matter and of ladder.yaml
     Schema(export::SchemaArgs),
