@@ -625,8 +625,23 @@ pub fn fold_label(s: &str) -> String {
 /// (`/compare/`, `/search/`, `/print/`) and folders (`/data/`, `/assets/`). A track's
 /// id is its folder, so a track may not take one of these; `check` reports it
 /// (`duplicate-id`) and the renderer writes these paths.
-pub const RESERVED_TRACK_IDS: [&str; 6] =
-    ["compare", "search", "print", "data", "assets", "changes"];
+pub const RESERVED_TRACK_IDS: [&str; 5] = ["compare", "search", "print", "data", "assets"];
+
+/// The page of the ladder's history (`/changes/`), reserved like
+/// [`RESERVED_TRACK_IDS`] only when the site shows its history: a ladder without it
+/// may well have a page of its own called `changes.md`.
+pub const HISTORY_PAGE_ID: &str = "changes";
+
+impl Ladder {
+    /// The ids of the site's own pages and folders that no track or page may take.
+    pub fn reserved_ids(&self) -> Vec<&'static str> {
+        let mut ids = RESERVED_TRACK_IDS.to_vec();
+        if self.config.history {
+            ids.push(HISTORY_PAGE_ID);
+        }
+        ids
+    }
+}
 
 /// Element ids a track page uses for itself (its title, contents, progression table,
 /// and the `main` and search box of every page). A level's anchor on its track page

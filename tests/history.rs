@@ -420,3 +420,34 @@ fn without_a_repository_or_tags_the_site_is_built_as_before_with_a_note() {
     );
     assert!(Site::read(&plain.path().join("site")).files == expected);
 }
+
+/// `/changes/` belongs to the history only when the site shows one: a ladder without
+/// history may have a page of its own called `changes.md`; turning history on makes
+/// that page a located `duplicate-id` error instead of a silently replaced page.
+#[test]
+fn a_page_called_changes_is_the_ladders_own_until_history_is_on() {
+    let repo = Repo::new();
+    repo.write(
+        "content/changes.md",
+        "---\ntitle: What changed this year\n---\n\nWe merged two tracks.\n",
+    );
+    repo.release("v1.0.0", "2025-02-01");
+    let without = repo.build(&[]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert!(without
+        .page("changes/index.html")
+        .contains("We merged two tracks."));
+
+    let with = repo.build(&["--history"]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    assert!(
+        with.stderr.contains("content/changes.md")
+            && with.stderr.contains("the site's own `/changes/`"),
+        "{}",
+        with.stderr
+    );
+    // The site of the first build is still there.
+    assert!(with
+        .page("changes/index.html")
+        .contains("We merged two tracks."));
+}

@@ -12,12 +12,13 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Lint};
-use crate::model::{path_segment, Ladder, Spanned, RESERVED_TRACK_IDS, TRACK_PAGE_IDS};
+use crate::model::{path_segment, Ladder, Spanned, TRACK_PAGE_IDS};
 
 /// A page (SPEC 8.4) is published at `/<id>/`, where a track, another page or a folder
 /// of the site may already be.
 fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
-    let mut taken: HashMap<String, String> = RESERVED_TRACK_IDS
+    let reserved = ladder.reserved_ids();
+    let mut taken: HashMap<String, String> = reserved
         .iter()
         .map(|r| (r.to_string(), format!("the site's own `/{r}/`")))
         .collect();
@@ -44,9 +45,9 @@ fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
             .join("/");
         // Under a folder of the site's own (`/compare/4/`), any name may clash.
         let first = folder.split('/').next().unwrap_or_default();
-        let owner = taken.get(&folder).or_else(|| {
-            (folder.contains('/') && RESERVED_TRACK_IDS.contains(&first)).then(|| &taken[first])
-        });
+        let owner = taken
+            .get(&folder)
+            .or_else(|| (folder.contains('/') && reserved.contains(&first)).then(|| &taken[first]));
         match owner {
             Some(owner) => out.push(
                 Diagnostic::new(
@@ -69,6 +70,7 @@ fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
 
 pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
     page_ids(ladder, out);
+    let reserved_ids = ladder.reserved_ids();
     // Source order, so "first" and "second" mean what the author reads, whatever the
     // tracks' display `order`.
     let mut by_path: Vec<usize> = (0..ladder.tracks.len()).collect();
@@ -80,14 +82,14 @@ pub fn lint(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
         let track = &ladder.tracks[ti];
         let defaulted = track.id.span == track.span;
         let folder = path_segment(&track.id.value).to_ascii_lowercase();
-        if RESERVED_TRACK_IDS.contains(&folder.as_str()) {
+        if reserved_ids.contains(&folder.as_str()) {
             out.push(reserved(
                 &track.id,
                 format!(
                     "track id `{}` is taken by the site's own `/{folder}/`",
                     track.id.value
                 ),
-                &RESERVED_TRACK_IDS,
+                &reserved_ids,
                 if defaulted {
                     "this track's id comes from its file name; set another `id:` in its front matter (e.g. `id: {folder}-track`)"
                 } else {

@@ -44,6 +44,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let root = &args.common.root;
     let mut project = crate::load_project(root)?;
+    // `--history` does what `history: true` does, including reserving `/changes/`.
+    project.ladder.config.history |= args.history;
     let diagnostics = crate::check::check_project(&project, false);
     let color = super::use_color_stderr();
     if !diagnostics.is_empty() {

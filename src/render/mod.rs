@@ -672,7 +672,6 @@ mod tests {
             .filter_map(|(path, _)| path.split_once('/').map(|(dir, _)| dir.to_string()))
             .collect();
         folders.push("assets".into()); // the theme's static files
-        folders.push("changes".into()); // with the history only
         folders.sort();
         folders.dedup();
         let mut reserved = crate::model::RESERVED_TRACK_IDS.to_vec();
