@@ -16,7 +16,7 @@
 mod folder;
 mod labels;
 mod lenient;
-mod markdown;
+pub(crate) mod markdown;
 mod page;
 mod sections;
 mod track;
