@@ -246,7 +246,12 @@ impl Builder {
                         row.level, row.band
                     ));
                 }
-                *li
+                let li = *li;
+                let level = &mut track.levels[li];
+                if level.inherits.is_none() && !row.inherits.is_empty() {
+                    level.inherits = Some(row.inherits.to_string());
+                }
+                li
             }
             None => {
                 let id = id_of(row.level, "level", row.line, report);

@@ -25,7 +25,10 @@ use super::{Draft, DraftLevel, DraftTrack, Failure, FileReport, Imported, Report
 pub fn read(source: &Path) -> Result<Imported, Failure> {
     let paths = super::source_files(source, &["html", "htm"])?;
     let folder_name = if source.is_dir() {
-        source.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        source
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
     } else {
         source.file_stem().map(|n| n.to_string_lossy().into_owned())
     }
@@ -65,7 +68,10 @@ pub fn read(source: &Path) -> Result<Imported, Failure> {
         if is_index && paths.len() > 1 {
             track.title = title;
             track.intro = page.intro_markdown();
-            report.mapped(title_line, format!("the track's title \"{}\" and introduction", track.title));
+            report.mapped(
+                title_line,
+                format!("the track's title \"{}\" and introduction", track.title),
+            );
             reports.push(report);
             continue;
         }
@@ -115,7 +121,8 @@ fn decide_bands(levels: &mut [DraftLevel]) -> String {
         for (level, n) in levels.iter_mut().zip(&numbers) {
             level.band = (n.unwrap_or_default(), None);
         }
-        "bands: the number in each level's title (every title has one, rising page by page)".to_string()
+        "bands: the number in each level's title (every title has one, rising page by page)"
+            .to_string()
     } else {
         for (i, level) in levels.iter_mut().enumerate() {
             level.band = (i as i64 + 1, None);
@@ -209,7 +216,9 @@ impl Page {
                         .responsibilities
                         .extend(items.iter().map(|i| crate::source::markdown::collapse(i)));
                 }
-                Block::Markdown(md) if in_responsibilities => level.responsibilities.push(crate::source::markdown::collapse(md)),
+                Block::Markdown(md) if in_responsibilities => level
+                    .responsibilities
+                    .push(crate::source::markdown::collapse(md)),
                 Block::Markdown(md) => match &mut label {
                     Some((_, parts)) => parts.push(md.clone()),
                     None => summary.push(md.clone()),
@@ -247,10 +256,28 @@ const SILENT: [&str; 10] = [
     "head", "script", "style", "template", "noscript", "nav", "footer", "header", "button", "form",
 ];
 /// Elements left out and reported.
-const DROPPED: [&str; 8] = ["img", "table", "iframe", "svg", "video", "audio", "canvas", "object"];
+const DROPPED: [&str; 8] = [
+    "img", "table", "iframe", "svg", "video", "audio", "canvas", "object",
+];
 const BLOCKS: [&str; 18] = [
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "pre", "blockquote", "div", "section",
-    "article", "main", "table", "dl", "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "ul",
+    "ol",
+    "pre",
+    "blockquote",
+    "div",
+    "section",
+    "article",
+    "main",
+    "table",
+    "dl",
+    "aside",
 ];
 
 impl Walker<'_> {
@@ -302,7 +329,9 @@ impl Walker<'_> {
                     self.element(&name, el);
                 }
                 Node::Text(t) if !t.trim().is_empty() => {
-                    self.push(Block::Markdown(escape_text(&crate::source::markdown::collapse(t))));
+                    self.push(Block::Markdown(escape_text(
+                        &crate::source::markdown::collapse(t),
+                    )));
                 }
                 _ => {}
             }
@@ -315,14 +344,19 @@ impl Walker<'_> {
             _ if SILENT.contains(&name) => {}
             _ if DROPPED.contains(&name) => {
                 let line = self.line_of(name);
-                self.page.dropped.push((line, format!("a <{name}> (ladder keeps text and lists only)")));
+                self.page.dropped.push((
+                    line,
+                    format!("a <{name}> (ladder keeps text and lists only)"),
+                ));
             }
             "h1" => {
                 let line = self.line_of("h1");
                 if self.page.title.is_none() && !text().is_empty() {
                     self.page.title = Some((text(), line));
                 } else {
-                    self.page.dropped.push((line, format!("a second <h1> \"{}\"", text())));
+                    self.page
+                        .dropped
+                        .push((line, format!("a second <h1> \"{}\"", text())));
                 }
             }
             "h2" => {
@@ -351,7 +385,10 @@ impl Walker<'_> {
             "pre" => {
                 let code: String = el.text().collect();
                 let fence = if code.contains("```") { "~~~~" } else { "```" };
-                self.push(Block::Markdown(format!("{fence}\n{}\n{fence}", code.trim_end())));
+                self.push(Block::Markdown(format!(
+                    "{fence}\n{}\n{fence}",
+                    code.trim_end()
+                )));
             }
             "br" | "hr" => {}
             _ if has_blocks(el) => self.walk(el),
@@ -410,8 +447,16 @@ fn list_items(list: ElementRef) -> Vec<String> {
 
 /// Escapes text met inside a paragraph (no block may start from it).
 fn escape_inline(t: &str) -> String {
-    let lead = if t.starts_with(char::is_whitespace) { " " } else { "" };
-    let trail = if t.ends_with(char::is_whitespace) { " " } else { "" };
+    let lead = if t.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let trail = if t.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
     let inner = escape_text(&crate::source::markdown::collapse(t)).replace("\n\n", " ");
     if inner.is_empty() {
         lead.to_string()
@@ -455,7 +500,13 @@ fn inline(el: ElementRef) -> String {
                     "a" => match e.attr("href") {
                         Some(href)
                             if !trimmed.is_empty()
-                                && !href.contains(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '<' || c == '>') =>
+                                && !href.contains(|c: char| {
+                                    c.is_whitespace()
+                                        || c == '('
+                                        || c == ')'
+                                        || c == '<'
+                                        || c == '>'
+                                }) =>
                         {
                             out.push_str(&format!("[{trimmed}]({href})"));
                         }
@@ -483,12 +534,18 @@ mod tests {
              <h2>Craft</h2><ul><li>Tests, first<ul><li>always</li></ul></li><li>Reviews</li></ul>\
              <h2>Responsibilities</h2><ol><li>On call</li><li>Mentoring</li></ol></body></html>",
         );
-        let level = page.level("e2".into(), page.title.clone().map(|t| t.0).unwrap_or_default());
+        let level = page.level(
+            "e2".into(),
+            page.title.clone().map(|t| t.0).unwrap_or_default(),
+        );
         assert_eq!(level.title, "Engineer 2");
         assert_eq!(level.summary, "Ships **features**.");
         assert_eq!(
             level.competencies,
-            [("Craft".to_string(), "- Tests, first\n  - always\n- Reviews".to_string())]
+            [(
+                "Craft".to_string(),
+                "- Tests, first\n  - always\n- Reviews".to_string()
+            )]
         );
         assert_eq!(level.responsibilities, ["On call", "Mentoring"]);
     }
@@ -498,8 +555,14 @@ mod tests {
         assert_eq!(last_number("IC4 Senior"), Some(4));
         assert_eq!(last_number("Senior"), None);
         let mut levels = vec![
-            DraftLevel { title: "Engineer 3".into(), ..DraftLevel::default() },
-            DraftLevel { title: "Engineer 5".into(), ..DraftLevel::default() },
+            DraftLevel {
+                title: "Engineer 3".into(),
+                ..DraftLevel::default()
+            },
+            DraftLevel {
+                title: "Engineer 5".into(),
+                ..DraftLevel::default()
+            },
         ];
         assert!(decide_bands(&mut levels).contains("number"));
         assert_eq!(levels[1].band, (5, None));
