@@ -362,3 +362,111 @@ fn parse_band(cell: &str) -> Result<(i64, Option<i64>), String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{load_files, InputFile, InputFiles};
+    use proptest::prelude::*;
+
+    fn load(draft: &Draft) -> crate::model::Ladder {
+        let files = draft.files();
+        let file = |(p, t): &(String, String)| InputFile {
+            path: Arc::from(p.as_str()),
+            bytes: Arc::from(t.as_bytes()),
+        };
+        let mut content: Vec<InputFile> = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("content/"))
+            .map(file)
+            .collect();
+        content.sort_by(|a, b| a.path.cmp(&b.path));
+        let project = load_files(&InputFiles {
+            config: files.iter().find(|(p, _)| p == "ladder.yaml").map(file),
+            content,
+            ..InputFiles::default()
+        });
+        let errors: Vec<_> = crate::check::check_project(&project, false)
+            .into_iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}\n{files:?}");
+        project.ladder
+    }
+
+    fn reimport(csv: &str) -> Draft {
+        match from_text(&Arc::from("ladder.csv"), csv) {
+            Ok(imported) => imported.draft,
+            Err(Failure::Bad { diagnostics, .. }) => panic!("{diagnostics:?}\n{csv}"),
+            Err(Failure::Io(e)) => panic!("{e}"),
+        }
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9 ,.;:'\"*_\\[\\]()<>#&!|~`{}=+-]{1,40}"
+            .prop_map(|s| crate::source::markdown::collapse(&s))
+            .prop_filter("some text", |s| !s.is_empty())
+    }
+
+    fn level() -> impl Strategy<Value = (String, String, Vec<String>, Vec<String>)> {
+        (
+            "[A-Z][a-z]{2,8}( [A-Za-z0-9,&]{1,6})?",
+            proptest::option::of(text()),
+            proptest::collection::vec(text(), 0..3),
+            proptest::collection::vec(text(), 0..3),
+        )
+            .prop_map(|(title, summary, bodies, resps)| {
+                (title, summary.unwrap_or_default(), bodies, resps)
+            })
+    }
+
+    fn draft() -> impl Strategy<Value = Draft> {
+        proptest::collection::vec(proptest::collection::vec(level(), 1..4), 1..3).prop_map(
+            |tracks| Draft {
+                tracks: tracks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(ti, levels)| DraftTrack {
+                        id: format!("t{ti}"),
+                        title: format!("Track {ti}"),
+                        levels: levels
+                            .into_iter()
+                            .enumerate()
+                            .map(|(li, (title, summary, bodies, resps))| DraftLevel {
+                                id: format!("l{li}"),
+                                title,
+                                code: Some(format!("T{ti}L{li}")),
+                                band: (li as i64 + 1, None),
+                                summary: escape_text(&summary),
+                                competencies: bodies
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(ci, b)| (format!("Skill {ci}, & more"), escape_text(b)))
+                                    .collect(),
+                                responsibilities: resps.iter().map(|r| escape_text(r)).collect(),
+                                ..DraftLevel::default()
+                            })
+                            .collect(),
+                        ..DraftTrack::default()
+                    })
+                    .collect(),
+                ..Draft::default()
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        /// Export, import, export again: the same CSV and the same model.
+        #[test]
+        fn export_import_export_is_the_same_csv_and_model(draft in draft()) {
+            let first = crate::export::to_csv(&load(&draft));
+            let imported = load(&reimport(&first));
+            let second = crate::export::to_csv(&imported);
+            prop_assert_eq!(&first, &second);
+            let again = load(&reimport(&second));
+            prop_assert_eq!(crate::export::to_json(&imported), crate::export::to_json(&again));
+        }
+    }
+}
