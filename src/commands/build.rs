@@ -91,7 +91,11 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
 
 /// `sources` plus the text of every file the diagnostics point at (templates), so
 /// that the report can show the offending line.
-fn with_files(sources: &Sources, root: &Path, diagnostics: &[diagnostic::Diagnostic]) -> Sources {
+pub(super) fn with_files(
+    sources: &Sources,
+    root: &Path,
+    diagnostics: &[diagnostic::Diagnostic],
+) -> Sources {
     let mut sources = sources.clone();
     for d in diagnostics {
         if sources.get(&d.span.file).is_none() {

@@ -14,6 +14,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod export;
+pub(crate) mod ids;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod serve;
@@ -50,12 +51,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Semantic diff of two versions of the ladder (git revisions or folders)
     Diff(diff::DiffArgs),
-    /// Write the ladder model as JSON, or one CSV row per level and competency
+    /// Write the ladder model as JSON or CSV, or a level's job description or promotion case
     Export(export::ExportArgs),
     /// Write a new ladder project from a CSV, YAML job families or HTML level pages
     Import(import::ImportArgs),
     /// Print a JSON Schema of the track front matter and of ladder.yaml
     Schema(export::SchemaArgs),
+    /// List (or with --write, pin into the Markdown) an explicit {#id} for every item
+    Ids(ids::IdsArgs),
 }
 
 /// Runs the CLI and maps every outcome to an exit code.
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Import(a) => import::run(a),
         Command::Schema(a) => export::run_schema(a),
+        Command::Ids(a) => ids::run(a),
     };
     match result {
         Ok(code) => code,
@@ -92,6 +96,9 @@ pub fn main() -> ExitCode {
 
 /// Exit code 1: the ladder has errors.
 pub const LADDER_ERRORS: u8 = 1;
+
+/// Exit code 2: the command line or the file system is at fault, not the ladder.
+pub const USAGE: u8 = 2;
 
 pub use crate::diagnostic::use_color_stderr;
 

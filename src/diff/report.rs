@@ -310,9 +310,12 @@ pub struct LevelDiff {
 pub struct CompetencyDiff {
     /// The label as written on the new side (old side when removed).
     pub label: String,
+    /// The item id (SPEC 10) on the new side (old side when removed).
+    pub id: String,
     pub status: Status,
     pub class: Class,
-    /// Same label up to case and spacing, written differently.
+    /// Same label up to case and spacing, written differently (or another label
+    /// with the same item id).
     pub label_change: Option<Change<String>>,
     pub text: TextChange,
 }
@@ -322,6 +325,9 @@ pub struct ResponsibilityDiff {
     /// `added`, `removed` or `changed` (reworded: `old_text` and `words` are set).
     pub status: Status,
     pub class: Class,
+    /// The item id (SPEC 10) on the new side (old side when removed); for an
+    /// inherited one, its id at the level that states it.
+    pub id: String,
     /// The responsibility's text (the new wording when reworded).
     pub text: String,
     pub old_text: Option<String>,

@@ -251,6 +251,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
         .map(|c| CompetencyDiff {
             class: super::classes::Class::Patch,
             label: c.label.clone(),
+            id: c.id.id.clone(),
             status: if removed {
                 Status::Removed
             } else {
@@ -269,6 +270,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
             } else {
                 Status::Added
             },
+            id: item.id,
             text: item.text,
             old_text: None,
             words: None,
@@ -569,7 +571,11 @@ fn level_diff(
     for (co, cn) in pair_by_keys(
         &ol.competencies,
         &nl.competencies,
-        &[&|c: &crate::model::Competency| Some(c.key.clone())],
+        // The same id is the same item, whatever its label now; then the same label.
+        &[
+            &|c: &crate::model::Competency| Some(c.id.id.clone()),
+            &|c: &crate::model::Competency| Some(c.key.clone()),
+        ],
     ) {
         let entry = match (
             co.map(|i| &ol.competencies[i]),
@@ -586,6 +592,7 @@ fn level_diff(
                     (text, label_change) => Some(CompetencyDiff {
                         class: super::classes::Class::Patch,
                         label: b.label.clone(),
+                        id: b.id.id.clone(),
                         status: Status::Changed,
                         label_change,
                         text: text.unwrap_or_else(|| TextChange {
@@ -602,6 +609,7 @@ fn level_diff(
                 Some(CompetencyDiff {
                     class: super::classes::Class::Patch,
                     label: b.label.clone(),
+                    id: b.id.id.clone(),
                     status: Status::Added,
                     label_change: None,
                     text: one_sided("", &b.body.text),
@@ -612,6 +620,7 @@ fn level_diff(
                 Some(CompetencyDiff {
                     class: super::classes::Class::Patch,
                     label: a.label.clone(),
+                    id: a.id.id.clone(),
                     status: Status::Removed,
                     label_change: None,
                     text: one_sided(&a.body.text, ""),

@@ -26,6 +26,7 @@
 
 use crate::model::{Ladder, Level, LevelRef, ProseSection, Section, Track};
 
+use super::documents::Document;
 use super::Job;
 
 /// The files an edit made stale. See the module documentation.
@@ -132,7 +133,11 @@ impl Stale {
                     .iter()
                     .enumerate()
                     .filter(|(_, &stale)| stale)
-                    .map(|(level, _)| Job::Level(LevelRef { track: t, level })),
+                    .flat_map(|(level, _)| {
+                        let r = LevelRef { track: t, level };
+                        let documents = Document::ALL.map(|d| Job::Document(r, d));
+                        std::iter::once(Job::Level(r)).chain(documents)
+                    }),
             );
         }
         jobs.extend(self.bands.iter().map(|&b| Job::Band(b)));
@@ -152,7 +157,7 @@ impl Stale {
         match job {
             Job::Home | Job::Page(_) | Job::Picker | Job::Search | Job::NotFound => false,
             Job::Track(t) => self.tracks[t],
-            Job::Level(r) => self.levels[r.track][r.level],
+            Job::Level(r) | Job::Document(r, _) => self.levels[r.track][r.level],
             Job::Band(b) => self.bands.contains(&b),
             Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson => self.any,
         }

@@ -18,6 +18,7 @@
 
 mod data;
 mod delta;
+pub mod documents;
 mod html;
 mod incremental;
 pub(crate) mod markdown;
@@ -203,6 +204,8 @@ enum Job {
     Page(usize),
     Track(usize),
     Level(LevelRef),
+    /// A level's job description or promotion case, beside its page.
+    Document(LevelRef, documents::Document),
     Band(i64),
     Picker,
     Search,
@@ -236,6 +239,7 @@ impl Job {
             Job::Page(p) => urls::index_file(&urls::page_dir(ladder, p)),
             Job::Track(t) => urls::index_file(&urls::track_dir(ladder, t)),
             Job::Level(r) => urls::index_file(&urls::level_dir(ladder, r)),
+            Job::Document(r, d) => format!("{}{}", urls::level_dir(ladder, r), d.file_name()),
             Job::Band(b) => urls::index_file(&urls::band_dir(b)),
             Job::Picker => urls::index_file("compare/"),
             Job::Search => urls::index_file("search/"),
@@ -266,6 +270,11 @@ fn plan(ladder: &Ladder) -> anyhow::Result<Vec<(String, Job)>> {
     jobs.extend((0..ladder.pages.len()).map(Job::Page));
     jobs.extend((0..ladder.tracks.len()).map(Job::Track));
     jobs.extend(ladder.levels().map(|(r, _)| Job::Level(r)));
+    jobs.extend(
+        ladder
+            .levels()
+            .flat_map(|(r, _)| documents::Document::ALL.map(|d| Job::Document(r, d))),
+    );
     jobs.extend(ladder.bands.keys().map(|&b| Job::Band(b)));
     let mut seen = std::collections::HashSet::with_capacity(jobs.len());
     let mut out = Vec::with_capacity(jobs.len());
@@ -461,6 +470,15 @@ fn render_job_to<'v>(
         Job::Track(t) => page("track.html", ctx(&pages::track_page(views, t))),
         Job::Level(r) => page("level.html", ctx(&pages::level_page(views, r)))
             .with_context(|| format!("level {}", ladder.level(r).short_name())),
+        Job::Document(r, d) => {
+            documents::render_document(ladder, theme, r, d, out).with_context(|| {
+                format!(
+                    "{} of level {}",
+                    d.file_name(),
+                    ladder.level(r).short_name()
+                )
+            })
+        }
         Job::Band(b) => page("compare.html", ctx(&pages::band_page(views, b))),
         Job::Picker => page("picker.html", ctx(&pages::picker_page(views))),
         Job::Search => page("search.html", ctx(&pages::search_page(views))),

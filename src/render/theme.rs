@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::Span;
 
 /// The built-in default theme: `themes/default/` of this repository.
-const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 14] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -66,9 +66,17 @@ const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
         "page.html",
         include_str!("../../themes/default/templates/page.html"),
     ),
+    (
+        "job-description.md",
+        include_str!("../../themes/default/templates/job-description.md"),
+    ),
+    (
+        "promotion-case.md",
+        include_str!("../../themes/default/templates/promotion-case.md"),
+    ),
 ];
 
-const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
+const DEFAULT_STATIC: [(&str, &[u8]); 4] = [
     (
         "assets/style.css",
         include_bytes!("../../themes/default/static/assets/style.css"),
@@ -76,6 +84,10 @@ const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
     (
         "assets/ladder.js",
         include_bytes!("../../themes/default/static/assets/ladder.js"),
+    ),
+    (
+        "assets/workbook.js",
+        include_bytes!("../../themes/default/static/assets/workbook.js"),
     ),
     (
         "assets/favicon.svg",
@@ -232,7 +244,8 @@ fn config_diagnostic(root: &Path, message: String, help: &str) -> Diagnostic {
     Diagnostic::new(Lint::FrontMatter, span, message).with_help(help)
 }
 
-/// Reads `*.html` under `dir` (recursively, names relative to it) into `sources`.
+/// Reads `*.html` and `*.md` (the per-level documents) under `dir` (recursively, names
+/// relative to it) into `sources`.
 fn read_templates(
     root: &Path,
     dir: &Path,
@@ -240,7 +253,7 @@ fn read_templates(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (name, rel, bytes) in read_tree(root, dir, diagnostics) {
-        if !name.ends_with(".html") {
+        if !name.ends_with(".html") && !name.ends_with(".md") {
             continue;
         }
         let path: Arc<str> = Arc::from(rel.as_str());

@@ -14,6 +14,7 @@
 //! ([`load_files`]). Lints over the assembled model live in `check`.
 
 mod folder;
+mod item_ids;
 mod labels;
 mod lenient;
 pub(crate) mod markdown;
