@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub(crate) mod diff;
 pub(crate) mod export;
 pub mod history;
+pub mod import;
 pub(crate) mod links;
 pub mod model;
 pub mod render;

@@ -5,7 +5,7 @@
 //! compiled into the binary (src/commands/init/). It never writes into a folder that
 //! already holds anything.
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,7 +28,7 @@ pub const SCAFFOLD: [(&str, &str); 5] = [
 
 pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
-    check_empty(dir)?;
+    super::check_empty(dir, "init", "ladder init my-ladder")?;
     for (rel, text) in SCAFFOLD {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -48,25 +48,4 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// `dir` must be absent or an empty folder.
-fn check_empty(dir: &Path) -> anyhow::Result<()> {
-    match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", dir.display())),
-        Ok(meta) if !meta.is_dir() => bail!("{} exists and is not a folder", dir.display()),
-        Ok(_) => {
-            let mut entries =
-                std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-            if entries.next().is_some() {
-                bail!(
-                    "{} is not empty; `ladder init` only writes into an empty or new folder \
-                     (try `ladder init my-ladder`)",
-                    dir.display()
-                );
-            }
-            Ok(())
-        }
-    }
 }

@@ -15,6 +15,7 @@ pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod export;
 pub(crate) mod ids;
+pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod serve;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Write the ladder model as JSON or CSV, or a level's job description or promotion case
     Export(export::ExportArgs),
+    /// Write a new ladder project from a CSV, YAML job families or HTML level pages
+    Import(import::ImportArgs),
     /// Print a JSON Schema of the track front matter and of ladder.yaml
     Schema(export::SchemaArgs),
     /// List (or with --write, pin into the Markdown) an explicit {#id} for every item
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
         Command::Schema(a) => export::run_schema(a),
         Command::Ids(a) => ids::run(a),
     };
@@ -107,4 +111,30 @@ pub fn default_format(given: Option<Format>) -> Format {
             Format::Human
         }
     })
+}
+
+/// `dir` must be absent or an empty folder: `init` and `import` never write over files.
+pub(crate) fn check_empty(
+    dir: &std::path::Path,
+    command: &str,
+    example: &str,
+) -> anyhow::Result<()> {
+    use anyhow::{bail, Context as _};
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", dir.display())),
+        Ok(meta) if !meta.is_dir() => bail!("{} exists and is not a folder", dir.display()),
+        Ok(_) => {
+            let mut entries =
+                std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+            if entries.next().is_some() {
+                bail!(
+                    "{} is not empty; `ladder {command}` only writes into an empty or new folder \
+                     (try `{example}`)",
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+    }
 }

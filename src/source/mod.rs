@@ -17,7 +17,7 @@ mod folder;
 mod item_ids;
 mod labels;
 mod lenient;
-mod markdown;
+pub(crate) mod markdown;
 mod page;
 mod sections;
 mod track;
