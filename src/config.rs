@@ -32,6 +32,13 @@ pub struct Config {
     /// The ladder's own version (`version: 2.3.0`), shown in the footer and in
     /// ladder.json, and compared by `ladder diff --check-version`.
     pub version: Option<Version>,
+    /// A "Suggest a change" link for every level and item (SPEC 10): a URL template
+    /// with `{path}`, `{line}`, `{track}`, `{level}` and `{item}` filled in.
+    pub edit_url: Option<String>,
+    /// A "Give feedback" link for every level and item, like `edit_url`.
+    pub feedback_url: Option<String>,
+    /// Show the history of the ladder's versions (git tags) on the site (SPEC 11).
+    pub history: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -53,6 +60,9 @@ impl Default for Config {
             lints: BTreeMap::new(),
             markdown: MarkdownConfig::default(),
             version: None,
+            edit_url: None,
+            feedback_url: None,
+            history: false,
         }
     }
 }
@@ -71,11 +81,24 @@ struct RawConfig {
     lints: Option<RawLints>,
     markdown: Option<MarkdownConfig>,
     version: Option<YSpanned<String>>,
+    edit_url: Option<YSpanned<String>>,
+    feedback_url: Option<YSpanned<String>>,
+    history: Option<bool>,
 }
 
 /// The keys of ladder.yaml, for the JSON Schema and "did you mean" hints.
-pub const KEYS: [&str; 8] = [
-    "title", "base_url", "output", "theme", "bands", "lints", "markdown", "version",
+pub const KEYS: [&str; 11] = [
+    "title",
+    "base_url",
+    "output",
+    "theme",
+    "bands",
+    "lints",
+    "markdown",
+    "version",
+    "edit_url",
+    "feedback_url",
+    "history",
 ];
 
 impl Config {
@@ -120,10 +143,24 @@ impl Config {
         if let Some(m) = raw.markdown {
             config.markdown = m;
         }
+        if let Some(h) = raw.history {
+            config.history = h;
+        }
         if let Some(v) = raw.version {
             match Version::parse(&v.value) {
                 Ok(version) => config.version = Some(version),
                 Err(problem) => diagnostics.push(refuse(&v.referenced, problem, VERSION_HELP)),
+            }
+        }
+        for (url, slot) in [
+            (raw.edit_url, &mut config.edit_url),
+            (raw.feedback_url, &mut config.feedback_url),
+        ] {
+            if let Some(u) = url {
+                match check_url_template(&u.value) {
+                    Ok(()) => *slot = Some(u.value),
+                    Err((problem, help)) => diagnostics.push(refuse(&u.referenced, problem, help)),
+                }
             }
         }
         for (id, severity) in raw.lints.unwrap_or_default() {
@@ -214,6 +251,9 @@ fn parse_leniently(
     raw.bands = field!(bands: BTreeMap<i64, String>);
     raw.lints = field!(lints: RawLints);
     raw.version = field!(version: YSpanned<String>);
+    raw.edit_url = field!(edit_url: YSpanned<String>);
+    raw.feedback_url = field!(feedback_url: YSpanned<String>);
+    raw.history = field!(history: bool);
     raw.markdown = field!(markdown: LenientMarkdown).map(|m| MarkdownConfig {
         raw_html: m.raw_html.unwrap_or_default(),
     });
@@ -274,6 +314,94 @@ pub fn encode_path(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// The placeholders an `edit_url` or `feedback_url` template may hold.
+pub const URL_PLACEHOLDERS: [&str; 5] = ["path", "line", "track", "level", "item"];
+
+/// An `edit_url` / `feedback_url` template: an http(s) URL whose `{...}` are all
+/// known placeholders.
+fn check_url_template(url: &str) -> Result<(), Refusal> {
+    const HELP: &str = "write an http(s) URL; `{path}`, `{line}`, `{track}`, `{level}` and `{item}` are filled in, e.g. https://github.com/ORG/REPO/edit/main/{path}";
+    let lower = url.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err((format!("`{url}` is not an http(s) URL"), HELP));
+    }
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name {
+            Some(name) if URL_PLACEHOLDERS.contains(&name) => {
+                rest = &after[name.len() + 1..];
+            }
+            Some(name) => {
+                let hint = crate::diagnostic::did_you_mean(name, URL_PLACEHOLDERS)
+                    .map(|s| format!(" (did you mean `{{{s}}}`?)"))
+                    .unwrap_or_default();
+                return Err((
+                    format!("unknown placeholder `{{{name}}}` in `{url}`{hint}"),
+                    HELP,
+                ));
+            }
+            None => return Err((format!("`{{` without a closing `}}` in `{url}`"), HELP)),
+        }
+    }
+    Ok(())
+}
+
+/// What fills an `edit_url` / `feedback_url` template for one level or item.
+#[derive(Debug, Clone, Default)]
+pub struct UrlValues<'a> {
+    /// The source file, relative to the project root.
+    pub path: &'a str,
+    pub line: u32,
+    pub track: &'a str,
+    pub level: &'a str,
+    /// The item's id; empty for the level itself.
+    pub item: &'a str,
+}
+
+/// `template` with its placeholders filled in, each value percent-encoded (`{path}`
+/// keeps its `/`, so that it names a file of the repository).
+pub fn fill_url_template(template: &str, v: &UrlValues<'_>) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    const PATH: &AsciiSet = &VALUE.remove(b'/');
+    let line = v.line.to_string();
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            rest = &rest[open..];
+            break;
+        };
+        let (value, set) = match &after[..close] {
+            "path" => (v.path, PATH),
+            "line" => (line.as_str(), VALUE),
+            "track" => (v.track, VALUE),
+            "level" => (v.level, VALUE),
+            "item" => (v.item, VALUE),
+            other => {
+                // Refused at load; kept as written should one get here.
+                out.push('{');
+                out.push_str(other);
+                out.push('}');
+                rest = &after[close + 1..];
+                continue;
+            }
+        };
+        out.extend(utf8_percent_encode(value, set));
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A semantic version (semver.org): `MAJOR.MINOR.PATCH`, with an optional pre-release
@@ -611,6 +739,47 @@ mod keys_tests {
     /// The key lists of the unknown-key scan and the hand-written JSON Schema name
     /// exactly the fields of [`Config`]: a key added to one place and not the others
     /// fails here.
+    #[test]
+    fn url_templates_are_checked_and_filled() {
+        let path: Arc<str> = Arc::from("ladder.yaml");
+        let (c, d) = Config::parse(
+            &path,
+            "edit_url: https://example.com/edit/main/{path}#L{line}\nfeedback_url: https://example.com/new?title={track}/{level}/{item}\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let values = UrlValues {
+            path: "content/tech track.md",
+            line: 12,
+            track: "technical",
+            level: "staff",
+            item: "mentors & coaches",
+        };
+        assert_eq!(
+            fill_url_template(c.edit_url.as_deref().unwrap_or_default(), &values),
+            "https://example.com/edit/main/content/tech%20track.md#L12"
+        );
+        assert_eq!(
+            fill_url_template(c.feedback_url.as_deref().unwrap_or_default(), &values),
+            "https://example.com/new?title=technical/staff/mentors%20%26%20coaches"
+        );
+        let (c, d) = Config::parse(
+            &path,
+            "edit_url: https://example.com/{file}\nfeedback_url: javascript:alert(1)\n",
+        );
+        assert_eq!((c.edit_url, c.feedback_url), (None, None));
+        let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(d.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("unknown placeholder `{file}`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("is not an http(s) URL"),
+            "{messages:?}"
+        );
+        assert_eq!((d[0].span.line, d[1].span.line), (1, 2));
+    }
+
     #[test]
     fn every_list_of_keys_names_the_config_fields() {
         let fields = serde_json::to_value(Config::default()).expect("Config serialises");

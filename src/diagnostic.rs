@@ -219,6 +219,11 @@ impl Sources {
         self.files.insert(path, text);
     }
 
+    /// The paths of every file held, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.files.keys()
+    }
+
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
     }

@@ -18,8 +18,10 @@ use crate::model::{Ladder, Level, Markdown, Span, Track};
 /// `inherits` is found by following `inherits` (`track/level`) up the chain; a level's
 /// `code` is `null` when it has none; a level spanning bands (`band: [4, 5]`) has
 /// `band` its lowest and `band_high` its highest (no other level has `band_high`),
-/// and is listed under each of its bands in `bands`.
-pub const SCHEMA_VERSION: u32 = 3;
+/// and is listed under each of its bands in `bands`. 4: every competency and
+/// responsibility has an `id` (SPEC 10, unique within its level) and `id_explicit`
+/// (written as `{#id}` in the source, rather than derived from the text).
+pub const SCHEMA_VERSION: u32 = 4;
 
 fn markdown(md: &Markdown) -> Value {
     json!({ "markdown": md.source, "text": md.text })
@@ -35,7 +37,14 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
     let responsibilities: Vec<Value> = level
         .responsibilities
         .iter()
-        .map(|resp| json!({ "markdown": resp.body.source, "text": resp.body.text }))
+        .map(|resp| {
+            json!({
+                "id": resp.id.id,
+                "id_explicit": resp.id.explicit,
+                "markdown": resp.body.source,
+                "text": resp.body.text,
+            })
+        })
         .collect();
     let mut value = json!({
         "id": level.id.value,
@@ -49,6 +58,8 @@ fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
         "inherits": level.inherits_ref.map(|i| ladder.level_key(i)),
         "summary": markdown(&level.summary),
         "competencies": level.competencies.iter().map(|c| json!({
+            "id": c.id.id,
+            "id_explicit": c.id.explicit,
             "label": c.label,
             "key": c.key,
             "anchor": c.anchor,
@@ -341,6 +352,21 @@ pub fn config_schema() -> Value {
                 "type": "string",
                 "description": "The ladder's semantic version, e.g. 2.3.0: shown in the footer and ladder.json, compared by ladder diff --check-version.",
                 "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$"
+            },
+            "edit_url": {
+                "type": "string",
+                "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                "description": "A \"Suggest a change\" link on every level and item, e.g. https://github.com/ORG/REPO/edit/main/{path}; {path}, {line}, {track}, {level} and {item} are filled in."
+            },
+            "feedback_url": {
+                "type": "string",
+                "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                "description": "A \"Give feedback\" link on every level and item (a pre-filled new-issue link); the same placeholders as edit_url."
+            },
+            "history": {
+                "type": "boolean",
+                "default": false,
+                "description": "Show the ladder's versions (git tags such as v2.3.0) on the site: a /changes/ page, \"Changed in\" notes on level pages, marks in the home matrix."
             }
         }
     })
@@ -438,13 +464,18 @@ mod tests {
         };
         let ladder = load_files(&files).ladder;
         let json: Value = serde_json::from_str(&to_json(&ladder)).expect("valid JSON");
-        assert_eq!(json["schema_version"], 3);
+        assert_eq!(json["schema_version"], 4);
         let b = &json["tracks"][0]["levels"][1];
         assert_eq!(b["id"], "b");
         assert_eq!(b["inherits"], "t/a");
         assert_eq!(
             b["responsibilities"],
-            json!([{ "markdown": "Plan the quarter", "text": "Plan the quarter" }])
+            json!([{
+                "id": "plan-the-quarter",
+                "id_explicit": false,
+                "markdown": "Plan the quarter",
+                "text": "Plan the quarter"
+            }])
         );
         assert_eq!(json["tracks"][0]["levels"][0]["inherits"], Value::Null);
 

@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub(crate) mod diff;
 pub(crate) mod export;
+pub mod history;
 pub(crate) mod links;
 pub mod model;
 pub mod render;

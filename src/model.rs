@@ -157,6 +157,10 @@ pub struct Ladder {
     /// Markdown files that are not tracks (an FAQ, "how promotions work"), sorted by
     /// `order`, then by path.
     pub pages: Vec<Arc<Page>>,
+    /// The versions tagged in git and what each changed (SPEC 11), when the site
+    /// shows its history: set by the driver from `diff`, never by the front end.
+    #[serde(skip)]
+    pub history: Option<Arc<crate::history::History>>,
 }
 
 /// A Markdown file of content/ that is not a track (SPEC 8.4), rendered at `/<id>/`.
@@ -374,6 +378,9 @@ pub struct Competency {
     pub key: String,
     /// Stable anchor for the label on the level page.
     pub anchor: String,
+    /// The item's id (SPEC 10), unique within the level.
+    #[serde(flatten)]
+    pub id: ItemId,
     pub body: Markdown,
     /// Span of the label itself.
     #[serde(skip)]
@@ -382,10 +389,54 @@ pub struct Competency {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Responsibility {
-    /// The list item's Markdown.
+    /// The item's id (SPEC 10), unique within the level.
+    #[serde(flatten)]
+    pub id: ItemId,
+    /// The list item's Markdown, without its `{#id}`.
     pub body: Markdown,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// A competency's or responsibility's id (SPEC 10): the `{#id}` written at the end of
+/// its label line or list item, else a slug of its label (competencies) or of its
+/// first words (responsibilities), numbered `-2`, `-3` when the level repeats it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ItemId {
+    pub id: String,
+    /// Written as `{#id}` in the source, rather than derived from the text.
+    pub explicit: bool,
+    /// Where the item's `{#id}` is written (from `{` to `}`), when it is.
+    #[serde(skip)]
+    pub written_at: Option<Span>,
+    /// Where an explicit `{#id}` would be written: the end of the label line or list
+    /// item (`ladder ids --write` inserts ` {#id}` there).
+    #[serde(skip)]
+    pub pin_at: Option<Span>,
+}
+
+/// How many words of a responsibility make its default id.
+pub const ID_WORDS: usize = 4;
+
+/// The default id of a responsibility: the slug of its first [`ID_WORDS`] words.
+pub fn responsibility_slug(text: &str) -> String {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(ID_WORDS)
+        .collect();
+    // An apostrophe joins its word (`team's` → `teams`, not `team-s`).
+    slugify(&words.join(" ").replace(['\'', '\u{2019}'], ""))
+}
+
+/// Whether `id` is a valid id of a track, a level or an item: ASCII letters, digits,
+/// `-` and `_`, not starting with `-` (ids end up in URLs and file names).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// A responsibility held through `inherits`.
@@ -574,7 +625,8 @@ pub fn fold_label(s: &str) -> String {
 /// (`/compare/`, `/search/`, `/print/`) and folders (`/data/`, `/assets/`). A track's
 /// id is its folder, so a track may not take one of these; `check` reports it
 /// (`duplicate-id`) and the renderer writes these paths.
-pub const RESERVED_TRACK_IDS: [&str; 5] = ["compare", "search", "print", "data", "assets"];
+pub const RESERVED_TRACK_IDS: [&str; 6] =
+    ["compare", "search", "print", "data", "assets", "changes"];
 
 /// Element ids a track page uses for itself (its title, contents, progression table,
 /// and the `main` and search box of every page). A level's anchor on its track page
@@ -594,12 +646,7 @@ pub const TRACK_PAGE_IDS: [&str; 7] = [
 /// letters, digits, `-`, `_`); anything else is slugified so that no id can climb out
 /// of the site.
 pub fn path_segment(id: &str) -> std::borrow::Cow<'_, str> {
-    let safe = !id.is_empty()
-        && !id.starts_with('-')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if safe {
+    if is_valid_id(id) {
         std::borrow::Cow::Borrowed(id)
     } else {
         std::borrow::Cow::Owned(slugify(id))
@@ -692,6 +739,24 @@ mod tests {
         assert_eq!(slugify("Ingénieur Équipe"), "ingenieur-equipe");
         assert_eq!(slugify("Inge\u{301}nieur"), "ingenieur");
         assert_eq!(slugify("тест"), "test");
+    }
+
+    #[test]
+    fn responsibility_ids_are_the_slug_of_the_first_words() {
+        assert_eq!(
+            responsibility_slug("Mentors two engineers, at least."),
+            "mentors-two-engineers-at"
+        );
+        assert_eq!(
+            responsibility_slug("Owns the group's budget"),
+            "owns-the-groups-budget"
+        );
+        assert_eq!(
+            responsibility_slug("Leads — the design"),
+            "leads-the-design"
+        );
+        assert_eq!(responsibility_slug("Gère l’équipe"), "gere-lequipe");
+        assert_eq!(responsibility_slug(""), "untitled");
     }
 
     #[test]

@@ -7,32 +7,17 @@
 //!
 //! Without chromium the test fails when CI=true and is skipped (with a note) otherwise.
 
+mod browser_support;
 mod site_support;
 
-use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::protocol::cdp::{Emulation, Log, Page, Runtime};
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use browser_support::*;
+use headless_chrome::{Browser, Tab};
 use site_support::*;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const BASE: &str = "/careers/ladder/";
-
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROME") {
-        return Some(PathBuf::from(p)).filter(|p| p.exists());
-    }
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
 
 /// The repository's example ladder when it exists, else the site fixture.
 fn project() -> PathBuf {
@@ -42,273 +27,6 @@ fn project() -> PathBuf {
     } else {
         fixture("site-basic")
     }
-}
-
-struct Page2<'a> {
-    tab: &'a Tab,
-    origin: String,
-    errors: Arc<Mutex<Vec<String>>>,
-}
-
-impl Page2<'_> {
-    fn open(&self, path: &str) {
-        let url = format!("{}{path}", self.origin);
-        self.tab
-            .navigate_to(&url)
-            .and_then(|t| t.wait_until_navigated())
-            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
-    }
-
-    /// Evaluates a JavaScript expression and returns its value as JSON.
-    fn eval(&self, js: &str) -> serde_json::Value {
-        let wrapped = format!("JSON.stringify({js})");
-        let result = self
-            .tab
-            .evaluate(&wrapped, true)
-            .unwrap_or_else(|e| panic!("evaluating {js}: {e}"));
-        result
-            .value
-            .as_ref()
-            .and_then(|v| v.as_str())
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or(serde_json::Value::Null)
-    }
-
-    /// Waits until the page at `path` (a URL path, no origin) has loaded.
-    fn wait_for_path(&self, path: &str) {
-        let start = std::time::Instant::now();
-        loop {
-            let here = self
-                .eval("location.pathname + (document.readyState === 'complete' ? '' : '?loading')");
-            if here.as_str() == Some(path) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "still at {here} instead of {path} after 15 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn h1(&self) -> String {
-        self.eval("document.querySelector('h1').textContent.trim()")
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-
-    fn assert_no_errors(&self, during: &str) {
-        let errors = self.errors.lock().map(|e| e.clone()).unwrap_or_default();
-        assert!(
-            errors.is_empty(),
-            "console errors while {during}:\n{}",
-            errors.join("\n")
-        );
-    }
-
-    fn scheme(&self, dark: bool) {
-        self.tab
-            .call_method(Emulation::SetEmulatedMedia {
-                media: None,
-                features: Some(vec![Emulation::MediaFeature {
-                    name: "prefers-color-scheme".into(),
-                    value: if dark { "dark" } else { "light" }.into(),
-                }]),
-            })
-            .expect("emulate colour scheme");
-    }
-
-    fn width(&self, width: u32) {
-        self.viewport(width, 900);
-    }
-
-    fn viewport(&self, width: u32, height: u32) {
-        self.tab
-            .call_method(Emulation::SetDeviceMetricsOverride {
-                width,
-                height,
-                device_scale_factor: 1.0,
-                mobile: width < 600,
-                scale: None,
-                screen_width: None,
-                screen_height: None,
-                position_x: None,
-                position_y: None,
-                dont_set_visible_size: None,
-                screen_orientation: None,
-                viewport: None,
-                display_feature: None,
-                device_posture: None,
-            })
-            .expect("set viewport");
-    }
-
-    /// PNG of what is on screen now, under target/screenshots/.
-    fn screenshot_viewport(&self, name: &str) -> PathBuf {
-        let png = self
-            .tab
-            .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
-            .expect("screenshot");
-        save_screenshot(name, &png)
-    }
-
-    fn media(&self, media: &str) {
-        self.tab
-            .call_method(Emulation::SetEmulatedMedia {
-                media: Some(media.into()),
-                features: None,
-            })
-            .expect("emulate media");
-    }
-
-    /// Full-page PNG under target/screenshots/: the viewport is stretched to the
-    /// page's height for the shot, then put back.
-    fn screenshot(&self, name: &str) -> PathBuf {
-        let width = self
-            .eval("document.documentElement.clientWidth")
-            .as_f64()
-            .unwrap_or(1280.0) as u32;
-        let height = self
-            .eval("Math.ceil(document.documentElement.scrollHeight)")
-            .as_f64()
-            .unwrap_or(900.0)
-            .clamp(300.0, 8000.0) as u32;
-        self.viewport(width, height);
-        let png = self
-            .tab
-            .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
-            .expect("screenshot");
-        self.viewport(width, 900);
-        save_screenshot(name, &png)
-    }
-}
-
-fn save_screenshot(name: &str, png: &[u8]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshots folder");
-    let path = dir.join(format!("{name}.png"));
-    std::fs::write(&path, png).expect("write screenshot");
-    path
-}
-
-/// Relative luminance contrast of two `rgb(...)` colours, as WCAG defines it.
-fn contrast(a: &str, b: &str) -> f64 {
-    fn lum(c: &str) -> f64 {
-        let nums: Vec<f64> = c
-            .trim_start_matches("rgba(")
-            .trim_start_matches("rgb(")
-            .trim_end_matches(')')
-            .split(',')
-            .take(3)
-            .map(|n| n.trim().parse::<f64>().unwrap_or(0.0) / 255.0)
-            .map(|v| {
-                if v <= 0.03928 {
-                    v / 12.92
-                } else {
-                    ((v + 0.055) / 1.055).powf(2.4)
-                }
-            })
-            .collect();
-        0.2126 * nums[0] + 0.7152 * nums[1] + 0.0722 * nums[2]
-    }
-    let (x, y) = (lum(a), lum(b));
-    (x.max(y) + 0.05) / (x.min(y) + 0.05)
-}
-
-/// Chromium's path, or `None` when the test is to be skipped (never in CI).
-fn chromium_or_skip() -> Option<PathBuf> {
-    let found = chromium();
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromium is not installed (looked for /usr/bin/chromium; set CHROME=path to override): the browser tests cannot run in CI without it");
-        }
-        eprintln!("note: chromium not found; browser test skipped (it fails instead when CI=true)");
-    }
-    found
-}
-
-/// Starts headless chromium with a fresh profile (kept alive by the returned folder).
-fn launch(chrome: PathBuf) -> (Browser, tempfile::TempDir) {
-    let profile = tempfile::tempdir().expect("profile folder");
-    let args: Vec<&OsStr> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    let browser = Browser::new(LaunchOptions {
-        path: Some(chrome),
-        headless: true,
-        sandbox: false,
-        user_data_dir: Some(profile.path().to_path_buf()),
-        window_size: Some((1280, 900)),
-        idle_browser_timeout: Duration::from_secs(120),
-        args,
-        ..LaunchOptions::default()
-    })
-    .expect("start chromium");
-    (browser, profile)
-}
-
-/// Collects the tab's console errors and uncaught exceptions.
-fn console_errors(tab: &Tab) -> Arc<Mutex<Vec<String>>> {
-    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = errors.clone();
-    tab.add_event_listener(Arc::new(move |event: &Event| {
-        let message = match event {
-            Event::RuntimeExceptionThrown(e) => {
-                Some(format!("exception: {}", e.params.exception_details.text))
-            }
-            Event::RuntimeConsoleAPICalled(e)
-                if matches!(
-                    e.params.Type,
-                    Runtime::ConsoleAPICalledEventTypeOption::Error
-                        | Runtime::ConsoleAPICalledEventTypeOption::Assert
-                ) =>
-            {
-                Some(format!(
-                    "console.error: {}",
-                    e.params
-                        .args
-                        .iter()
-                        .map(|a| a
-                            .description
-                            .clone()
-                            .or(a.value.as_ref().map(|v| v.to_string()))
-                            .unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ))
-            }
-            Event::LogEntryAdded(e)
-                if matches!(e.params.entry.level, Log::LogEntryLevel::Error) =>
-            {
-                Some(format!(
-                    "log: {} ({})",
-                    e.params.entry.text,
-                    e.params.entry.url.clone().unwrap_or_default()
-                ))
-            }
-            _ => None,
-        };
-        if let Some(m) = message {
-            if let Ok(mut list) = sink.lock() {
-                list.push(m);
-            }
-        }
-    }))
-    .expect("listen to the console");
-    tab.enable_runtime().expect("runtime events");
-    tab.enable_log().expect("log events");
-
-    errors
 }
 
 /// The example built under [`BASE`] and served, and a chromium tab on it whose
@@ -321,19 +39,50 @@ struct Session {
     _browser: Browser,
     _profile: tempfile::TempDir,
     _built: Built,
+    _project: Option<tempfile::TempDir>,
 }
 
 impl Session {
     fn start() -> Option<Session> {
+        Session::start_in(None)
+    }
+
+    /// A session on a copy of the project with `edit_url` and `feedback_url` set, so
+    /// that every level page and item carries "Suggest a change" / "Give feedback".
+    fn start_with_edit_links() -> Option<Session> {
+        let copy = tempfile::tempdir().expect("temporary folder");
+        copy_tree(&project().join("content"), &copy.path().join("content"));
+        let yaml = std::fs::read_to_string(project().join("ladder.yaml")).unwrap_or_default();
+        std::fs::write(
+            copy.path().join("ladder.yaml"),
+            format!(
+                "{yaml}\nedit_url: https://git.example/ladder/edit/main/{{path}}#L{{line}}\n\
+                 feedback_url: https://git.example/ladder/issues/new?title={{track}}/{{level}}/{{item}}\n"
+            ),
+        )
+        .expect("write ladder.yaml");
+        Session::start_in(Some(copy))
+    }
+
+    fn start_in(copy: Option<tempfile::TempDir>) -> Option<Session> {
         let chrome = chromium_or_skip()?;
-        let built = build_project(&project(), &["--base-url", BASE]);
+        let root = copy
+            .as_ref()
+            .map_or_else(project, |c| c.path().to_path_buf());
+        let built = build_project(&root, &["--base-url", BASE]);
+        Some(Session::on(chrome, built, copy))
+    }
+
+    /// A session on a site built by the caller under [`BASE`] (from `copy`, kept
+    /// while the session lasts).
+    fn on(chrome: PathBuf, built: Built, copy: Option<tempfile::TempDir>) -> Session {
         let site = Site::read(built.path());
         let addr = serve(built.path(), BASE);
         let (browser, profile) = launch(chrome);
         let tab = browser.new_tab().expect("a tab");
         tab.set_default_timeout(Duration::from_secs(15));
         let errors = console_errors(&tab);
-        Some(Session {
+        Session {
             site,
             origin: format!("http://{addr}"),
             tab,
@@ -341,7 +90,8 @@ impl Session {
             _browser: browser,
             _profile: profile,
             _built: built,
-        })
+            _project: copy,
+        }
     }
 
     fn page(&self) -> Page2<'_> {
@@ -692,54 +442,12 @@ fn page_band(site: &Site, path: &str) -> i64 {
     panic!("no level at {path}")
 }
 
-/// axe-core's browser bundle, installed by .ci/run (`npm install --no-save
-/// --prefix target/axe axe-core@<pinned>`); `AXE_CORE` names another copy.
-fn axe_source() -> String {
-    let path = std::env::var_os("AXE_CORE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/axe/node_modules/axe-core/axe.min.js")
-        });
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "axe-core is missing ({}: {e}); install it with the npm line in .ci/run \
-             (or set AXE_CORE to axe.min.js)",
-            path.display()
-        )
-    })
-}
-
-/// The rules the audit applies: WCAG 2.0 and 2.1 A and AA, and axe's best practices.
-const AXE_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']";
-
-/// Runs axe on the page now open; one line per violation and element.
-fn axe_violations(page: &Page2, axe: &str) -> Vec<String> {
-    page.tab
-        .evaluate(axe, false)
-        .unwrap_or_else(|e| panic!("loading axe-core: {e}"));
-    let run = format!(
-        "axe.run(document, {{ runOnly: {{ type: 'tag', values: {AXE_TAGS} }}, resultTypes: ['violations'] }})\
-         .then(r => JSON.stringify(r.violations.flatMap(v => v.nodes.map(n => \
-           `${{v.id}} (${{v.impact}}): ${{v.help}} at ${{n.target.join(' ')}}: ${{n.failureSummary.replace(/\\s+/g, ' ')}}`))))"
-    );
-    let result = page
-        .tab
-        .evaluate(&run, true)
-        .unwrap_or_else(|e| panic!("running axe: {e}"));
-    let json = result
-        .value
-        .as_ref()
-        .and_then(|v| v.as_str())
-        .unwrap_or_else(|| panic!("axe gave no result: {result:?}"));
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("axe's result {json}: {e}"))
-}
-
 /// Every kind of page passes an axe-core audit (WCAG 2.1 AA and best practices), in
-/// light and dark, on a phone and a desktop, with the search results open.
+/// light and dark, on a phone and a desktop, with the search results open; level
+/// pages with their "Suggest a change" and "Give feedback" links (`edit_url`).
 #[test]
 fn every_page_passes_an_axe_audit() {
-    let Some(session) = Session::start() else {
+    let Some(session) = Session::start_with_edit_links() else {
         return;
     };
     let axe = axe_source();
@@ -762,6 +470,13 @@ fn every_page_passes_an_axe_audit() {
     };
     let level = href("table.matrix a.level-cell");
     let band = href("table.matrix tbody th a");
+    page.open(&level);
+    let suggest = page
+        .eval("document.querySelectorAll('a.suggest[aria-label^=\"Suggest a change to\"]').length");
+    assert!(
+        suggest.as_u64().unwrap_or(0) > 0,
+        "the level page has item links: {suggest}"
+    );
     let word = "engineer";
     let pages = [
         ("home", BASE.to_string()),
@@ -774,49 +489,43 @@ fn every_page_passes_an_axe_audit() {
     ];
 
     let mut found = Vec::new();
-    for width in [375, 1280] {
-        page.width(width);
-        for dark in [false, true] {
-            page.scheme(dark);
-            let scheme = if dark { "dark" } else { "light" };
-            for (name, path) in &pages {
-                page.open(path);
-                match *name {
-                    "search" => {
-                        tab.wait_for_element("#search-page-results a.search-hit")
-                            .expect("search results");
-                    }
-                    "picker" => {
-                        tab.wait_for_element("#picker-table").expect("the picker");
-                    }
-                    _ => {}
+    in_every_width_and_scheme(&page, |width, scheme| {
+        for (name, path) in &pages {
+            page.open(path);
+            match *name {
+                "search" => {
+                    tab.wait_for_element("#search-page-results a.search-hit")
+                        .expect("search results");
                 }
-                for v in axe_violations(&page, &axe) {
-                    found.push(format!("{name} {width} {scheme}: {v}"));
+                "picker" => {
+                    tab.wait_for_element("#picker-table").expect("the picker");
                 }
+                _ => {}
             }
-            // The header search with its results open.
-            page.open(BASE);
-            tab.wait_for_element("#search-input")
-                .expect("search box")
-                .click()
-                .expect("focus search");
-            tab.type_str(word).expect("type the query");
-            tab.wait_for_element("#search-results a.search-hit")
-                .expect("search results");
-            // A screen reader hears the count from a polite status, not the list.
-            let status =
-                page.eval("document.querySelector('.site-search [role=status]').textContent");
-            let status = status.as_str().unwrap_or_default();
-            assert!(
-                status.contains(" results for “engineer”"),
-                "the search box's status: {status:?}"
-            );
             for v in axe_violations(&page, &axe) {
-                found.push(format!("search box {width} {scheme}: {v}"));
+                found.push(format!("{name} {width} {scheme}: {v}"));
             }
         }
-    }
+        // The header search with its results open.
+        page.open(BASE);
+        tab.wait_for_element("#search-input")
+            .expect("search box")
+            .click()
+            .expect("focus search");
+        tab.type_str(word).expect("type the query");
+        tab.wait_for_element("#search-results a.search-hit")
+            .expect("search results");
+        // A screen reader hears the count from a polite status, not the list.
+        let status = page.eval("document.querySelector('.site-search [role=status]').textContent");
+        let status = status.as_str().unwrap_or_default();
+        assert!(
+            status.contains(" results for “engineer”"),
+            "the search box's status: {status:?}"
+        );
+        for v in axe_violations(&page, &axe) {
+            found.push(format!("search box {width} {scheme}: {v}"));
+        }
+    });
     found.dedup();
     assert!(
         found.is_empty(),
@@ -825,4 +534,92 @@ fn every_page_passes_an_axe_audit() {
         found.join("\n")
     );
     page.assert_no_errors("auditing the pages");
+}
+
+/// The fixture in a git repository with two tagged versions and an unreleased edit,
+/// built with its history under [`BASE`].
+fn built_with_history() -> (tempfile::TempDir, Built) {
+    let repo = copy_fixture("site-basic");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git {args:?}");
+    };
+    let technical = repo.path().join("content/technical.md");
+    let add_after = |line: &str, added: &str| {
+        let text = std::fs::read_to_string(&technical).expect("read");
+        assert!(text.contains(line), "the fixture has {line:?}");
+        let text = text.replacen(line, &format!("{line}\n{added}"), 1);
+        std::fs::write(&technical, text).expect("write");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "first"]);
+    git(&["tag", "v1.0.0"]);
+    add_after("- Ships small features", "- Writes the release notes");
+    git(&["commit", "-q", "-am", "second"]);
+    git(&["tag", "v1.1.0"]);
+    add_after("- Fixes bugs in their area", "- Pairs with new hires");
+    let built = build_project(repo.path(), &["--base-url", BASE, "--history"]);
+    (repo, built)
+}
+
+/// History on the site (SPEC 11) in a real browser: the home matrix's mark leads to
+/// a level page whose "changed in" list leads to its entry on /changes/; no console
+/// errors, and both pages pass the axe audit in light and dark, phone and desktop.
+#[test]
+fn the_history_pages_work_and_pass_an_axe_audit() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let (repo, built) = built_with_history();
+    let session = Session::on(chrome, built, Some(repo));
+    let page = session.page();
+    let axe = axe_source();
+
+    page.open(BASE);
+    let level = page
+        .eval(
+            "document.querySelector('a.level-cell .changed-tag').closest('a').getAttribute('href')",
+        )
+        .as_str()
+        .unwrap_or_else(|| panic!("no level marked as changed on the home page"))
+        .to_string();
+    page.open(&level);
+    assert_eq!(
+        page.eval("document.querySelectorAll('#version-history ~ ul li').length"),
+        serde_json::json!(2),
+        "unreleased and 1.1.0 changed this level"
+    );
+    page.eval("document.querySelector('#version-history ~ ul li:last-child a').click()");
+    page.wait_for_path(&format!("{BASE}changes/"));
+    assert_eq!(page.h1(), "Changes");
+    assert_eq!(page.eval("location.hash"), serde_json::json!("#v1.1.0"));
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('section.version h2')].map(h => h.id)"),
+        serde_json::json!(["unreleased", "v1.1.0", "v1.0.0"])
+    );
+    page.assert_no_errors("following the history");
+
+    let mut found = Vec::new();
+    for width in [375, 1280] {
+        page.width(width);
+        for dark in [false, true] {
+            page.scheme(dark);
+            for path in [format!("{BASE}changes/"), level.clone(), BASE.to_string()] {
+                page.open(&path);
+                for v in axe_violations(&page, &axe) {
+                    found.push(format!("{path} {width} dark={dark}: {v}"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    page.assert_no_errors("auditing the history pages");
 }

@@ -1469,3 +1469,121 @@ fn level_files_of_a_track_folder_are_diffed_as_levels() {
         "{report:#}"
     );
 }
+
+/// Pages that are not tracks (SPEC 8.4): added, reworded and removed, each a patch.
+#[test]
+fn pages_added_changed_and_removed_are_patch_changes() {
+    let repo = Repo::new();
+    repo.write(
+        "content/how-we-promote.md",
+        "---\ntitle: How we promote\n---\n\nTwice a year, by a committee.\n",
+    );
+    repo.commit("a page");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["pages"][0]["status"], "added", "{report:#}");
+    assert_eq!(report["pages"][0]["class"], "patch");
+    assert_eq!(report["class"], "patch");
+
+    repo.edit("content/how-we-promote.md", "Twice a year", "Once a year");
+    repo.commit("reword the page");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["pages"][0]["status"], "changed", "{report:#}");
+    assert_eq!(
+        words(&report["pages"][0]["body"]),
+        "[-Twice-] {+Once+} a year, by a committee."
+    );
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(md.contains("### Pages"), "{md}");
+
+    std::fs::remove_file(repo.path("content/how-we-promote.md")).expect("remove");
+    repo.commit("remove the page");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(report["pages"][0]["status"], "removed", "{report:#}");
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(
+        md.contains("- Page removed: “How we promote” (how-we-promote.md) — **patch**"),
+        "{md}"
+    );
+}
+
+// ---------------------------------------------------------------- item ids (SPEC 10)
+
+/// The responsibility entry with item id `id` of a level's diff.
+fn responsibility<'a>(level: &'a Value, id: &str) -> &'a Value {
+    level["responsibilities"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("no responsibility {id} in {level:#}"))
+}
+
+/// Rewords the responsibility `from` of the technical track's level `at` as `to` in
+/// a commit, and returns the diff report and the level's entry for item `id`, which
+/// must read as that one item reworded.
+fn reword(repo: &Repo, at: &str, from: &str, to: &str, id: &str) -> (Value, Value) {
+    repo.edit("content/technical.md", from, to);
+    repo.commit("reword");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let entry = level(&report, "technical", at);
+    let r = responsibility(entry, id).clone();
+    assert_eq!(r["status"], "changed", "{entry:#}");
+    assert_eq!(
+        r["old_text"],
+        from.trim_start_matches("- ")
+            .split(" {#")
+            .next()
+            .unwrap_or_default()
+            .trim()
+    );
+    (report, r)
+}
+
+#[test]
+fn a_reworded_item_keeps_its_default_id_and_shows_as_reworded() {
+    let repo = Repo::new();
+    let (report, _) = reword(
+        &repo,
+        "senior",
+        "- Leads a project\n",
+        "- Leads a project across two teams\n",
+        "leads-a-project-across",
+    );
+    assert_eq!(count(&report, "responsibilities_reworded"), 1);
+    // Competencies carry their ids too.
+    repo.edit(
+        "content/technical.md",
+        "**Communication:** Writes clear design documents.",
+        "**Communication:** Writes clear design documents and reviews others'.",
+    );
+    repo.commit("competency");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    let senior = level(&report, "technical", "senior");
+    assert_eq!(
+        senior["competencies"][0]["id"], "communication",
+        "{senior:#}"
+    );
+}
+
+#[test]
+fn an_explicit_id_survives_a_full_rewrite() {
+    let repo = Repo::new();
+    repo.edit(
+        "content/technical.md",
+        "- Reviews code\n",
+        "- Reviews code {#review}\n",
+    );
+    repo.commit("pin");
+    let pinned = repo.json(&["HEAD~1", "HEAD"]);
+    // Pinning an id changes nothing a reader sees.
+    assert_eq!(pinned["tracks"], serde_json::json!([]), "{pinned:#}");
+    let (report, r) = reword(
+        &repo,
+        "engineer",
+        "- Reviews code {#review}\n",
+        "- Gives teammates feedback on every change {#review}\n",
+        "review",
+    );
+    assert_eq!(r["class"], "minor");
+    assert_eq!(r["text"], "Gives teammates feedback on every change");
+    assert_eq!(count(&report, "responsibilities_added"), 0);
+    assert_eq!(count(&report, "responsibilities_removed"), 0);
+}

@@ -678,3 +678,70 @@ fn a_save_that_truncates_then_writes_sends_no_overlay() {
         assert!(page_with(&server, PAGE, text).is_some());
     }
 }
+
+/// Runs git in the project's folder, as its author would.
+fn git(project: &Project, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(project.root())
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// With `history: true` serve shows /changes/ from the tags read at start, and each
+/// save updates the unreleased entry (the working tree against the last tag).
+#[test]
+fn history_is_served_and_a_save_updates_the_unreleased_entry() {
+    let project = Project::new();
+    project.write(
+        "ladder.yaml",
+        "title: Test Ladder\nbase_url: /careers/ladder/\nhistory: true\n",
+    );
+    git(&project, &["init", "-q"]);
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-q", "-m", "first"]);
+    git(&project, &["tag", "v1.0.0"]);
+    let server = Server::start(&project);
+    let changes = "/careers/ladder/changes/";
+    let first = server.get(changes);
+    assert_eq!(first.status, 200, "{first:?}");
+    assert!(first.body.contains("Version 1.0.0"), "{}", first.body);
+    assert!(!first.body.contains("Unreleased"), "{}", first.body);
+
+    let added =
+        serve_support::TECHNICAL.replace("- ship features\n", "- ship features\n- review code\n");
+    project.atomic_save("content/technical.md", &added);
+    let page = eventually(|| page_with(&server, changes, "Unreleased"));
+    let page = page.unwrap_or_else(|| panic!("no unreleased entry: {:?}", server.stderr_lines()));
+    assert!(
+        page.contains("responsibility “review code” added"),
+        "{page}"
+    );
+    let level = eventually(|| {
+        page_with(
+            &server,
+            "/careers/ladder/technical/engineer/",
+            "version-history",
+        )
+    });
+    assert!(
+        level.is_some_and(|l| l.contains("Unreleased</a>: responsibility added")),
+        "the level page notes the unreleased change"
+    );
+
+    // Undone: the working tree is the last tag again.
+    project.atomic_save("content/technical.md", serve_support::TECHNICAL);
+    let back = eventually(|| {
+        let r = server.get(changes);
+        (r.status == 200 && !r.body.contains("Unreleased")).then_some(())
+    });
+    assert!(back.is_some(), "the unreleased entry goes away");
+}

@@ -24,6 +24,10 @@ pub struct BuildArgs {
     /// Base URL the site is served under, e.g. /careers/ladder/
     #[arg(long, value_name = "URL", value_parser = base_url_arg)]
     pub base_url: Option<String>,
+    /// Show the ladder's versions (git tags such as v2.3.0) on the site, as
+    /// `history: true` in ladder.yaml does
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// `--base-url` is checked as `base_url` in ladder.yaml is; a refusal is a usage
@@ -53,6 +57,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(super::LADDER_ERRORS));
     }
 
+    // Before `--base-url` changes the settings, which the working tree is compared by.
+    let history = (args.history || project.ladder.config.history).then(|| {
+        let reading = Instant::now();
+        project.ladder.history = read_history(root, &project, &diagnostics);
+        reading.elapsed()
+    });
     if let Some(url) = &args.base_url {
         let url = normalize_base_url(url);
         project.ladder.config.base_url = url;
@@ -76,8 +86,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let rendering = Instant::now();
     let written = render::build_site(&project.ladder, &theme, root, &output)?;
+    let history = history.map_or(String::new(), |d| format!(", history {} ms", d.as_millis()));
     eprintln!(
-        "wrote {} pages ({} files, {} KiB) to {} in {} ms (load and check {} ms, render and write {} ms)",
+        "wrote {} pages ({} files, {} KiB) to {} in {} ms (load and check {} ms{history}, render and write {} ms)",
         written.pages,
         written.files,
         written.bytes.div_ceil(1024),
@@ -89,9 +100,34 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The history of the project's versions from its git tags (SPEC 11), or `None` with
+/// a warning when there is none to show: the site is then built as without history.
+fn read_history(
+    root: &Path,
+    project: &crate::Project,
+    diagnostics: &[diagnostic::Diagnostic],
+) -> Option<std::sync::Arc<crate::history::History>> {
+    match crate::diff::history::Tags::read(root) {
+        Ok(tags) => {
+            for note in &tags.notes {
+                eprintln!("warning: {note}");
+            }
+            Some(std::sync::Arc::new(tags.history(project, diagnostics)))
+        }
+        Err(note) => {
+            eprintln!("warning: {note}");
+            None
+        }
+    }
+}
+
 /// `sources` plus the text of every file the diagnostics point at (templates), so
 /// that the report can show the offending line.
-fn with_files(sources: &Sources, root: &Path, diagnostics: &[diagnostic::Diagnostic]) -> Sources {
+pub(super) fn with_files(
+    sources: &Sources,
+    root: &Path,
+    diagnostics: &[diagnostic::Diagnostic],
+) -> Sources {
     let mut sources = sources.clone();
     for d in diagnostics {
         if sources.get(&d.span.file).is_none() {

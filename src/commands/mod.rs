@@ -14,6 +14,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod export;
+pub(crate) mod ids;
 pub(crate) mod init;
 pub(crate) mod serve;
 
@@ -49,10 +50,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Semantic diff of two versions of the ladder (git revisions or folders)
     Diff(diff::DiffArgs),
-    /// Write the ladder model as JSON, or one CSV row per level and competency
+    /// Write the ladder model as JSON or CSV, or a level's job description or promotion case
     Export(export::ExportArgs),
     /// Print a JSON Schema of the track front matter and of ladder.yaml
     Schema(export::SchemaArgs),
+    /// List (or with --write, pin into the Markdown) an explicit {#id} for every item
+    Ids(ids::IdsArgs),
 }
 
 /// Runs the CLI and maps every outcome to an exit code.
@@ -76,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Export(a) => export::run(a),
         Command::Schema(a) => export::run_schema(a),
+        Command::Ids(a) => ids::run(a),
     };
     match result {
         Ok(code) => code,
@@ -88,6 +92,9 @@ pub fn main() -> ExitCode {
 
 /// Exit code 1: the ladder has errors.
 pub const LADDER_ERRORS: u8 = 1;
+
+/// Exit code 2: the command line or the file system is at fault, not the ladder.
+pub const USAGE: u8 = 2;
 
 pub use crate::diagnostic::use_color_stderr;
 

@@ -9,7 +9,8 @@
 //!   whose words changed, a level renamed, a code or id changed;
 //! - **patch**: nothing a reader is held to changed: punctuation, case or spacing of
 //!   an expectation, prose sections and introductions, the home page, titles of
-//!   tracks and pages, heading notes, column order, files moved, settings.
+//!   tracks and pages, heading notes, column order, files moved, settings, pages
+//!   that are not tracks (added, removed or changed).
 //!
 //! Lint results, parse errors and the `version` setting itself are not classed.
 //! [`classify`] writes the classes into a [`Report`]; the Markdown writer asks the
@@ -175,6 +176,14 @@ pub fn changes(report: &Report) -> Vec<Classed> {
     }
     for t in &report.tracks {
         track_changes(t, &mut push);
+    }
+    for p in &report.pages {
+        let what = match p.status {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            _ => "changed",
+        };
+        push(Class::Patch, format!("page “{}” {what}", p.title));
     }
     out
 }

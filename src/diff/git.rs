@@ -394,7 +394,7 @@ fn is_markdown(path: &str) -> bool {
         && !name.ends_with('~')
 }
 
-fn git(dir: &Path, args: &[&str]) -> anyhow::Result<std::process::Output> {
+pub(super) fn git(dir: &Path, args: &[&str]) -> anyhow::Result<std::process::Output> {
     Command::new("git")
         .arg("-C")
         .arg(dir)

@@ -48,6 +48,9 @@ pub fn render(report: &Report) -> String {
     for t in &report.tracks {
         track(&mut out, t, report);
     }
+    if !report.pages.is_empty() {
+        pages(&mut out, &report.pages);
+    }
     if !report.lints.appeared.is_empty() || !report.lints.resolved.is_empty() {
         lints(
             &mut out,
@@ -245,6 +248,53 @@ fn home(out: &mut String, home: &HomeDiff) {
     let mut folded = Vec::new();
     if let Some(body) = &home.body {
         text_item(out, &mut folded, "Text", body, Class::Patch);
+    }
+    out.push('\n');
+    details(out, &folded);
+}
+
+fn pages(out: &mut String, pages: &[PageDiff]) {
+    out.push_str("### Pages\n\n");
+    let mut folded = Vec::new();
+    for p in pages {
+        let name = format!("“{}” ({})", esc(&p.title), esc(&p.path));
+        match p.status {
+            Status::Added => {
+                let _ = writeln!(out, "- Page added: {name}{}", tag(Class::Patch));
+            }
+            Status::Removed => {
+                let _ = writeln!(out, "- Page removed: {name}{}", tag(Class::Patch));
+            }
+            _ => {
+                if let Some(t) = &p.title_change {
+                    let _ = writeln!(
+                        out,
+                        "- Page {}: title ~~{}~~ → **{}**{}",
+                        esc(&p.path),
+                        esc(&t.old),
+                        esc(&t.new),
+                        tag(Class::Patch)
+                    );
+                }
+                if let Some(m) = &p.path_change {
+                    let _ = writeln!(
+                        out,
+                        "- Page {name}: moved from {}{}",
+                        esc(&m.old),
+                        tag(Class::Patch)
+                    );
+                }
+                if let Some(body) = &p.body {
+                    text_item(
+                        out,
+                        &mut folded,
+                        &format!("Page {name}"),
+                        body,
+                        Class::Patch,
+                    );
+                }
+            }
+        }
     }
     out.push('\n');
     details(out, &folded);

@@ -15,6 +15,7 @@ mod alignment;
 pub mod bump;
 pub mod classes;
 pub mod git;
+pub mod history;
 mod inline;
 pub mod json;
 pub mod markdown;
@@ -55,22 +56,52 @@ impl Side {
     ) -> Side {
         let project = source::load_files(files);
         let diagnostics = crate::check::check_project(&project, false);
+        let paths = files.content.iter().map(|f| &*f.path);
+        Side::from_loaded(label, kind, commit, project, &diagnostics, paths)
+    }
+
+    /// A side from a project already loaded and checked (`diagnostics` are its
+    /// lints), as `ladder build` has the working tree.
+    pub fn from_project(
+        label: String,
+        kind: SideKind,
+        commit: Option<String>,
+        project: Project,
+        diagnostics: &[crate::diagnostic::Diagnostic],
+    ) -> Side {
+        let paths: Vec<std::sync::Arc<str>> = project
+            .sources
+            .paths()
+            .filter(|p| p.starts_with("content/") && p.ends_with(".md"))
+            .cloned()
+            .collect();
+        Side::from_loaded(
+            label,
+            kind,
+            commit,
+            project,
+            diagnostics,
+            paths.iter().map(|p| &**p),
+        )
+    }
+
+    fn from_loaded<'a>(
+        label: String,
+        kind: SideKind,
+        commit: Option<String>,
+        project: Project,
+        diagnostics: &[crate::diagnostic::Diagnostic],
+        content: impl Iterator<Item = &'a str>,
+    ) -> Side {
         let tracks: BTreeSet<&str> = project
             .ladder
             .tracks
             .iter()
             .map(|t| t.path.as_str())
             .collect();
-        let unparsed: BTreeSet<String> = files
-            .content
-            .iter()
-            .filter(|f| !source::is_home(&f.path))
-            .map(|f| {
-                f.path
-                    .strip_prefix("content/")
-                    .unwrap_or(&f.path)
-                    .to_string()
-            })
+        let unparsed: BTreeSet<String> = content
+            .filter(|p| !source::is_home(p))
+            .map(|p| p.strip_prefix("content/").unwrap_or(p).to_string())
             .filter(|p| !tracks.contains(p.as_str()))
             .collect();
         // What keeps a side from being read: unreadable files, errors in ladder.yaml,

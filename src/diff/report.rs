@@ -36,6 +36,9 @@ pub struct Report {
     /// Tracks with any change: the new side's order, then removed tracks.
     pub tracks: Vec<TrackDiff>,
     pub lints: LintChanges,
+    /// Pages that are not tracks (an FAQ, SPEC 8.4) added, removed or changed, by id:
+    /// the new side's order, then removed pages. Always `patch`.
+    pub pages: Vec<PageDiff>,
 }
 
 /// One side of the comparison.
@@ -310,9 +313,12 @@ pub struct LevelDiff {
 pub struct CompetencyDiff {
     /// The label as written on the new side (old side when removed).
     pub label: String,
+    /// The item id (SPEC 10) on the new side (old side when removed).
+    pub id: String,
     pub status: Status,
     pub class: Class,
-    /// Same label up to case and spacing, written differently.
+    /// Same label up to case and spacing, written differently (or another label
+    /// with the same item id).
     pub label_change: Option<Change<String>>,
     pub text: TextChange,
 }
@@ -322,12 +328,32 @@ pub struct ResponsibilityDiff {
     /// `added`, `removed` or `changed` (reworded: `old_text` and `words` are set).
     pub status: Status,
     pub class: Class,
+    /// The item id (SPEC 10) on the new side (old side when removed); for an
+    /// inherited one, its id at the level that states it.
+    pub id: String,
     /// The responsibility's text (the new wording when reworded).
     pub text: String,
     pub old_text: Option<String>,
     pub words: Option<Vec<WordOp>>,
     /// Set when the level holds it through `inherits` rather than stating it.
     pub inherited_from: Option<LevelName>,
+}
+
+/// A page that is not a track, matched by its id.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageDiff {
+    pub id: String,
+    /// The title on the new side (old side when removed).
+    pub title: String,
+    /// File relative to content/ (new side, else old).
+    pub path: String,
+    /// `added`, `removed` or `changed`.
+    pub status: Status,
+    pub class: Class,
+    pub title_change: Option<Change<String>>,
+    /// The file moved or was renamed (same id).
+    pub path_change: Option<Change<String>>,
+    pub body: Option<TextChange>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -346,6 +372,7 @@ impl Report {
             && self.home.body.is_none()
             && self.alignment.is_empty()
             && self.tracks.is_empty()
+            && self.pages.is_empty()
             && self.lints.appeared.is_empty()
             && self.lints.resolved.is_empty()
             && self.counts.parse_errors_appeared == 0

@@ -2,7 +2,8 @@
 //! those it holds through `inherits`, nearest ancestor first) compared as multisets of
 //! plain text, so that reordering is no change and a responsibility that moved up
 //! to an inherited level is still held. A removed and an added one that read alike
-//! (same origin, most words shared) are reported as one reworded responsibility.
+//! (same origin, and the same item id or most words shared) are reported as one
+//! reworded responsibility.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -17,11 +18,16 @@ const MAX_REWORD_PAIRS: usize = 400;
 /// How alike two responsibilities must be to read as one reworded.
 const REWORD_SIMILARITY: f32 = 0.5;
 
+/// The level that states an inherited responsibility, by track and level id.
+type OriginId = (String, String);
+
 /// One responsibility a level holds, stated or inherited.
 pub(super) struct Held {
     /// Folded plain text: the identity of a responsibility.
     pub key: String,
     pub text: String,
+    /// Its item id at the level that states it.
+    pub id: String,
     /// The level that states it, when inherited.
     pub origin: Option<LevelRef>,
 }
@@ -44,6 +50,7 @@ pub(super) fn effective(ladder: &Ladder, r: LevelRef) -> Vec<Held> {
             Held {
                 key: text.split_whitespace().collect::<Vec<_>>().join(" "),
                 text,
+                id: resp.id.id.clone(),
                 origin,
             }
         })
@@ -84,9 +91,32 @@ pub(super) fn responsibility_changes(
         })
     };
     let mut reworded: Vec<(usize, usize)> = Vec::new();
+    let mut added_taken = vec![false; added.len()];
+    let mut removed_taken = vec![false; removed.len()];
+    // The same id (and origin) is the same item, however much it was reworded: an
+    // explicit `{#id}`, or a default id that the rewording kept.
+    let mut added_by_id: HashMap<(&str, Option<OriginId>), Vec<usize>> = HashMap::new();
+    for (ai, a) in added.iter().enumerate().rev() {
+        added_by_id
+            .entry((a.id.as_str(), origin_id(n, a)))
+            .or_default()
+            .push(ai);
+    }
+    for (ri, r) in removed.iter().enumerate() {
+        let found = added_by_id
+            .get_mut(&(r.id.as_str(), origin_id(o, r)))
+            .and_then(Vec::pop);
+        if let Some(ai) = found {
+            added_taken[ai] = true;
+            removed_taken[ri] = true;
+            reworded.push((ri, ai));
+        }
+    }
     if removed.len() * added.len() <= MAX_REWORD_PAIRS {
-        let mut added_taken = vec![false; added.len()];
         for (ri, r) in removed.iter().enumerate() {
+            if removed_taken[ri] {
+                continue;
+            }
             let best = added
                 .iter()
                 .enumerate()
@@ -112,6 +142,7 @@ pub(super) fn responsibility_changes(
         out.push(ResponsibilityDiff {
             class: super::classes::Class::Patch,
             status: Status::Changed,
+            id: a.id.clone(),
             text: a.text.clone(),
             old_text: Some(r.text.clone()),
             words: Some(word_diff(&r.text, &a.text)),
@@ -129,6 +160,7 @@ pub(super) fn responsibility_changes(
         out.push(ResponsibilityDiff {
             class: super::classes::Class::Patch,
             status: Status::Added,
+            id: a.id.clone(),
             text: a.text.clone(),
             old_text: None,
             words: None,
@@ -146,6 +178,7 @@ pub(super) fn responsibility_changes(
         out.push(ResponsibilityDiff {
             class: super::classes::Class::Patch,
             status: Status::Removed,
+            id: r.id.clone(),
             text: r.text.clone(),
             old_text: None,
             words: None,

@@ -120,6 +120,7 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     counts.parse_errors_appeared = excess(&new_errors, &old_errors);
     counts.parse_errors_fixed = excess(&old_errors, &new_errors);
 
+    let mut counts_pages = 0;
     let mut report = Report {
         class: None,
         schema_version: SCHEMA_VERSION,
@@ -132,9 +133,54 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         alignment,
         tracks,
         lints,
+        pages: page_changes(o, n, &mut counts_pages),
     };
+    report.counts.prose_changed += counts_pages;
     report.changed = report.has_changes();
     report
+}
+
+/// Pages that are not tracks, matched by id: added, removed, or with a new title,
+/// file or text. `changed` counts the pages on both sides that differ.
+fn page_changes(
+    o: &crate::model::Ladder,
+    n: &crate::model::Ladder,
+    changed: &mut usize,
+) -> Vec<PageDiff> {
+    let whole = |p: &crate::model::Page, status: Status| PageDiff {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        path: p.path.clone(),
+        status,
+        class: super::classes::Class::Patch,
+        title_change: None,
+        path_change: None,
+        body: None,
+    };
+    let mut out = Vec::new();
+    for np in &n.pages {
+        match o.pages.iter().find(|op| op.id == np.id) {
+            None => out.push(whole(np, Status::Added)),
+            Some(op) => {
+                let d = PageDiff {
+                    title_change: Change::of(op.title.clone(), np.title.clone()),
+                    path_change: Change::of(op.path.clone(), np.path.clone()),
+                    body: text_change(&op.body, &np.body),
+                    ..whole(np, Status::Changed)
+                };
+                if d.title_change.is_some() || d.path_change.is_some() || d.body.is_some() {
+                    *changed += 1;
+                    out.push(d);
+                }
+            }
+        }
+    }
+    for op in &o.pages {
+        if !n.pages.iter().any(|np| np.id == op.id) {
+            out.push(whole(op, Status::Removed));
+        }
+    }
+    out
 }
 
 /// Whether `track`, missing from `side`, may be there in a file that does not parse:
@@ -251,6 +297,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
         .map(|c| CompetencyDiff {
             class: super::classes::Class::Patch,
             label: c.label.clone(),
+            id: c.id.id.clone(),
             status: if removed {
                 Status::Removed
             } else {
@@ -269,6 +316,7 @@ fn whole_level(ladder: &Ladder, r: LevelRef, l: &Level, status: Status) -> Level
             } else {
                 Status::Added
             },
+            id: item.id,
             text: item.text,
             old_text: None,
             words: None,
@@ -569,7 +617,11 @@ fn level_diff(
     for (co, cn) in pair_by_keys(
         &ol.competencies,
         &nl.competencies,
-        &[&|c: &crate::model::Competency| Some(c.key.clone())],
+        // The same id is the same item, whatever its label now; then the same label.
+        &[
+            &|c: &crate::model::Competency| Some(c.id.id.clone()),
+            &|c: &crate::model::Competency| Some(c.key.clone()),
+        ],
     ) {
         let entry = match (
             co.map(|i| &ol.competencies[i]),
@@ -586,6 +638,7 @@ fn level_diff(
                     (text, label_change) => Some(CompetencyDiff {
                         class: super::classes::Class::Patch,
                         label: b.label.clone(),
+                        id: b.id.id.clone(),
                         status: Status::Changed,
                         label_change,
                         text: text.unwrap_or_else(|| TextChange {
@@ -602,6 +655,7 @@ fn level_diff(
                 Some(CompetencyDiff {
                     class: super::classes::Class::Patch,
                     label: b.label.clone(),
+                    id: b.id.id.clone(),
                     status: Status::Added,
                     label_change: None,
                     text: one_sided("", &b.body.text),
@@ -612,6 +666,7 @@ fn level_diff(
                 Some(CompetencyDiff {
                     class: super::classes::Class::Patch,
                     label: a.label.clone(),
+                    id: a.id.id.clone(),
                     status: Status::Removed,
                     label_change: None,
                     text: one_sided(&a.body.text, ""),

@@ -104,12 +104,12 @@ pub fn search_index(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()
                     x: &c.body.text,
                 })?;
             }
-            for (i, r) in level.responsibilities.iter().enumerate() {
+            for (r, rv) in level.responsibilities.iter().zip(&view.responsibilities) {
                 entries.push(&Entry {
                     k: "responsibility",
                     t: &r.body.text,
                     c: context.clone(),
-                    u: format!("{}#responsibility-{}", view.url, i + 1),
+                    u: format!("{}#{}", view.url, rv.anchor),
                     x: "",
                 })?;
             }
@@ -137,6 +137,8 @@ struct PickerLevel<'a> {
     key: String,
     /// HTML of each of the level's own responsibilities.
     responsibilities: Vec<&'a str>,
+    /// Item id of each of the level's own responsibilities (its anchor is `r-<id>`).
+    responsibility_ids: Vec<&'a str>,
     summary: &'a str,
     title: &'a str,
     track: &'a str,
@@ -166,6 +168,7 @@ pub fn picker_data(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()>
                 .map(|c| (c.key, c.label, c.html.as_str()))
                 .collect(),
             responsibilities: v.responsibilities.iter().map(|o| o.html.as_str()).collect(),
+            responsibility_ids: v.responsibilities.iter().map(|o| o.id).collect(),
             inherits: level.inherits_ref.map(|i| views.ladder.level_key(i)),
         })?;
     }

@@ -70,9 +70,15 @@ pub fn responsibility_delta<'v>(
     };
     let item = |h: &Held| {
         let own = &views.level(h.0).responsibilities[h.1];
+        let key = views.ladder.level_key(h.0);
         ResponsibilityItem {
             html: &own.html,
             anchor: None,
+            id: own.id,
+            item: std::borrow::Cow::Owned(format!("{key}/{}", own.id)),
+            text: own.text,
+            links: &own.links,
+            origin: Some(key),
             inherited_from: None,
             origin_url: None,
         }

@@ -26,6 +26,7 @@
 
 use crate::model::{Ladder, Level, LevelRef, ProseSection, Section, Track};
 
+use super::documents::Document;
 use super::Job;
 
 /// The files an edit made stale. See the module documentation.
@@ -38,6 +39,8 @@ pub struct Stale {
     bands: std::collections::BTreeSet<i64>,
     /// Some track's text changed.
     any: bool,
+    /// The history's unreleased entry changed (its tagged versions did not).
+    changes: bool,
 }
 
 impl Stale {
@@ -49,9 +52,12 @@ impl Stale {
             || old.pages != new.pages
             || old.bands != new.bands
             || old.tracks.len() != new.tracks.len()
+            // The marks of the home matrix and every page's link to /changes/.
+            || released(old) != released(new)
         {
             return None;
         }
+        let history_changed = old.history != new.history;
         let mut changed = Vec::with_capacity(new.tracks.len());
         for (a, b) in old.tracks.iter().zip(&new.tracks) {
             // An untouched track is the same allocation in both (serve shares them).
@@ -101,8 +107,25 @@ impl Stale {
             let own: Vec<bool> = (0..track.levels.len())
                 .map(|level| chain_changed(LevelRef { track: t, level }))
                 .collect();
+            // A level page lists the versions that changed it, the unreleased one too.
+            let noted = |l: usize| {
+                history_changed && {
+                    let (track, level) = (&track.id.value, &track.levels[l].id.value);
+                    fn notes<'a>(
+                        h: &'a Ladder,
+                        track: &str,
+                        level: &str,
+                    ) -> Vec<crate::history::LevelChange<'a>> {
+                        h.history
+                            .as_ref()
+                            .map(|h| h.level_changes(track, level))
+                            .unwrap_or_default()
+                    }
+                    notes(old, track, level) != notes(new, track, level)
+                }
+            };
             let stale: Vec<bool> = (0..own.len())
-                .map(|l| own[l] || (l > 0 && own[l - 1]))
+                .map(|l| own[l] || (l > 0 && own[l - 1]) || noted(l))
                 .collect();
             for (l, &s) in stale.iter().enumerate() {
                 if s {
@@ -117,6 +140,7 @@ impl Stale {
             tracks,
             bands,
             any,
+            changes: history_changed,
         })
     }
 
@@ -132,10 +156,17 @@ impl Stale {
                     .iter()
                     .enumerate()
                     .filter(|(_, &stale)| stale)
-                    .map(|(level, _)| Job::Level(LevelRef { track: t, level })),
+                    .flat_map(|(level, _)| {
+                        let r = LevelRef { track: t, level };
+                        let documents = Document::ALL.map(|d| Job::Document(r, d));
+                        std::iter::once(Job::Level(r)).chain(documents)
+                    }),
             );
         }
         jobs.extend(self.bands.iter().map(|&b| Job::Band(b)));
+        if self.changes {
+            jobs.push(Job::Changes);
+        }
         if self.any {
             jobs.extend([
                 Job::Print,
@@ -152,11 +183,21 @@ impl Stale {
         match job {
             Job::Home | Job::Page(_) | Job::Picker | Job::Search | Job::NotFound => false,
             Job::Track(t) => self.tracks[t],
-            Job::Level(r) => self.levels[r.track][r.level],
+            Job::Level(r) | Job::Document(r, _) => self.levels[r.track][r.level],
             Job::Band(b) => self.bands.contains(&b),
+            Job::Changes => self.changes,
             Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson => self.any,
         }
     }
+}
+
+/// The tagged versions of the ladder's history (not the unreleased entry), `None`
+/// without history.
+fn released(ladder: &Ladder) -> Option<Vec<&crate::history::Entry>> {
+    ladder
+        .history
+        .as_ref()
+        .map(|h| h.entries.iter().filter(|e| !e.unreleased).collect())
 }
 
 /// Whether two versions of a track agree on everything other tracks' pages show.

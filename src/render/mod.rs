@@ -18,6 +18,7 @@
 
 mod data;
 mod delta;
+pub mod documents;
 mod html;
 mod incremental;
 pub(crate) mod markdown;
@@ -203,6 +204,8 @@ enum Job {
     Page(usize),
     Track(usize),
     Level(LevelRef),
+    /// A level's job description or promotion case, beside its page.
+    Document(LevelRef, documents::Document),
     Band(i64),
     Picker,
     Search,
@@ -211,6 +214,8 @@ enum Job {
     SearchIndex,
     PickerData,
     LadderJson,
+    /// `/changes/`, with the history only.
+    Changes,
 }
 
 impl Job {
@@ -236,6 +241,7 @@ impl Job {
             Job::Page(p) => urls::index_file(&urls::page_dir(ladder, p)),
             Job::Track(t) => urls::index_file(&urls::track_dir(ladder, t)),
             Job::Level(r) => urls::index_file(&urls::level_dir(ladder, r)),
+            Job::Document(r, d) => format!("{}{}", urls::level_dir(ladder, r), d.file_name()),
             Job::Band(b) => urls::index_file(&urls::band_dir(b)),
             Job::Picker => urls::index_file("compare/"),
             Job::Search => urls::index_file("search/"),
@@ -244,6 +250,7 @@ impl Job {
             Job::SearchIndex => "data/search.json".into(),
             Job::PickerData => "data/levels.json".into(),
             Job::LadderJson => "ladder.json".into(),
+            Job::Changes => urls::index_file("changes/"),
         }
     }
 }
@@ -266,7 +273,15 @@ fn plan(ladder: &Ladder) -> anyhow::Result<Vec<(String, Job)>> {
     jobs.extend((0..ladder.pages.len()).map(Job::Page));
     jobs.extend((0..ladder.tracks.len()).map(Job::Track));
     jobs.extend(ladder.levels().map(|(r, _)| Job::Level(r)));
+    jobs.extend(
+        ladder
+            .levels()
+            .flat_map(|(r, _)| documents::Document::ALL.map(|d| Job::Document(r, d))),
+    );
     jobs.extend(ladder.bands.keys().map(|&b| Job::Band(b)));
+    if ladder.history.is_some() {
+        jobs.push(Job::Changes);
+    }
     let mut seen = std::collections::HashSet::with_capacity(jobs.len());
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -461,6 +476,15 @@ fn render_job_to<'v>(
         Job::Track(t) => page("track.html", ctx(&pages::track_page(views, t))),
         Job::Level(r) => page("level.html", ctx(&pages::level_page(views, r)))
             .with_context(|| format!("level {}", ladder.level(r).short_name())),
+        Job::Document(r, d) => {
+            documents::render_document(ladder, theme, r, d, out).with_context(|| {
+                format!(
+                    "{} of level {}",
+                    d.file_name(),
+                    ladder.level(r).short_name()
+                )
+            })
+        }
         Job::Band(b) => page("compare.html", ctx(&pages::band_page(views, b))),
         Job::Picker => page("picker.html", ctx(&pages::picker_page(views))),
         Job::Search => page("search.html", ctx(&pages::search_page(views))),
@@ -469,6 +493,7 @@ fn render_job_to<'v>(
         Job::SearchIndex => data::search_index(views, out),
         Job::PickerData => data::picker_data(views, out),
         Job::LadderJson => data::ladder_json(ladder, out),
+        Job::Changes => page("changes.html", ctx(&pages::changes_page(views))),
     }
 }
 
@@ -611,6 +636,76 @@ mod tests {
         );
     }
 
+    /// `ladder serve` with history: a save that changes only the unreleased entry
+    /// re-renders /changes/ and the level pages whose notes changed, and every file
+    /// is what a full render of the new history gives.
+    #[test]
+    fn an_unreleased_entry_changed_renders_the_same_as_a_full_render() {
+        use crate::history::{Entry, History, LevelNote};
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
+        let project = crate::load_project(&root).unwrap();
+        let theme = Arc::new(Theme::load(&root, &project.ladder.config).unwrap());
+        let (track, level) = {
+            let t = &project.ladder.tracks[0];
+            (t.id.value.clone(), t.levels[0].id.value.clone())
+        };
+        let entry = |version: &str, unreleased: bool, what: &str| Entry {
+            version: version.into(),
+            anchor: if unreleased {
+                "unreleased".into()
+            } else {
+                format!("v{version}")
+            },
+            tag: None,
+            date: None,
+            unreleased,
+            first: false,
+            previous: None,
+            class: Some("major".into()),
+            changes: Vec::new(),
+            levels: vec![LevelNote {
+                track: track.clone(),
+                level: level.clone(),
+                class: "major".into(),
+                what: vec![what.into()],
+            }],
+        };
+        let released = entry("1.1.0", false, "level added");
+        let with = |entries: Vec<Entry>| {
+            let mut ladder = project.ladder.clone();
+            ladder.history = Some(Arc::new(History { entries }));
+            Arc::new(ladder)
+        };
+        let before = with(vec![released.clone()]);
+        let site = render_update(before.clone(), theme.clone(), None).unwrap();
+        let previous = Previous {
+            ladder: before,
+            site,
+        };
+        for entries in [
+            vec![
+                entry("Unreleased", true, "responsibility added"),
+                released.clone(),
+            ],
+            vec![released.clone()],
+        ] {
+            let after = with(entries);
+            let full = render_site(&after, &theme).unwrap();
+            let update = render_update(after, theme.clone(), Some(&previous))
+                .unwrap()
+                .materialize()
+                .unwrap();
+            assert_eq!(
+                full.files.keys().collect::<Vec<_>>(),
+                update.files.keys().collect::<Vec<_>>()
+            );
+            for (path, bytes) in &full.files {
+                assert!(update.files[path] == *bytes, "{path} differs");
+            }
+        }
+    }
+
     /// The folders of the site's own pages are the ids `check` reserves for them, so
     /// a ladder that checks clean never has two pages at one path.
     #[test]
@@ -622,6 +717,7 @@ mod tests {
             .filter_map(|(path, _)| path.split_once('/').map(|(dir, _)| dir.to_string()))
             .collect();
         folders.push("assets".into()); // the theme's static files
+        folders.push("changes".into()); // with the history only
         folders.sort();
         folders.dedup();
         let mut reserved = crate::model::RESERVED_TRACK_IDS.to_vec();

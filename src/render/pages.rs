@@ -46,7 +46,15 @@ pub struct MatrixRow<'v> {
     pub band: i64,
     pub name: Option<&'v str>,
     pub url: String,
-    pub cells: Vec<Option<LevelLink<'v>>>,
+    pub cells: Vec<Option<MatrixCell<'v>>>,
+}
+
+/// A level of the matrix: its link, and the latest version when that changed it.
+#[derive(Serialize)]
+pub struct MatrixCell<'v> {
+    #[serde(flatten)]
+    pub link: LevelLink<'v>,
+    pub changed_in: Option<&'v str>,
 }
 
 pub fn home<'v>(views: &'v Views<'v>) -> HomePage<'v> {
@@ -80,7 +88,18 @@ pub fn home<'v>(views: &'v Views<'v>) -> HomePage<'v> {
                 url: views.urls.band(band),
                 cells: cells
                     .into_iter()
-                    .map(|c| c.map(|r| views.link(r)))
+                    .map(|c| {
+                        c.map(|r| MatrixCell {
+                            link: views.link(r),
+                            changed_in: ladder.history.as_ref().and_then(|h| {
+                                let track = &ladder.tracks[r.track];
+                                h.changed_in_latest(
+                                    &track.id.value,
+                                    &track.levels[r.level].id.value,
+                                )
+                            }),
+                        })
+                    })
                     .collect(),
             })
             .collect(),
@@ -316,6 +335,8 @@ pub struct LevelPage<'v> {
     pub prev: Option<LevelLink<'v>>,
     pub next: Option<LevelLink<'v>>,
     pub changes: Option<Changes<'v>>,
+    /// The versions that changed this level, newest first (with the history only).
+    pub history: Vec<crate::history::LevelChange<'v>>,
 }
 
 /// "What changes from the previous level".
@@ -358,6 +379,14 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
         prev: prev.map(|p| level_link(ladder, views.urls, p)),
         next: next.map(|n| level_link(ladder, views.urls, n)),
         changes,
+        history: ladder
+            .history
+            .as_ref()
+            .map(|h| {
+                let track = &ladder.tracks[r.track];
+                h.level_changes(&track.id.value, &track.levels[r.level].id.value)
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -614,5 +643,27 @@ pub fn prose_page<'v>(views: &'v Views<'v>, p: usize) -> ProsePage<'v> {
             body: views.render_page_body(p),
             extra: &page.extra,
         },
+    }
+}
+
+/// `/changes/`: every version of the ladder, newest first (SPEC 11).
+#[derive(Serialize)]
+pub struct ChangesPage<'v> {
+    pub site: SiteView<'v>,
+    pub page_title: &'static str,
+    pub entries: &'v [crate::history::Entry],
+}
+
+pub fn changes_page<'v>(views: &'v Views<'v>) -> ChangesPage<'v> {
+    let mut site = views.site();
+    site.current_track = Some("changes");
+    ChangesPage {
+        site,
+        page_title: "Changes",
+        entries: views
+            .ladder
+            .history
+            .as_ref()
+            .map_or(&[][..], |h| &h.entries[..]),
     }
 }

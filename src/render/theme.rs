@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::Span;
 
 /// The built-in default theme: `themes/default/` of this repository.
-const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 16] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -70,9 +70,21 @@ const DEFAULT_TEMPLATES: [(&str, &str); 13] = [
         "page.html",
         include_str!("../../themes/default/templates/page.html"),
     ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
+    (
+        "job-description.md",
+        include_str!("../../themes/default/templates/job-description.md"),
+    ),
+    (
+        "promotion-case.md",
+        include_str!("../../themes/default/templates/promotion-case.md"),
+    ),
 ];
 
-const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
+const DEFAULT_STATIC: [(&str, &[u8]); 4] = [
     (
         "assets/style.css",
         include_bytes!("../../themes/default/static/assets/style.css"),
@@ -82,6 +94,10 @@ const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
         include_bytes!("../../themes/default/static/assets/ladder.js"),
     ),
     (
+        "assets/workbook.js",
+        include_bytes!("../../themes/default/static/assets/workbook.js"),
+    ),
+    (
         "assets/favicon.svg",
         include_bytes!("../../themes/default/static/assets/favicon.svg"),
     ),
@@ -89,7 +105,7 @@ const DEFAULT_STATIC: [(&str, &[u8]); 3] = [
 
 /// The templates every theme must provide (a custom theme falls back to the built-in
 /// one for any it lacks).
-pub const PAGE_TEMPLATES: [&str; 10] = [
+pub const PAGE_TEMPLATES: [&str; 11] = [
     "base.html",
     "home.html",
     "track.html",
@@ -100,6 +116,7 @@ pub const PAGE_TEMPLATES: [&str; 10] = [
     "print.html",
     "404.html",
     "page.html",
+    "changes.html",
 ];
 
 /// A loaded theme: compiled templates and static files, ready to render any number
@@ -236,7 +253,8 @@ fn config_diagnostic(root: &Path, message: String, help: &str) -> Diagnostic {
     Diagnostic::new(Lint::FrontMatter, span, message).with_help(help)
 }
 
-/// Reads `*.html` under `dir` (recursively, names relative to it) into `sources`.
+/// Reads `*.html` and `*.md` (the per-level documents) under `dir` (recursively, names
+/// relative to it) into `sources`.
 fn read_templates(
     root: &Path,
     dir: &Path,
@@ -244,7 +262,7 @@ fn read_templates(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (name, rel, bytes) in read_tree(root, dir, diagnostics) {
-        if !name.ends_with(".html") {
+        if !name.ends_with(".html") && !name.ends_with(".md") {
             continue;
         }
         let path: Arc<str> = Arc::from(rel.as_str());

@@ -16,7 +16,8 @@ use std::sync::OnceLock;
 use super::html::escape;
 use super::markdown::MarkdownRenderer;
 use super::urls::Urls;
-use crate::model::{Inherited, Ladder, Level, LevelRef, Track};
+use crate::config::{fill_url_template, UrlValues};
+use crate::model::{Inherited, Ladder, Level, LevelRef, Span, Track};
 
 /// How many band peers a level page lists before linking to the band page.
 pub const PEER_LIMIT: usize = 12;
@@ -41,6 +42,8 @@ pub struct SiteView<'a> {
     /// Id of the track (or page) the page belongs to, for `aria-current` in the
     /// navigation.
     pub current_track: Option<&'a str>,
+    /// `/changes/`, when the site shows the ladder's history.
+    pub changes_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,15 +77,42 @@ pub struct CompetencyView<'a> {
     pub key: &'a str,
     /// The label's anchor on the level page (see [`page_anchor`]).
     pub anchor: Cow<'a, str>,
+    /// The competency's item id (SPEC 10), unique within the level.
+    pub id: &'a str,
     pub html: String,
+    /// "Suggest a change" and "Give feedback" links (`edit_url`, `feedback_url`).
+    pub links: ItemLinks,
+}
+
+/// The `edit_url` and `feedback_url` of ladder.yaml filled in for one level or item;
+/// `None` when not set.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ItemLinks {
+    pub edit_url: Option<String>,
+    pub feedback_url: Option<String>,
+}
+
+impl ItemLinks {
+    fn new(ladder: &Ladder, values: &UrlValues<'_>) -> ItemLinks {
+        let fill = |t: &Option<String>| t.as_deref().map(|t| fill_url_template(t, values));
+        ItemLinks {
+            edit_url: fill(&ladder.config.edit_url),
+            feedback_url: fill(&ladder.config.feedback_url),
+        }
+    }
 }
 
 /// One of a level's own responsibilities, rendered.
 #[derive(Debug, Clone, Serialize)]
-pub struct ResponsibilityView {
+pub struct ResponsibilityView<'a> {
     pub html: String,
-    /// Its anchor on the level page (`responsibility-3`).
+    /// Its item id (SPEC 10), unique within the level.
+    pub id: &'a str,
+    /// Its anchor on the level page: `r-` and its id.
     pub anchor: String,
+    /// Its plain text, for link labels ("Suggest a change to ...").
+    pub text: &'a str,
+    pub links: ItemLinks,
 }
 
 /// A responsibility as a level page lists it: its own, or inherited and linked to
@@ -91,6 +121,16 @@ pub struct ResponsibilityView {
 pub struct ResponsibilityItem<'v> {
     pub html: &'v str,
     pub anchor: Option<&'v str>,
+    /// The item id, within the level that states it.
+    pub id: &'v str,
+    /// For an inherited one, the level that states it, as `track/level`.
+    pub origin: Option<String>,
+    /// The item as pages mark it (`data-item`): its id, or for an inherited one
+    /// `track/level/id` of the level that states it.
+    pub item: Cow<'v, str>,
+    pub text: &'v str,
+    /// Links to change the item where it is written (at its origin when inherited).
+    pub links: &'v ItemLinks,
     pub inherited_from: Option<LevelLink<'v>>,
     pub origin_url: Option<String>,
 }
@@ -118,12 +158,14 @@ pub struct LevelView<'a> {
     pub competencies: Vec<CompetencyView<'a>>,
     /// The level's own responsibilities. Inherited ones are listed by
     /// [`Views::effective`], from their origin's rendering.
-    pub responsibilities: Vec<ResponsibilityView>,
+    pub responsibilities: Vec<ResponsibilityView<'a>>,
     pub inherits: Option<LevelLink<'a>>,
     /// How many responsibilities the level holds through `inherits`.
     pub inherited_count: usize,
     /// Front-matter keys of the level that ladder does not know, for templates.
     pub extra: &'a crate::model::Extra,
+    /// "Suggest a change" / "Give feedback" links for the whole level.
+    pub links: ItemLinks,
 }
 
 /// The rendered text of one track: its levels, its intro and its prose sections.
@@ -286,6 +328,7 @@ impl<'a> Views<'a> {
             generator: concat!("ladder ", env!("CARGO_PKG_VERSION")),
             version: ladder.config.version.as_ref().map(|v| v.as_str()),
             current_track: t.map(|t| ladder.tracks[t].id.value.as_str()),
+            changes_url: ladder.history.as_ref().map(|_| self.urls.page("changes/")),
         }
     }
 
@@ -332,6 +375,11 @@ impl<'a> Views<'a> {
             .map(|o| ResponsibilityItem {
                 html: &o.html,
                 anchor: Some(&o.anchor),
+                id: o.id,
+                origin: None,
+                item: Cow::Borrowed(o.id),
+                text: o.text,
+                links: &o.links,
                 inherited_from: None,
                 origin_url: None,
             })
@@ -350,9 +398,15 @@ impl<'a> Views<'a> {
                 .entry(inh.from)
                 .or_insert_with(|| self.link(inh.from))
                 .clone();
+            let key = self.ladder.level_key(inh.from);
             items.push(ResponsibilityItem {
                 html: &origin.html,
                 anchor: None,
+                id: origin.id,
+                item: Cow::Owned(format!("{key}/{}", origin.id)),
+                text: origin.text,
+                links: &origin.links,
+                origin: Some(key),
                 origin_url: Some(format!("{}#{}", from.url, origin.anchor)),
                 inherited_from: Some(from),
             });
@@ -432,12 +486,20 @@ const LEVEL_PAGE_IDS: [&str; 13] = [
 pub fn page_anchor(anchor: &str) -> Cow<'_, str> {
     let taken = LEVEL_PAGE_IDS.contains(&anchor)
         || anchor.starts_with("responsibility-")
+        || anchor.starts_with("r-")
         || anchor.starts_with("change-");
     if taken {
         Cow::Owned(format!("{anchor}-label"))
     } else {
         Cow::Borrowed(anchor)
     }
+}
+
+/// A responsibility's anchor on the level page (`r-mentors-two-engineers`): no
+/// competency anchor starts with `r-` ([`page_anchor`]), and item ids are unique
+/// within a level.
+pub fn responsibility_anchor(id: &str) -> String {
+    format!("r-{id}")
 }
 
 /// The prefix of heading ids inside a level's Markdown, unique across the whole site.
@@ -454,6 +516,18 @@ fn level_view<'a>(
     let track = &ladder.tracks[r.track];
     let level = ladder.level(r);
     let prefix = id_prefix(track, level);
+    let links = |span: &Span, item: &str| {
+        ItemLinks::new(
+            ladder,
+            &UrlValues {
+                path: &span.file,
+                line: span.line,
+                track: &track.id.value,
+                level: &level.id.value,
+                item,
+            },
+        )
+    };
     let competencies = level
         .competencies
         .iter()
@@ -461,6 +535,8 @@ fn level_view<'a>(
             label: &c.label,
             key: &c.key,
             anchor: page_anchor(&c.anchor),
+            id: &c.id.id,
+            links: links(&c.span, &c.id.id),
             html: md.render(
                 &c.body.source,
                 Some(r.track),
@@ -471,10 +547,12 @@ fn level_view<'a>(
     let responsibilities: Vec<ResponsibilityView> = level
         .responsibilities
         .iter()
-        .enumerate()
-        .map(|(i, resp)| ResponsibilityView {
+        .map(|resp| ResponsibilityView {
             html: md.render_inline(&resp.body.source, Some(r.track), &prefix),
-            anchor: format!("responsibility-{}", i + 1),
+            id: &resp.id.id,
+            anchor: responsibility_anchor(&resp.id.id),
+            text: &resp.body.text,
+            links: links(&resp.span, &resp.id.id),
         })
         .collect();
     LevelView {
@@ -501,6 +579,7 @@ fn level_view<'a>(
         inherits: level.inherits_ref.map(|i| level_link(ladder, urls, i)),
         inherited_count: distinct_inherited(ladder, level).count(),
         extra: &level.extra,
+        links: links(level.section.as_ref().map_or(&level.span, |s| &s.span), ""),
     }
 }
 

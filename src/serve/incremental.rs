@@ -188,6 +188,9 @@ pub struct Session<B: SiteBuilder> {
     parses: usize,
     /// The per-track lint results of the last build.
     lint_cache: crate::check::TrackLints,
+    /// The git tags' versions, read once (and again when the tags change), when the
+    /// site shows its history: a save recomputes only the unreleased entry.
+    history: Option<crate::diff::history::Cache>,
 }
 
 impl<B: SiteBuilder> Session<B> {
@@ -209,6 +212,7 @@ impl<B: SiteBuilder> Session<B> {
             built: false,
             parses: 0,
             lint_cache: Default::default(),
+            history: None,
         }
     }
 
@@ -295,6 +299,9 @@ impl<B: SiteBuilder> Session<B> {
         }
         let mut diagnostics =
             crate::check::check_project_cached(&project, false, &mut self.lint_cache);
+        if project.ladder.config.history && !diagnostic::has_errors(&diagnostics) {
+            project.ladder.history = self.history_of(&project, &diagnostics);
+        }
         if let Some(Err(theme_diagnostics)) = &self.theme {
             for d in theme_diagnostics {
                 // Templates are not in the project's sources; read the ones that
@@ -362,6 +369,39 @@ impl<B: SiteBuilder> Session<B> {
             failure,
             sources: project.sources,
             stats,
+        }
+    }
+
+    /// The history of the project's versions with `project` as the working tree, from
+    /// the cached tags; a note about tags (none, one skipped) is printed when they
+    /// are read, not on every save.
+    fn history_of(
+        &mut self,
+        project: &Project,
+        diagnostics: &[Diagnostic],
+    ) -> Option<Arc<crate::history::History>> {
+        let fresh = match &mut self.history {
+            Some(cache) => cache.refresh(&self.root),
+            None => {
+                self.history = Some(crate::diff::history::Cache::read(&self.root));
+                true
+            }
+        };
+        match &self.history.as_ref()?.tags {
+            Ok(tags) => {
+                if fresh {
+                    for note in &tags.notes {
+                        eprintln!("warning: {note}");
+                    }
+                }
+                Some(Arc::new(tags.history(project, diagnostics)))
+            }
+            Err(note) => {
+                if fresh {
+                    eprintln!("warning: {note}");
+                }
+                None
+            }
         }
     }
 
@@ -651,8 +691,10 @@ fn same_model(a: &Ladder, b: &Ladder) -> bool {
         bands,
         assets,
         pages,
+        history,
     } = a;
     *config == b.config
+        && *history == b.history
         && *home == b.home
         && *pages == b.pages
         && (Arc::ptr_eq(assets, &b.assets) || *assets == b.assets)

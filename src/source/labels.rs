@@ -8,9 +8,10 @@
 
 use std::ops::Range;
 
+use super::item_ids::trailing_id;
 use super::markdown::{self, Block};
 use super::track::Src;
-use crate::model::{fold_label, Markdown, Span};
+use crate::model::{fold_label, ItemId, Markdown, Span};
 
 /// The Markdown of `range`, trimmed of blank lines around it.
 pub(super) fn markdown_at(src: &Src, range: Range<usize>) -> Markdown {
@@ -136,10 +137,17 @@ pub(super) enum RespItem {
 }
 
 impl RespItem {
-    pub(super) fn markdown(&self, src: &Src) -> (Range<usize>, Markdown) {
+    /// The item's range, its Markdown without its `{#id}`, and its id.
+    pub(super) fn markdown(&self, src: &Src) -> (Range<usize>, Markdown, ItemId) {
         match self {
-            RespItem::ListItem(r) => (r.clone(), list_item_markdown(src, r.clone())),
-            RespItem::Paragraph(r) => (r.clone(), markdown_after_label(src, r.clone())),
+            RespItem::ListItem(r) => {
+                let (kept, id) = trailing_id(src, r.clone());
+                (r.clone(), list_item_markdown(src, kept), id)
+            }
+            RespItem::Paragraph(r) => {
+                let (kept, id) = trailing_id(src, r.clone());
+                (r.clone(), markdown_after_label(src, kept), id)
+            }
         }
     }
 }
@@ -150,6 +158,8 @@ pub(super) struct FoundLabel {
     pub label: String,
     pub span: Span,
     pub text: Markdown,
+    /// The item's `{#id}`, and where one goes.
+    pub id: ItemId,
 }
 
 /// The labels of a list whose every item opens with one (`- **Adopts**: learns the
@@ -165,7 +175,12 @@ pub(super) fn label_list(
     }
     items
         .iter()
-        .map(|item| item_label(src, item.clone(), dimensions))
+        .map(|item| {
+            let (kept, id) = trailing_id(src, item.clone());
+            let mut found = item_label(src, kept, dimensions)?;
+            found.id = id;
+            Some(found)
+        })
         .collect()
 }
 
@@ -190,6 +205,7 @@ fn item_label(src: &Src, item: Range<usize>, dimensions: &[String]) -> Option<Fo
                 label: label.clone(),
                 span: src.span(start + label_range.start, start + label_range.end),
                 text: markdown_from(src, start + rest.start, rest_text),
+                id: ItemId::default(),
             });
         }
         return None;
@@ -208,6 +224,7 @@ fn item_label(src: &Src, item: Range<usize>, dimensions: &[String]) -> Option<Fo
         label: label.to_string(),
         span: src.span(start, start + label.len()),
         text: markdown_from(src, rest_start, rest.trim().to_string()),
+        id: ItemId::default(),
     })
 }
 
@@ -228,6 +245,8 @@ pub(super) struct MatrixRow {
     pub label: String,
     pub span: Span,
     pub cells: Vec<(usize, Markdown)>,
+    /// The label cell's `{#id}`, and where one goes.
+    pub id: ItemId,
 }
 
 /// A competency matrix (SPEC 8.9): a GFM table at `range` whose header cells after the
@@ -282,7 +301,9 @@ pub(super) fn matrix(
     for row in body {
         let Some(first) = row.first() else { continue };
         let (label_start, label_md) = cell_text(first);
-        let label = markdown::plain_text(&label_md);
+        let (kept, id) = trailing_id(src, label_start..label_start + label_md.len());
+        let label_md = &src.text[kept];
+        let label = markdown::plain_text(label_md);
         if label.is_empty() {
             continue;
         }
@@ -299,6 +320,7 @@ pub(super) fn matrix(
             label,
             span: src.span(label_start, label_start + label_md.len()),
             cells,
+            id,
         });
     }
     Some(out)

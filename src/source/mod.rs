@@ -14,6 +14,7 @@
 //! ([`load_files`]). Lints over the assembled model live in `check`.
 
 mod folder;
+mod item_ids;
 mod labels;
 mod lenient;
 mod markdown;
@@ -596,6 +597,7 @@ pub fn assemble(
         bands,
         assets,
         pages,
+        history: None,
     }
 }
 

@@ -12,12 +12,13 @@ use pulldown_cmark::HeadingLevel;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use super::item_ids::{self, heading_id, trailing_id};
 use super::labels::{self, heading_label, markdown_at, markdown_from, FoundLabel, RespItem};
 use super::markdown::{self, Block};
 use super::track::{link_of, Src};
 use crate::diagnostic::{did_you_mean, Diagnostic, Lint};
 use crate::model::{
-    fold_label, github_anchor, slugify, AnchorCounter, AnchorTarget, Competency, Markdown,
+    fold_label, github_anchor, slugify, AnchorCounter, AnchorTarget, Competency, ItemId, Markdown,
     ProseSection, Responsibility, Section, SectionEnd, Span, Track, TRACK_PAGE_IDS,
 };
 
@@ -41,6 +42,8 @@ struct OpenLabel {
     /// The block starts on the label's line (`**Impact:** text`), not below it.
     inline: bool,
     is_responsibilities: bool,
+    /// The competency's `{#id}`, and where one goes.
+    id: ItemId,
 }
 
 /// What a heading is to the levels of its track.
@@ -82,6 +85,7 @@ pub(super) fn section_body(
     s.close(src.text.len());
     s.report_misranked();
     s.report_matrix_duplicates();
+    item_ids::assign(track, diagnostics);
     separate_prose_anchors(track);
 }
 
@@ -146,6 +150,7 @@ pub(super) fn section_level_file(
         s.block(block, range);
     }
     s.close(src.text.len());
+    item_ids::assign(track, diagnostics);
     separate_prose_anchors(track);
 }
 
@@ -311,6 +316,15 @@ impl<'a, 's> Sectioner<'a, 's> {
                     // "**Responsibilities:** text" keeps the text as the first item.
                     self.resp_items.push(RespItem::Paragraph(rest));
                     o.body_start = range.end;
+                } else if !o.is_responsibilities {
+                    // `**Mentoring:** text {#mentoring}`: the id ends the label's
+                    // paragraph, whose text then comes first in the block.
+                    let (kept, id) = trailing_id(self.src, range.clone());
+                    if id.explicit {
+                        o.prefix = markdown_at(self.src, rest.start..kept.end.max(rest.start));
+                        o.body_start = range.end;
+                    }
+                    o.id = id;
                 }
                 self.open = Some(o);
             }
@@ -362,13 +376,26 @@ impl<'a, 's> Sectioner<'a, 's> {
         }
         self.close(range.start);
         let last = found.pop();
-        for FoundLabel { label, span, text } in found {
-            self.push_competency(li, label, span, text);
+        for FoundLabel {
+            label,
+            span,
+            text,
+            id,
+        } in found
+        {
+            self.push_competency(li, label, span, text, id);
         }
         // The last item's block runs on after the list, to the next label.
-        if let Some(FoundLabel { label, span, text }) = last {
+        if let Some(FoundLabel {
+            label,
+            span,
+            text,
+            id,
+        }) = last
+        {
             let mut o = open_label(&label, span, range.end);
             o.prefix = text;
+            o.id = id;
             self.open = Some(o);
         }
     }
@@ -396,7 +423,13 @@ impl<'a, 's> Sectioner<'a, 's> {
         };
         for row in rows {
             for (li, body) in row.cells {
-                self.push_competency(li, row.label.clone(), row.span.clone(), body);
+                self.push_competency(
+                    li,
+                    row.label.clone(),
+                    row.span.clone(),
+                    body,
+                    row.id.clone(),
+                );
                 let ci = self.track.levels[li].competencies.len() - 1;
                 self.from_matrix.push((li, ci));
             }
@@ -451,6 +484,10 @@ impl<'a, 's> Sectioner<'a, 's> {
                         .span(range.start + hashes, trim_end_offset(text, range.clone()));
                     let (label, rest) = heading_label(h);
                     let mut o = open_label(label, label_span, range.end);
+                    if !o.is_responsibilities {
+                        let line = range.start..trim_end_offset(text, range.clone());
+                        o.id = heading_id(self.src, line, id);
+                    }
                     if let Some(rest) = rest {
                         o.prefix = markdown_from(self.src, range.start + hashes, rest.to_string());
                     }
@@ -565,7 +602,14 @@ impl<'a, 's> Sectioner<'a, 's> {
         self.target = Target::Prose(self.track.prose.len() - 1);
     }
 
-    fn push_competency(&mut self, li: usize, label: String, span: Span, body: Markdown) {
+    fn push_competency(
+        &mut self,
+        li: usize,
+        label: String,
+        span: Span,
+        body: Markdown,
+        id: ItemId,
+    ) {
         let level = &mut self.track.levels[li];
         let key = fold_label(&label);
         let mut anchor = slugify(&label);
@@ -579,6 +623,7 @@ impl<'a, 's> Sectioner<'a, 's> {
             label,
             key,
             anchor,
+            id,
             body,
             span,
         });
@@ -593,8 +638,9 @@ impl<'a, 's> Sectioner<'a, 's> {
                     let level = &mut self.track.levels[li];
                     level.responsibilities_span = Some(o.span.clone());
                     for item in self.resp_items.drain(..) {
-                        let (range, body) = item.markdown(src);
+                        let (range, body, id) = item.markdown(src);
                         level.responsibilities.push(Responsibility {
+                            id,
                             body,
                             span: src.span(range.start, range.start),
                         });
@@ -602,7 +648,7 @@ impl<'a, 's> Sectioner<'a, 's> {
                 } else {
                     let body =
                         labels::join_markdown(src, o.prefix, markdown_at(src, o.body_start..end));
-                    self.push_competency(li, o.label, o.span, body);
+                    self.push_competency(li, o.label, o.span, body, o.id);
                 }
             }
             (Target::Level(li), None) => {
@@ -668,6 +714,7 @@ fn open_label(label: &str, span: Span, body_start: usize) -> OpenLabel {
         body_start,
         prefix: Markdown::default(),
         inline: false,
+        id: ItemId::default(),
     }
 }
 

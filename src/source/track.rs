@@ -590,11 +590,7 @@ pub(super) fn build_level(
 /// Ids end up in URLs and file names: only ASCII letters, digits, `-` and `_`.
 fn check_id(id: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
     let v = &id.value;
-    let ok = !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !v.starts_with('-');
-    if !ok {
+    if !crate::model::is_valid_id(v) {
         diagnostics.push(
             Diagnostic::new(
                 Lint::FrontMatter,

@@ -13,6 +13,9 @@
     return node;
   }
 
+  // Shared with the theme's other scripts (workbook.js), which load after this one.
+  window.ladderTheme = { el: el };
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error("cannot load " + url + ": " + r.status);
@@ -275,7 +278,7 @@
         var text = plainText(html);
         if (said[text]) return;
         said[text] = true;
-        items.push({ html: html, from: p, anchor: "responsibility-" + (i + 1) });
+        items.push({ html: html, from: p, anchor: "r-" + (p.responsibility_ids || [])[i] });
       });
       p = p.inherits ? byKey[p.inherits] : null;
     }
