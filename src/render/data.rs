@@ -26,34 +26,60 @@ struct Entry<'a> {
     x: &'a str,
 }
 
+/// Writes a JSON array one element at a time: the bytes `serde_json::to_writer` gives
+/// for a `Vec` of the same elements, without holding them all (at 10,000 levels the
+/// search index has 120,000 entries).
+struct ArrayWriter<'w> {
+    out: &'w mut dyn Write,
+    first: bool,
+}
+
+impl<'w> ArrayWriter<'w> {
+    fn open(out: &'w mut dyn Write) -> anyhow::Result<ArrayWriter<'w>> {
+        out.write_all(b"[")?;
+        Ok(ArrayWriter { out, first: true })
+    }
+
+    fn push<T: Serialize>(&mut self, value: &T) -> anyhow::Result<()> {
+        if !std::mem::take(&mut self.first) {
+            self.out.write_all(b",")?;
+        }
+        Ok(serde_json::to_writer(&mut *self.out, value)?)
+    }
+
+    fn close(self) -> anyhow::Result<()> {
+        Ok(self.out.write_all(b"]")?)
+    }
+}
+
 pub fn search_index(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let ladder = views.ladder;
-    let mut entries = Vec::new();
+    let mut entries = ArrayWriter::open(out)?;
     for (p, page) in ladder.pages.iter().enumerate() {
-        entries.push(Entry {
+        entries.push(&Entry {
             k: "page",
             t: &page.title,
             c: "Page".to_string(),
             u: views.urls.page(&super::urls::page_dir(ladder, p)),
             x: &page.body.text,
-        });
+        })?;
     }
     for (t, track) in ladder.tracks.iter().enumerate() {
         let track_url = views.urls.track(ladder, t);
-        entries.push(Entry {
+        entries.push(&Entry {
             k: "track",
             t: &track.title.value,
             c: format!("Track · {} levels", track.levels.len()),
             u: track_url.clone(),
             x: track.summary.as_deref().unwrap_or(&track.intro.text),
-        });
+        })?;
         for (l, level) in track.levels.iter().enumerate() {
             let view = views.level(LevelRef { track: t, level: l });
             let context = match level.code() {
                 Some(code) => format!("{} · {code} · {}", level.title.value, track.title.value),
                 None => format!("{} · {}", level.title.value, track.title.value),
             };
-            entries.push(Entry {
+            entries.push(&Entry {
                 k: "level",
                 t: &level.title.value,
                 c: match level.code() {
@@ -68,28 +94,28 @@ pub fn search_index(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()
                 },
                 u: view.url.clone(),
                 x: &level.summary.text,
-            });
+            })?;
             for (c, cv) in level.competencies.iter().zip(&view.competencies) {
-                entries.push(Entry {
+                entries.push(&Entry {
                     k: "competency",
                     t: &c.label,
                     c: context.clone(),
                     u: format!("{}#{}", view.url, cv.anchor),
                     x: &c.body.text,
-                });
+                })?;
             }
             for (r, rv) in level.responsibilities.iter().zip(&view.responsibilities) {
-                entries.push(Entry {
+                entries.push(&Entry {
                     k: "responsibility",
                     t: &r.body.text,
                     c: context.clone(),
                     u: format!("{}#{}", view.url, rv.anchor),
                     x: "",
-                });
+                })?;
             }
         }
     }
-    Ok(serde_json::to_writer(out, &entries)?)
+    entries.close()
 }
 
 /// Fields in alphabetical order: the file was first written through a `json!` tree,
@@ -120,42 +146,34 @@ struct PickerLevel<'a> {
 }
 
 pub fn picker_data(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let levels: Vec<PickerLevel> = views
-        .ladder
-        .levels()
-        .map(|(r, _)| {
-            let v = views.level(r);
-            PickerLevel {
-                key: views.ladder.level_key(r),
-                title: v.title,
-                code: v.code,
-                band: v.band,
-                band_high: v.band_high,
-                band_name: v.band_name,
-                track: v.track.title,
-                url: &v.url,
-                summary: &v.summary,
-                competencies: v
-                    .competencies
-                    .iter()
-                    .map(|c| (c.key, c.label, c.html.as_str()))
-                    .collect(),
-                responsibilities: v.responsibilities.iter().map(|o| o.html.as_str()).collect(),
-                responsibility_ids: v.responsibilities.iter().map(|o| o.id).collect(),
-                inherits: views
-                    .ladder
-                    .level(r)
-                    .inherits_ref
-                    .map(|i| views.ladder.level_key(i)),
-            }
-        })
-        .collect();
-    // A struct, not `json!`: the same bytes without a copy of every level as a tree.
-    #[derive(Serialize)]
-    struct Picker<'a> {
-        levels: Vec<PickerLevel<'a>>,
+    // `{"levels":[...]}` written level by level: the bytes of the struct it was
+    // serialized from, without a copy of every level at once.
+    out.write_all(b"{\"levels\":")?;
+    let mut levels = ArrayWriter::open(out)?;
+    for (r, level) in views.ladder.levels() {
+        let v = views.level(r);
+        levels.push(&PickerLevel {
+            key: views.ladder.level_key(r),
+            title: v.title,
+            code: v.code,
+            band: v.band,
+            band_high: v.band_high,
+            band_name: v.band_name,
+            track: v.track.title,
+            url: &v.url,
+            summary: &v.summary,
+            competencies: v
+                .competencies
+                .iter()
+                .map(|c| (c.key, c.label, c.html.as_str()))
+                .collect(),
+            responsibilities: v.responsibilities.iter().map(|o| o.html.as_str()).collect(),
+            responsibility_ids: v.responsibilities.iter().map(|o| o.id).collect(),
+            inherits: level.inherits_ref.map(|i| views.ladder.level_key(i)),
+        })?;
     }
-    Ok(serde_json::to_writer(out, &Picker { levels })?)
+    levels.close()?;
+    Ok(out.write_all(b"}")?)
 }
 
 /// `ladder.json`: the export of `ladder export --format json`, so that the site and

@@ -488,13 +488,58 @@ fn render_job_to<'v>(
         Job::Band(b) => page("compare.html", ctx(&pages::band_page(views, b))),
         Job::Picker => page("picker.html", ctx(&pages::picker_page(views))),
         Job::Search => page("search.html", ctx(&pages::search_page(views))),
-        Job::Print => page("print.html", ctx(&pages::print_page(views))),
+        Job::Print => render_print(views, theme, out),
         Job::NotFound => page("404.html", ctx(&pages::not_found_page(views))),
         Job::SearchIndex => data::search_index(views, out),
         Job::PickerData => data::picker_data(views, out),
         Job::LadderJson => data::ladder_json(ladder, out),
         Job::Changes => page("changes.html", ctx(&pages::changes_page(views))),
     }
+}
+
+/// Marks where print.html places the tracks (`print_tracks`); no ladder text holds it,
+/// since the tracks are not in the context it is rendered with.
+const PRINT_TRACKS_MARK: &str = "\u{1}ladder:print-tracks\u{1}";
+
+/// The print view, written track by track: print.html is rendered with no tracks and
+/// the mark where they go, then print_track.html once per track into that place. The
+/// bytes are those of one rendering with every track, without the whole ladder's text
+/// as template values at once (at 10,000 levels that was the largest allocation of a
+/// build). A theme's print.html that does not write `print_tracks` is rendered the
+/// old way, with every track.
+fn render_print<'v>(
+    views: &'v views::Views<'v>,
+    theme: &Theme,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    fn ctx<T: serde::Serialize>(value: &T) -> anyhow::Result<tera::Context> {
+        tera::Context::from_serialize(value).context("preparing a page's template context")
+    }
+    let mut frame = Vec::new();
+    theme.render_to(
+        "print.html",
+        &ctx(&pages::print_page(views, Some(PRINT_TRACKS_MARK)))?,
+        &mut frame,
+    )?;
+    let mark = PRINT_TRACKS_MARK.as_bytes();
+    let mut found = frame
+        .windows(mark.len())
+        .enumerate()
+        .filter(|(_, w)| *w == mark);
+    let at = match (found.next(), found.next()) {
+        (Some((at, _)), None) => at,
+        _ => {
+            return theme.render_to("print.html", &ctx(&pages::print_page(views, None))?, out);
+        }
+    };
+    out.write_all(&frame[..at])?;
+    let site = views.site();
+    for t in 0..views.ladder.tracks.len() {
+        let track = pages::print_track(views, &site, t);
+        theme.render_to("print_track.html", &ctx(&track)?, &mut *out)?;
+    }
+    out.write_all(&frame[at + mark.len()..])?;
+    Ok(())
 }
 
 /// What [`build_site`] wrote.

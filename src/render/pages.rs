@@ -563,17 +563,49 @@ pub struct PrintPage<'v> {
     pub site: SiteView<'v>,
     pub page_title: &'static str,
     pub home: HomePage<'v>,
+    /// Every track, or none when the tracks are rendered one by one into the place
+    /// `print_tracks` marks (see `render::render_print`).
     pub tracks: Vec<TrackView<'v>>,
+    /// What print.html writes after its loop over `tracks`: empty, or the mark.
+    pub print_tracks: &'static str,
 }
 
-pub fn print_page<'v>(views: &'v Views<'v>) -> PrintPage<'v> {
+/// The print view's context: with every track (`print_tracks` empty), or with none
+/// and `print_tracks` set to `mark`.
+pub fn print_page<'v>(views: &'v Views<'v>, mark: Option<&'static str>) -> PrintPage<'v> {
     PrintPage {
         site: views.site(),
-        page_title: "The whole ladder",
+        page_title: PRINT_TITLE,
         home: home(views),
-        tracks: (0..views.ladder.tracks.len())
-            .map(|t| track_view(views, t))
-            .collect(),
+        tracks: match mark {
+            Some(_) => Vec::new(),
+            None => (0..views.ladder.tracks.len())
+                .map(|t| track_view(views, t))
+                .collect(),
+        },
+        print_tracks: mark.unwrap_or(""),
+    }
+}
+
+const PRINT_TITLE: &str = "The whole ladder";
+
+/// The context of print_track.html: one track of the print view.
+#[derive(Serialize)]
+pub struct PrintTrack<'s, 'v> {
+    pub site: &'s SiteView<'v>,
+    pub page_title: &'static str,
+    pub track: TrackView<'v>,
+}
+
+pub fn print_track<'s, 'v>(
+    views: &'v Views<'v>,
+    site: &'s SiteView<'v>,
+    t: usize,
+) -> PrintTrack<'s, 'v> {
+    PrintTrack {
+        site,
+        page_title: PRINT_TITLE,
+        track: track_view(views, t),
     }
 }
 

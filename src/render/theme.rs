@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Lint};
 use crate::model::Span;
 
 /// The built-in default theme: `themes/default/` of this repository.
-const DEFAULT_TEMPLATES: [(&str, &str); 15] = [
+const DEFAULT_TEMPLATES: [(&str, &str); 16] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -57,6 +57,10 @@ const DEFAULT_TEMPLATES: [(&str, &str); 15] = [
     (
         "print.html",
         include_str!("../../themes/default/templates/print.html"),
+    ),
+    (
+        "print_track.html",
+        include_str!("../../themes/default/templates/print_track.html"),
     ),
     (
         "404.html",
