@@ -1,19 +1,16 @@
 //! `ladder.yaml`: the project settings. Every key has a default, so the file is optional.
 //!
-//! Parsing reports problems as `front-matter` diagnostics pointing into ladder.yaml
-//! (unknown keys with "did you mean"); it never fails the whole load, it falls back to
-//! defaults so that the content can still be checked.
+//! This is plain data and the checks of single values (a base URL, an output folder, a
+//! version, a URL template); reading the file is the front end's
+//! ([`crate::source::parse_config`]), so that the model, which holds a [`Config`], sits
+//! above nothing but this and the diagnostics.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Lint, LintLevels, Severity};
-use crate::model::Span;
-use crate::source::yaml;
-use serde_saphyr::Spanned as YSpanned;
-
-type RawLints = std::collections::HashMap<YSpanned<String>, YSpanned<Severity>>;
+use crate::diagnostic::{Lint, LintLevels, Severity};
+use crate::span::Span;
 
 /// The settings of one ladder project.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -67,25 +64,6 @@ impl Default for Config {
     }
 }
 
-/// The file as written; every key optional.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    title: Option<String>,
-    base_url: Option<YSpanned<String>>,
-    output: Option<YSpanned<String>>,
-    theme: Option<String>,
-    bands: Option<BTreeMap<i64, String>>,
-    /// Keys and values keep their spans: an unknown lint id is pointed at, and so is
-    /// a severity that lint cannot take.
-    lints: Option<RawLints>,
-    markdown: Option<MarkdownConfig>,
-    version: Option<YSpanned<String>>,
-    edit_url: Option<YSpanned<String>>,
-    feedback_url: Option<YSpanned<String>>,
-    history: Option<bool>,
-}
-
 /// The keys of ladder.yaml, for the JSON Schema and "did you mean" hints.
 pub const KEYS: [&str; 11] = [
     "title",
@@ -102,96 +80,6 @@ pub const KEYS: [&str; 11] = [
 ];
 
 impl Config {
-    /// Parses ladder.yaml text. `path` is the file's path for spans (`ladder.yaml`).
-    pub fn parse(path: &Arc<str>, text: &str) -> (Config, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
-        let raw: RawConfig = if text.trim().is_empty() {
-            RawConfig::default()
-        } else {
-            match yaml::from_str::<RawConfig>(path, text, 0) {
-                Ok(raw) => raw,
-                Err(d) => parse_leniently(path, text, d, &mut diagnostics),
-            }
-        };
-        let mut config = Config::default();
-        if let Some(t) = raw.title {
-            config.title = t;
-        }
-        // A setting that is refused keeps its default, with an error at its value.
-        let refuse = |at: &serde_saphyr::Location, problem: String, help: &str| {
-            Diagnostic::new(Lint::FrontMatter, yaml::span_of(path, text, 0, at), problem)
-                .with_help(help)
-        };
-        if let Some(b) = raw.base_url {
-            match check_base_url(&b.value) {
-                Ok(()) => config.base_url = normalize_base_url(&b.value),
-                Err((problem, help)) => diagnostics.push(refuse(&b.referenced, problem, help)),
-            }
-        }
-        if let Some(o) = raw.output {
-            match check_output(&o.value) {
-                Ok(()) => config.output = o.value,
-                Err((problem, help)) => diagnostics.push(refuse(&o.referenced, problem, help)),
-            }
-        }
-        if let Some(t) = raw.theme {
-            config.theme = t;
-        }
-        if let Some(b) = raw.bands {
-            config.bands = b;
-        }
-        if let Some(m) = raw.markdown {
-            config.markdown = m;
-        }
-        if let Some(h) = raw.history {
-            config.history = h;
-        }
-        if let Some(v) = raw.version {
-            match Version::parse(&v.value) {
-                Ok(version) => config.version = Some(version),
-                Err(problem) => diagnostics.push(refuse(&v.referenced, problem, VERSION_HELP)),
-            }
-        }
-        for (url, slot) in [
-            (raw.edit_url, &mut config.edit_url),
-            (raw.feedback_url, &mut config.feedback_url),
-        ] {
-            if let Some(u) = url {
-                match check_url_template(&u.value) {
-                    Ok(()) => *slot = Some(u.value),
-                    Err((problem, help)) => diagnostics.push(refuse(&u.referenced, problem, help)),
-                }
-            }
-        }
-        for (id, severity) in raw.lints.unwrap_or_default() {
-            let (id, at) = (id.value, id.referenced);
-            match Lint::from_id(&id) {
-                Some(lint) => match check_severity(lint, severity.value) {
-                    Ok(()) => {
-                        config.lints.insert(lint, severity.value);
-                    }
-                    Err((problem, help)) => {
-                        diagnostics.push(refuse(&severity.referenced, problem, help));
-                    }
-                },
-                None => {
-                    let span = yaml::span_of(path, text, 0, &at);
-                    let mut d = Diagnostic::new(
-                        Lint::FrontMatter,
-                        span,
-                        format!("unknown lint `{id}` in ladder.yaml"),
-                    )
-                    .with_label("not a lint id");
-                    if let Some(s) = crate::diagnostic::did_you_mean(&id, Lint::ALL.map(Lint::id)) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
-                    }
-                    diagnostics.push(d);
-                }
-            }
-        }
-        (config, diagnostics)
-    }
-
     /// The lint levels this project asks for, with `--deny warnings` applied.
     pub fn lint_levels(&self, deny_warnings: bool) -> LintLevels {
         LintLevels {
@@ -202,68 +90,7 @@ impl Config {
 }
 
 /// The keys of the `markdown:` mapping.
-const MARKDOWN_KEYS: [&str; 1] = ["raw_html"];
-
-/// ladder.yaml did not parse as a whole (serde stops at its first problem). Reports
-/// every problem in one run instead: each unknown key, at the top and under
-/// `markdown:`, and each known key whose value has the wrong type; keeps every value
-/// that is right. `first` is the whole-file error, reported only when nothing more
-/// precise is found.
-fn parse_leniently(
-    path: &Arc<str>,
-    text: &str,
-    first: Diagnostic,
-    out: &mut Vec<Diagnostic>,
-) -> RawConfig {
-    /// `markdown:` without `deny_unknown_fields`: unknown keys are reported above.
-    #[derive(Deserialize)]
-    struct LenientMarkdown {
-        raw_html: Option<bool>,
-    }
-
-    // Not YAML at all (or over the parser's limits): nothing more precise to find.
-    if let Err(d) = yaml::from_str::<serde::de::IgnoredAny>(path, text, 0) {
-        out.push(d);
-        return RawConfig::default();
-    }
-    let mut found = Vec::new();
-    if let Ok(keys) = yaml::from_str::<yaml::Keys>(path, text, 0) {
-        yaml::unknown_keys(path, text, 0, &keys, &KEYS, &mut found);
-    }
-    if let Ok(Some(keys)) = yaml::pick_in::<yaml::Keys>(path, text, 0, text.len(), "markdown") {
-        yaml::unknown_keys(path, text, 0, &keys, &MARKDOWN_KEYS, &mut found);
-    }
-
-    let mut raw = RawConfig::default();
-    // One small parse per key, so that a wrong type in one does not hide the others.
-    macro_rules! field {
-        ($name:ident: $ty:ty) => {
-            yaml::pick_in::<$ty>(path, text, 0, text.len(), stringify!($name)).unwrap_or_else(|d| {
-                found.push(d);
-                None
-            })
-        };
-    }
-    raw.title = field!(title: String);
-    raw.base_url = field!(base_url: YSpanned<String>);
-    raw.output = field!(output: YSpanned<String>);
-    raw.theme = field!(theme: String);
-    raw.bands = field!(bands: BTreeMap<i64, String>);
-    raw.lints = field!(lints: RawLints);
-    raw.version = field!(version: YSpanned<String>);
-    raw.edit_url = field!(edit_url: YSpanned<String>);
-    raw.feedback_url = field!(feedback_url: YSpanned<String>);
-    raw.history = field!(history: bool);
-    raw.markdown = field!(markdown: LenientMarkdown).map(|m| MarkdownConfig {
-        raw_html: m.raw_html.unwrap_or_default(),
-    });
-
-    if found.is_empty() {
-        found.push(first);
-    }
-    out.extend(found);
-    raw
-}
+pub const MARKDOWN_KEYS: [&str; 1] = ["raw_html"];
 
 /// `eng/ladder` → `/eng/ladder/`; a full URL keeps its scheme and host. The path is
 /// percent-encoded (`/carrières/` → `/carri%C3%A8res/`), as a browser sends it: links
@@ -321,7 +148,7 @@ pub const URL_PLACEHOLDERS: [&str; 5] = ["path", "line", "track", "level", "item
 
 /// An `edit_url` / `feedback_url` template: an http(s) URL whose `{...}` are all
 /// known placeholders.
-fn check_url_template(url: &str) -> Result<(), Refusal> {
+pub(crate) fn check_url_template(url: &str) -> Result<(), Refusal> {
     const HELP: &str = "write an http(s) URL; `{path}`, `{line}`, `{track}`, `{level}` and `{item}` are filled in, e.g. https://github.com/ORG/REPO/edit/main/{path}";
     let lower = url.trim().to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
@@ -415,7 +242,8 @@ pub struct Version {
     text: String,
 }
 
-const VERSION_HELP: &str = "write a semantic version, MAJOR.MINOR.PATCH such as `2.3.0` \
+pub(crate) const VERSION_HELP: &str =
+    "write a semantic version, MAJOR.MINOR.PATCH such as `2.3.0` \
                             (see docs/versions.md: `ladder diff --check-version` compares it \
                             with the version before)";
 
@@ -497,7 +325,7 @@ type Refusal = (String, &'static str);
 /// The two lints whose problems leave something out of the site (a track whose front
 /// matter is broken, a file that cannot be read): lowering them would publish the
 /// ladder without that part while `check` passes. Both are always errors.
-fn check_severity(lint: Lint, severity: Severity) -> Result<(), Refusal> {
+pub(crate) fn check_severity(lint: Lint, severity: Severity) -> Result<(), Refusal> {
     match (lint, severity) {
         // Not `warning` either: the build would then succeed without the track. Keys of
         // other generators, the usual reason to lower it, are kept under `extra`.
@@ -534,7 +362,7 @@ fn severity_name(s: Severity) -> &'static str {
 /// ignores changes inside it. Judged from the text (a path relative to the project):
 /// the project folder itself, a folder above it, or one of the project's own input
 /// folders are refused. `ladder build` checks the real folder again before writing.
-fn check_output(output: &str) -> Result<(), Refusal> {
+pub(crate) fn check_output(output: &str) -> Result<(), Refusal> {
     const HELP: &str = "the site is written to a folder of its own, which `ladder build` \
                         replaces whole; name a new folder such as `site` or `public`";
     let path = std::path::Path::new(output.trim());
@@ -632,176 +460,4 @@ pub fn check_base_url(url: &str) -> Result<(), Refusal> {
 /// A span for ladder.yaml as a whole (used when the problem has no better place).
 pub fn file_span(path: &Arc<str>) -> Span {
     Span::file_start(path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_and_base_url() {
-        let p: Arc<str> = Arc::from("ladder.yaml");
-        let (c, d) = Config::parse(&p, "base_url: eng/ladder\nbands:\n  5: Senior\n");
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(c.base_url, "/eng/ladder/");
-        assert_eq!(c.title, "Career Ladder");
-        assert_eq!(c.bands.get(&5).map(String::as_str), Some("Senior"));
-    }
-
-    #[test]
-    fn base_urls_are_percent_encoded() {
-        assert_eq!(normalize_base_url("/carrières"), "/carri%C3%A8res/");
-        assert_eq!(normalize_base_url("my ladder/"), "/my%20ladder/");
-        assert_eq!(normalize_base_url("/my%20ladder/"), "/my%20ladder/");
-        assert_eq!(normalize_base_url("/100%/"), "/100%25/");
-        assert_eq!(normalize_base_url("/a//b/"), "/a/b/");
-        assert_eq!(
-            normalize_base_url("https://example.com/é"),
-            "https://example.com/%C3%A9/"
-        );
-        assert_eq!(
-            normalize_base_url("https://example.com"),
-            "https://example.com/"
-        );
-    }
-
-    #[test]
-    fn unknown_lint_points_at_its_id() {
-        let p: Arc<str> = Arc::from("ladder.yaml");
-        let (c, d) = Config::parse(&p, "lints:\n  band-gap: error\n  empty-levle: allow\n");
-        assert_eq!(c.lints.get(&Lint::BandGap), Some(&Severity::Error));
-        assert_eq!(d.len(), 1);
-        assert_eq!((d[0].span.line, d[0].span.col), (3, 3));
-        assert_eq!(d[0].span.end - d[0].span.start, "empty-levle".len());
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `empty-level`?"));
-    }
-
-    #[test]
-    fn every_problem_of_ladder_yaml_in_one_run() {
-        let p: Arc<str> = Arc::from("ladder.yaml");
-        let text = "titel: X\nbase_ur: /x/\noutput: out\nbands: 5\nlints:\n  band-gap: fatal\nmarkdown:\n  raw_htm: true\ntheme: plain\n";
-        let (c, d) = Config::parse(&p, text);
-        let got: Vec<(u32, &str, Option<&str>)> = {
-            let mut v: Vec<_> = d
-                .iter()
-                .map(|d| (d.span.line, d.message.as_str(), d.help.as_deref()))
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(got.len(), 5, "{got:#?}");
-        assert_eq!(
-            got[0],
-            (1, "unknown key `titel`", Some("did you mean `title`?"))
-        );
-        assert_eq!(
-            got[1],
-            (2, "unknown key `base_ur`", Some("did you mean `base_url`?"))
-        );
-        assert_eq!(got[2].0, 4, "bands: 5 is not a mapping");
-        assert_eq!(got[3].0, 6, "fatal is not a severity");
-        assert_eq!(
-            got[4],
-            (8, "unknown key `raw_htm`", Some("did you mean `raw_html`?"))
-        );
-        // The values that are right are kept.
-        assert_eq!((c.output.as_str(), c.theme.as_str()), ("out", "plain"));
-    }
-
-    #[test]
-    fn a_syntax_error_in_ladder_yaml_is_reported_once() {
-        let p: Arc<str> = Arc::from("ladder.yaml");
-        let (_, d) = Config::parse(&p, "title: [x\n");
-        assert_eq!(d.len(), 1, "{d:#?}");
-        assert_eq!(d[0].span.line, 1);
-    }
-
-    #[test]
-    fn unknown_key_suggests() {
-        let p: Arc<str> = Arc::from("ladder.yaml");
-        let (_, d) = Config::parse(&p, "title: X\ntheem: default\n");
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].span.line, 2);
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `theme`?"));
-    }
-}
-
-#[cfg(test)]
-mod keys_tests {
-    use super::*;
-
-    fn sorted(keys: impl IntoIterator<Item = String>) -> Vec<String> {
-        let mut k: Vec<String> = keys.into_iter().collect();
-        k.sort();
-        k
-    }
-
-    /// The key lists of the unknown-key scan and the hand-written JSON Schema name
-    /// exactly the fields of [`Config`]: a key added to one place and not the others
-    /// fails here.
-    #[test]
-    fn url_templates_are_checked_and_filled() {
-        let path: Arc<str> = Arc::from("ladder.yaml");
-        let (c, d) = Config::parse(
-            &path,
-            "edit_url: https://example.com/edit/main/{path}#L{line}\nfeedback_url: https://example.com/new?title={track}/{level}/{item}\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let values = UrlValues {
-            path: "content/tech track.md",
-            line: 12,
-            track: "technical",
-            level: "staff",
-            item: "mentors & coaches",
-        };
-        assert_eq!(
-            fill_url_template(c.edit_url.as_deref().unwrap_or_default(), &values),
-            "https://example.com/edit/main/content/tech%20track.md#L12"
-        );
-        assert_eq!(
-            fill_url_template(c.feedback_url.as_deref().unwrap_or_default(), &values),
-            "https://example.com/new?title=technical/staff/mentors%20%26%20coaches"
-        );
-        let (c, d) = Config::parse(
-            &path,
-            "edit_url: https://example.com/{file}\nfeedback_url: javascript:alert(1)\n",
-        );
-        assert_eq!((c.edit_url, c.feedback_url), (None, None));
-        let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
-        assert_eq!(d.len(), 2, "{messages:?}");
-        assert!(
-            messages[0].contains("unknown placeholder `{file}`"),
-            "{messages:?}"
-        );
-        assert!(
-            messages[1].contains("is not an http(s) URL"),
-            "{messages:?}"
-        );
-        assert_eq!((d[0].span.line, d[1].span.line), (1, 2));
-    }
-
-    #[test]
-    fn every_list_of_keys_names_the_config_fields() {
-        let fields = serde_json::to_value(Config::default()).expect("Config serialises");
-        let field_keys = |v: &serde_json::Value| {
-            sorted(
-                v.as_object()
-                    .map_or(Vec::new(), |o| o.keys().cloned().collect()),
-            )
-        };
-        assert_eq!(field_keys(&fields), sorted(KEYS.map(String::from)));
-        assert_eq!(
-            field_keys(&fields["markdown"]),
-            sorted(MARKDOWN_KEYS.map(String::from))
-        );
-        let schema = crate::export::config_schema();
-        assert_eq!(
-            field_keys(&schema["properties"]),
-            sorted(KEYS.map(String::from))
-        );
-        assert_eq!(
-            field_keys(&schema["properties"]["markdown"]["properties"]),
-            sorted(MARKDOWN_KEYS.map(String::from))
-        );
-    }
 }

@@ -24,5 +24,6 @@ pub mod model;
 pub mod render;
 pub mod serve;
 pub mod source;
+pub mod span;
 
 pub use source::{load_project, Project};

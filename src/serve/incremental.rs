@@ -626,7 +626,7 @@ impl<B: SiteBuilder> Session<B> {
                 };
                 match source::decode(&file) {
                     Ok(text) => {
-                        let (config, d) = Config::parse(&path, &text);
+                        let (config, d) = crate::source::parse_config(&path, &text);
                         (config, d, Some(text))
                     }
                     Err(d) => (Config::default(), vec![d], None),

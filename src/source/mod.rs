@@ -13,6 +13,7 @@
 //! `diff` feeds the same steps with files read from git instead of the disk
 //! ([`load_files`]). Lints over the assembled model live in `check`.
 
+mod config;
 mod folder;
 mod item_ids;
 mod labels;
@@ -32,6 +33,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Lint, Sources};
 use crate::links::{Origin, Resolver};
 use crate::model::{Assets, Home, Ladder, LevelRef, Link, LinkTarget, Page, Span, Track};
+pub use config::parse_config;
 
 pub use folder::{gather as gather_track_folders, is_folder_index};
 pub use markdown::{plain_text, render_inline_label};
@@ -322,7 +324,7 @@ pub fn load_files(files: &InputFiles) -> Project {
         Some(f) => match decode(f) {
             Ok(text) => {
                 sources.insert(f.path.clone(), text.clone());
-                let (config, d) = Config::parse(&f.path, &text);
+                let (config, d) = parse_config(&f.path, &text);
                 diagnostics.extend(d);
                 config
             }
