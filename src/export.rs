@@ -198,6 +198,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
             "competency",
             "text",
             "inherits",
+            "item_ids",
         ],
     );
     for (r, level) in ladder.levels() {
@@ -217,26 +218,46 @@ pub fn to_csv(ladder: &Ladder) -> String {
             .inherits_ref
             .map(|i| ladder.level_key(i))
             .unwrap_or_default();
-        let mut row = |label: &str, text: &str| {
+        // `item_ids`: the ids written as `{#id}` (SPEC 10), so that a ladder whose ids
+        // are pinned keeps them through a spreadsheet; one line per responsibility.
+        let mut row = |label: &str, text: &str, ids: &str| {
             let mut cells: Vec<&str> = base.to_vec();
             cells.push(label);
             cells.push(text);
             cells.push(&inherits);
+            cells.push(ids);
             push_row(&mut out, &cells);
         };
+        fn explicit(id: &crate::model::ItemId) -> &str {
+            if id.explicit {
+                &id.id
+            } else {
+                ""
+            }
+        }
         if !level.summary.is_empty() {
-            row("Summary", &level.summary.text);
+            row("Summary", &level.summary.text, "");
         }
         for c in &level.competencies {
-            row(&c.label, &c.body.text);
+            row(&c.label, &c.body.text, explicit(&c.id));
         }
         let responsibilities: Vec<&str> = level
             .responsibilities
             .iter()
             .map(|r| r.body.text.as_str())
             .collect();
+        let ids: Vec<&str> = level
+            .responsibilities
+            .iter()
+            .map(|r| explicit(&r.id))
+            .collect();
+        let ids = if ids.iter().any(|id| !id.is_empty()) {
+            ids.join("\n")
+        } else {
+            String::new()
+        };
         if !responsibilities.is_empty() || level.competencies.is_empty() {
-            row("Responsibilities", &responsibilities.join("\n"));
+            row("Responsibilities", &responsibilities.join("\n"), &ids);
         }
     }
     out
@@ -484,11 +505,11 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "track,track_title,level,level_title,code,band,band_name,competency,text,inherits"
+            "track,track_title,level,level_title,code,band,band_name,competency,text,inherits,item_ids"
         );
         assert_eq!(
             lines.last().copied(),
-            Some("t,T,b,B,B1,2,,Responsibilities,Plan the quarter,t/a")
+            Some("t,T,b,B,B1,2,,Responsibilities,Plan the quarter,t/a,")
         );
         assert_eq!(csv.matches("Fix bugs").count(), 1, "{csv}");
     }

@@ -1587,3 +1587,55 @@ fn an_explicit_id_survives_a_full_rewrite() {
     assert_eq!(count(&report, "responsibilities_added"), 0);
     assert_eq!(count(&report, "responsibilities_removed"), 0);
 }
+
+/// A level file renamed in a track folder (its id is the file's name) is the same
+/// level with a new id, not a level removed and another added; a level file whose
+/// title changes too, with no code to follow, is still removed + added.
+#[test]
+fn a_renamed_level_file_is_the_same_level_with_a_new_id() {
+    let repo = Repo::new();
+    repo.write(
+        "content/platform/_index.md",
+        "---\ntitle: Platform Path\n---\n\nEngineers who run the shared platform.\n",
+    );
+    repo.write(
+        "content/platform/engineer.md",
+        "---\ntitle: Platform Engineer\nband: 1\n---\n\nKeeps one service healthy.\n\n## Scope\n\nOne service.\n",
+    );
+    repo.write(
+        "content/platform/lead.md",
+        "---\ntitle: Platform Lead\nband: 2\n---\n\nLeads the platform team's work.\n\n## Scope\n\nEvery service of the team.\n",
+    );
+    repo.commit("a platform track as a folder");
+    repo.git(&[
+        "mv",
+        "content/platform/lead.md",
+        "content/platform/tech-lead.md",
+    ]);
+    repo.commit("rename a level file");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(count(&report, "levels_added"), 0, "{report:#}");
+    assert_eq!(count(&report, "levels_removed"), 0, "{report:#}");
+    let lead = level(&report, "platform", "tech-lead");
+    assert_eq!(lead["status"], "changed", "{report:#}");
+    assert_eq!(lead["id_change"]["old"], "lead", "{report:#}");
+    assert_eq!(lead["id_change"]["new"], "tech-lead", "{report:#}");
+    let md = repo.diff(&["HEAD~1", "HEAD"]).stdout;
+    assert!(!md.contains("Level removed"), "{md}");
+
+    // Renamed and retitled, with no code: nothing says it is the same level.
+    repo.git(&[
+        "mv",
+        "content/platform/tech-lead.md",
+        "content/platform/staff.md",
+    ]);
+    repo.edit(
+        "content/platform/staff.md",
+        "title: Platform Lead\n",
+        "title: Staff Platform Engineer\n",
+    );
+    repo.commit("a different level");
+    let report = repo.json(&["HEAD~1", "HEAD"]);
+    assert_eq!(count(&report, "levels_added"), 1, "{report:#}");
+    assert_eq!(count(&report, "levels_removed"), 1, "{report:#}");
+}

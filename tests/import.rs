@@ -213,27 +213,80 @@ fn a_folder_that_is_not_empty_is_refused_and_left_alone() {
 /// Export, import, export again: the same CSV, and the same model.
 #[test]
 fn csv_round_trips_through_export_and_import() {
+    round_trip(Path::new(env!("CARGO_MANIFEST_DIR")));
+}
+
+/// A ladder whose item ids are pinned (`ladder ids --write`) keeps them through a
+/// spreadsheet: the CSV's `item_ids` column carries every explicit id.
+#[test]
+fn pinned_item_ids_survive_the_csv_round_trip() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let first = export(repo, "csv");
-    std::fs::write(tmp.path().join("first.csv"), &first).expect("write");
-    let a = tmp.path().join("a");
+    let project = tmp.path().join("pinned");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::copy(repo.join("ladder.yaml"), project.join("ladder.yaml")).expect("copy");
+    std::fs::create_dir_all(project.join("content")).expect("mkdir");
+    for entry in std::fs::read_dir(repo.join("content")).expect("content") {
+        let entry = entry.expect("entry");
+        std::fs::copy(
+            entry.path(),
+            project.join("content").join(entry.file_name()),
+        )
+        .expect("copy");
+    }
+    ladder()
+        .args(["ids", "--write", "--root"])
+        .arg(&project)
+        .assert()
+        .success();
+    let (_kept, imported) = round_trip(&project);
+    let ids = |json: &str| -> Vec<(String, bool)> {
+        let v: serde_json::Value = serde_json::from_str(json).expect("JSON");
+        let mut out = Vec::new();
+        for t in v["tracks"].as_array().expect("tracks") {
+            for l in t["levels"].as_array().expect("levels") {
+                for kind in ["competencies", "responsibilities"] {
+                    for item in l[kind].as_array().into_iter().flatten() {
+                        out.push((
+                            format!("{}/{}/{}", t["id"], l["id"], item["id"]),
+                            item["id_explicit"] == true,
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let before = ids(&export(&project, "json"));
+    assert!(before.len() > 100 && before.iter().all(|(_, explicit)| *explicit));
+    assert_eq!(ids(&export(&imported, "json")), before);
+}
+
+/// Export as CSV, import, export again: the same CSV and, imported twice, the same
+/// model. Returns the first imported project (in the returned folder).
+fn round_trip(project: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tmp = dir.path();
+    let first = export(project, "csv");
+    std::fs::write(tmp.join("first.csv"), &first).expect("write");
+    let a = tmp.join("a");
     ladder()
         .args(["import", "--from", "csv"])
-        .arg(tmp.path().join("first.csv"))
+        .arg(tmp.join("first.csv"))
         .arg(&a)
         .assert()
         .success();
     let second = export(&a, "csv");
     assert_eq!(first, second);
-    std::fs::write(tmp.path().join("second.csv"), &second).expect("write");
-    let b = tmp.path().join("b");
+    std::fs::write(tmp.join("second.csv"), &second).expect("write");
+    let b = tmp.join("b");
     ladder()
         .args(["import", "--from", "csv"])
-        .arg(tmp.path().join("second.csv"))
+        .arg(tmp.join("second.csv"))
         .arg(&b)
         .assert()
         .success();
     assert_eq!(export(&a, "json"), export(&b, "json"));
     assert_eq!(export(&b, "csv"), first);
+    (dir, a)
 }

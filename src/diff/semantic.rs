@@ -508,12 +508,17 @@ fn track_diff(
     }
     counts.prose_changed += d.prose.len() + usize::from(d.intro.is_some());
 
+    // By id, then by code, then by title: a level whose id alone changed (a level
+    // file renamed in a track folder takes its id from the file name) is the same
+    // level with a new id, not one removed and another added.
     let level_pairs = pair_by_keys(
         &ot.levels,
         &nt.levels,
-        &[&|l: &Level| Some(l.id.value.clone()), &|l: &Level| {
-            l.code().map(str::to_string)
-        }],
+        &[
+            &|l: &Level| Some(l.id.value.clone()),
+            &|l: &Level| l.code().map(str::to_string),
+            &|l: &Level| Some(fold_label(&l.title.value)),
+        ],
     );
     let mut map = vec![None; ot.levels.len()];
     for (lo, ln) in level_pairs {

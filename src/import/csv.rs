@@ -24,7 +24,7 @@ const REQUIRED: [&str; 6] = [
     "competency",
     "text",
 ];
-const OPTIONAL: [&str; 4] = ["track_title", "code", "band_name", "inherits"];
+const OPTIONAL: [&str; 5] = ["track_title", "code", "band_name", "inherits", "item_ids"];
 
 /// Reads the CSV file `source`.
 pub fn read(source: &Path) -> Result<Imported, Failure> {
@@ -115,6 +115,7 @@ pub fn from_text(file: &Arc<str>, text: &str) -> Result<Imported, Failure> {
             code: cols.optional[1].map_or("", cell),
             band_name: cols.optional[2].map_or("", cell),
             inherits: cols.optional[3].map_or("", cell),
+            item_ids: cols.optional[4].map_or("", cell),
         };
         if row.is_blank() {
             continue;
@@ -162,7 +163,7 @@ fn csv_error(e: &::csv::Error) -> String {
 
 struct Columns {
     required: [usize; 6],
-    optional: [Option<usize>; 4],
+    optional: [Option<usize>; 5],
 }
 
 struct Row<'a> {
@@ -177,6 +178,8 @@ struct Row<'a> {
     code: &'a str,
     band_name: &'a str,
     inherits: &'a str,
+    /// Explicit item ids: the competency's, or one line per responsibility.
+    item_ids: &'a str,
 }
 
 impl Row<'_> {
@@ -293,13 +296,26 @@ impl Builder {
                 .filter(|l| !l.is_empty())
                 .map(escape_text)
                 .collect();
-            level.responsibilities.extend(items);
+            let mut ids = row.item_ids.lines().map(str::trim);
+            for item in items {
+                if let Some(id) = ids.next().filter(|id| !id.is_empty()) {
+                    level
+                        .responsibility_ids
+                        .insert(level.responsibilities.len(), id.to_string());
+                }
+                level.responsibilities.push(item);
+            }
         } else {
             if level.competencies.iter().any(|(l, _)| l == row.competency) {
                 return Err(format!(
                     "level `{key}` already has a competency `{}`; each label appears once per level",
                     row.competency
                 ));
+            }
+            if !row.item_ids.is_empty() {
+                level
+                    .competency_ids
+                    .insert(level.competencies.len(), row.item_ids.to_string());
             }
             level
                 .competencies

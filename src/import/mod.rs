@@ -100,6 +100,10 @@ pub struct DraftLevel {
     pub competencies: Vec<(String, String)>,
     /// Markdown of each responsibility (one line each).
     pub responsibilities: Vec<String>,
+    /// Explicit ids (`{#id}`, SPEC 10) of competencies, by index in `competencies`.
+    pub competency_ids: BTreeMap<usize, String>,
+    /// Explicit ids of responsibilities, by index in `responsibilities`.
+    pub responsibility_ids: BTreeMap<usize, String>,
 }
 
 /// What a reader mapped and dropped, per source file.
@@ -559,16 +563,25 @@ impl DraftLevel {
         if !self.summary.trim().is_empty() {
             out.push_str(&format!("\n{}\n", self.summary.trim()));
         }
-        for (label, body) in &self.competencies {
-            out.push_str(&format!("\n**{}:**\n", escape_label(label)));
+        let pin = |id: Option<&String>| id.map_or(String::new(), |id| format!(" {{#{id}}}"));
+        for (i, (label, body)) in self.competencies.iter().enumerate() {
+            out.push_str(&format!(
+                "\n**{}:**{}\n",
+                escape_label(label),
+                pin(self.competency_ids.get(&i))
+            ));
             if !body.trim().is_empty() {
                 out.push_str(&format!("\n{}\n", body.trim()));
             }
         }
         if !self.responsibilities.is_empty() {
             out.push_str("\n**Responsibilities:**\n\n");
-            for r in &self.responsibilities {
-                out.push_str(&format!("- {}\n", r.trim()));
+            for (i, r) in self.responsibilities.iter().enumerate() {
+                out.push_str(&format!(
+                    "- {}{}\n",
+                    r.trim(),
+                    pin(self.responsibility_ids.get(&i))
+                ));
             }
         }
         out
