@@ -86,8 +86,11 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => root.join(&project.ladder.config.output),
     };
+    // The text of every file read is kept for diagnostics; rendering reports none, so
+    // it goes before the site is rendered (20 MB at 10,000 levels).
+    let crate::Project { ladder, .. } = project;
     let rendering = Instant::now();
-    let written = render::build_site(&project.ladder, &theme, root, &output)?;
+    let written = render::build_site(&ladder, &theme, root, &output)?;
     let history = history.map_or(String::new(), |d| format!(", history {} ms", d.as_millis()));
     eprintln!(
         "wrote {} pages ({} files, {} KiB) to {} in {} ms (load and check {} ms{history}, render and write {} ms)",

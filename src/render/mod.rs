@@ -28,6 +28,12 @@ pub(crate) mod urls;
 mod views;
 mod writer;
 
+/// The benchmark's generator, for tests on a generated ladder.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../examples/gen.rs"]
+mod gen;
+
 use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -704,6 +710,58 @@ mod tests {
                 assert!(update.files[path] == *bytes, "{path} differs");
             }
         }
+    }
+
+    /// The print view written track by track (print.html with the mark, then
+    /// print_track.html per track in its place) is byte for byte the print view
+    /// rendered once with every track in print.html's context.
+    fn assert_print_by_tracks_is_one_rendering(root: &std::path::Path) {
+        let project = crate::load_project(root).unwrap();
+        let ladder = &project.ladder;
+        let theme = Theme::load(root, &ladder.config).unwrap();
+        let urls = urls::Urls::new(&ladder.config.base_url);
+        let md = markdown::MarkdownRenderer::new(ladder, &urls);
+        let views = views::Views::new(ladder, &urls, &md);
+        views.render_all();
+        let ctx = |p: pages::PrintPage<'_>| tera::Context::from_serialize(&p).unwrap();
+        let mut frame = Vec::new();
+        let marked = ctx(pages::print_page(&views, Some(PRINT_TRACKS_MARK)));
+        theme.render_to("print.html", &marked, &mut frame).unwrap();
+        let mark = PRINT_TRACKS_MARK.as_bytes();
+        assert_eq!(
+            frame.windows(mark.len()).filter(|w| *w == mark).count(),
+            1,
+            "the default print.html places the tracks once, so the track-by-track path is taken"
+        );
+        let mut by_tracks = Vec::new();
+        render_print(&views, &theme, &mut by_tracks).unwrap();
+        let mut whole = Vec::new();
+        let all = ctx(pages::print_page(&views, None));
+        theme.render_to("print.html", &all, &mut whole).unwrap();
+        assert!(ladder.tracks.len() > 1);
+        assert!(
+            by_tracks == whole,
+            "print view by tracks ({} bytes) differs from one rendering ({} bytes)",
+            by_tracks.len(),
+            whole.len()
+        );
+    }
+
+    #[test]
+    fn the_example_print_view_by_tracks_is_one_rendering() {
+        assert_print_by_tracks_is_one_rendering(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    }
+
+    #[test]
+    fn a_generated_print_view_by_tracks_is_one_rendering() {
+        let dir = tempfile::tempdir().unwrap();
+        let tracks = super::gen::gen_ladder(42, 200);
+        for (rel, text) in super::gen::ladder_files(&tracks, 200) {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        assert_print_by_tracks_is_one_rendering(dir.path());
     }
 
     /// The folders of the site's own pages are the ids `check` reserves for them, so
