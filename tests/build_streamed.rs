@@ -48,7 +48,7 @@ fn assert_streamed_build_matches_render_site(root: &Path) {
     let expected: BTreeMap<String, Vec<u8>> = in_memory
         .files
         .iter()
-        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
         .collect();
     assert_eq!(
         on_disk.keys().collect::<Vec<_>>(),

@@ -105,8 +105,8 @@ fn render_both(root: &Path, theme: &Arc<Theme>, previous: Option<&Previous>) -> 
 }
 
 fn assert_same(incremental: &SiteFiles, full: &SiteFiles) {
-    let a: Vec<&String> = incremental.files.keys().collect();
-    let b: Vec<&String> = full.files.keys().collect();
+    let a: Vec<&std::sync::Arc<str>> = incremental.files.keys().collect();
+    let b: Vec<&std::sync::Arc<str>> = full.files.keys().collect();
     assert_eq!(a, b, "the two renders list different files");
     for (path, bytes) in &full.files {
         assert!(

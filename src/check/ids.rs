@@ -17,6 +17,10 @@ use crate::model::{path_segment, Ladder, Spanned, TRACK_PAGE_IDS};
 /// A page (SPEC 8.4) is published at `/<id>/`, where a track, another page or a folder
 /// of the site may already be.
 fn page_ids(ladder: &Ladder, out: &mut Vec<Diagnostic>) {
+    // Most ladders have no pages: nothing to check, and `serve` runs this on every save.
+    if ladder.pages.is_empty() {
+        return;
+    }
     let reserved = ladder.reserved_ids();
     let mut taken: HashMap<String, String> = reserved
         .iter()

@@ -54,7 +54,9 @@ pub use writer::{write_site, write_streamed, MARKER};
 /// listed it, so a late request still sees that build's site and nothing newer.
 #[derive(Debug, Clone, Default)]
 pub struct SiteFiles {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    /// Keys are shared strings: `serve` starts each rebuild from a copy of the last
+    /// site's list (tens of thousands of paths), which then copies no path.
+    pub files: BTreeMap<Arc<str>, Arc<[u8]>>,
     pub deferred: BTreeMap<String, Arc<Deferred>>,
 }
 
@@ -76,8 +78,11 @@ impl SiteFiles {
     }
 
     /// Every path of the site, rendered or deferred, in no particular order.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys().chain(self.deferred.keys())
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .keys()
+            .map(|p| &**p)
+            .chain(self.deferred.keys().map(String::as_str))
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -110,7 +115,7 @@ impl SiteFiles {
             .collect::<Result<_, String>>()
             .map_err(anyhow::Error::msg)?;
         let mut files = self.files.clone();
-        files.extend(rendered);
+        files.extend(rendered.into_iter().map(|(p, b)| (Arc::from(p), b)));
         Ok(SiteFiles {
             files,
             deferred: BTreeMap::new(),
@@ -316,12 +321,15 @@ pub fn render_site(ladder: &Ladder, theme: &Theme) -> anyhow::Result<SiteFiles> 
         .into_par_iter()
         .map(|(path, job)| render_job(&views, theme, job).map(|b| (path, Arc::from(b))))
         .collect::<anyhow::Result<_>>()?;
-    let mut files: BTreeMap<String, Arc<[u8]>> = outputs.into_iter().collect();
+    let mut files: BTreeMap<Arc<str>, Arc<[u8]>> = outputs
+        .into_iter()
+        .map(|(p, b)| (Arc::from(p), b))
+        .collect();
     publish_assets(ladder, None, &mut files, &BTreeMap::<String, Job>::new());
     // Static files: the theme's, then the project's, as they are (they may replace a
     // page on purpose, e.g. a hand-written 404.html).
     for (path, bytes) in &theme.statics {
-        files.insert(path.clone(), bytes.clone());
+        files.insert(Arc::from(path.as_str()), bytes.clone());
     }
     Ok(SiteFiles {
         files,
@@ -358,7 +366,7 @@ pub fn render_update(
             for (path, d) in &prev.site.deferred {
                 match d.out.get() {
                     Some(Ok(bytes)) if !stale.touches(d.job) => {
-                        files.insert(path.clone(), bytes.clone());
+                        files.insert(Arc::from(path.as_str()), bytes.clone());
                     }
                     _ => {
                         deferred.insert(path.clone(), d.job);
@@ -367,7 +375,7 @@ pub fn render_update(
             }
             for job in stale.jobs() {
                 let path = job.path(&ladder);
-                files.remove(&path);
+                files.remove(path.as_str());
                 if job.whole_ladder() {
                     deferred.insert(path, job);
                 } else {
@@ -392,11 +400,11 @@ pub fn render_update(
         .into_par_iter()
         .map(|(path, job)| render_job(&views, &theme, job).map(|b| (path, Arc::from(b))))
         .collect::<anyhow::Result<_>>()?;
-    files.extend(rendered);
+    files.extend(rendered.into_iter().map(|(p, b)| (Arc::from(p), b)));
     publish_assets(&ladder, previous.map(|p| &*p.ladder), &mut files, &deferred);
     for (path, bytes) in &theme.statics {
         deferred.remove(path);
-        files.insert(path.clone(), bytes.clone());
+        files.insert(Arc::from(path.as_str()), bytes.clone());
     }
     let snapshot = Arc::new(Snapshot {
         ladder: ladder.clone(),
@@ -428,14 +436,18 @@ pub fn render_update(
 fn publish_assets<D>(
     ladder: &Ladder,
     previous: Option<&Ladder>,
-    files: &mut BTreeMap<String, Arc<[u8]>>,
+    files: &mut BTreeMap<Arc<str>, Arc<[u8]>>,
     deferred: &BTreeMap<String, D>,
 ) {
     if let Some(prev) = previous {
         for (path, bytes) in prev.assets.iter() {
             let gone = !ladder.assets.contains_key(path);
-            if gone && files.get(path).is_some_and(|b| Arc::ptr_eq(b, bytes)) {
-                files.remove(path);
+            if gone
+                && files
+                    .get(path.as_str())
+                    .is_some_and(|b| Arc::ptr_eq(b, bytes))
+            {
+                files.remove(path.as_str());
             }
         }
     }
@@ -446,10 +458,10 @@ fn publish_assets<D>(
         if deferred.contains_key(path) {
             continue;
         }
-        match files.get(path) {
+        match files.get(path.as_str()) {
             Some(b) if !was_asset(path, b) => {}
             _ => {
-                files.insert(path.clone(), bytes.clone());
+                files.insert(Arc::from(path.as_str()), bytes.clone());
             }
         }
     }

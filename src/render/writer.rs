@@ -26,8 +26,8 @@ pub fn write_site(root: &Path, output: &Path, site: &SiteFiles) -> anyhow::Resul
     if !site.deferred.is_empty() {
         return write_site(root, output, &site.materialize()?);
     }
-    let files: Vec<(&String, &std::sync::Arc<[u8]>)> = site.files.iter().collect();
-    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let files: Vec<(&std::sync::Arc<str>, &std::sync::Arc<[u8]>)> = site.files.iter().collect();
+    let paths: Vec<&str> = files.iter().map(|(p, _)| &***p).collect();
     write_streamed(root, output, &paths, |i, out| {
         out.write_all(files[i].1).map_err(anyhow::Error::from)
     })
@@ -243,7 +243,7 @@ mod tests {
         SiteFiles {
             files: files
                 .iter()
-                .map(|(p, t)| (p.to_string(), std::sync::Arc::from(t.as_bytes())))
+                .map(|(p, t)| (std::sync::Arc::from(*p), std::sync::Arc::from(t.as_bytes())))
                 .collect(),
             deferred: Default::default(),
         }

@@ -666,8 +666,8 @@ fn is_content_markdown(rel: &str) -> bool {
 /// HTML pages of `now` that are not the very bytes `before` held at the same path:
 /// the pages a build rendered. Both maps are sorted, so one pass over each.
 fn pages_rendered(
-    now: &BTreeMap<String, Arc<[u8]>>,
-    before: Option<&BTreeMap<String, Arc<[u8]>>>,
+    now: &BTreeMap<Arc<str>, Arc<[u8]>>,
+    before: Option<&BTreeMap<Arc<str>, Arc<[u8]>>>,
 ) -> usize {
     let mut old = before.into_iter().flatten().peekable();
     now.iter()
@@ -732,19 +732,19 @@ mod tests {
     fn pages_rendered_counts_new_bytes_of_html_pages_only() {
         let bytes = |s: &str| -> Arc<[u8]> { Arc::from(s.as_bytes()) };
         let kept = bytes("same");
-        let before: BTreeMap<String, Arc<[u8]>> = [
-            ("a/index.html".to_string(), kept.clone()),
-            ("b/index.html".to_string(), bytes("old")),
-            ("gone/index.html".to_string(), bytes("x")),
-            ("style.css".to_string(), bytes("css")),
+        let before: BTreeMap<Arc<str>, Arc<[u8]>> = [
+            ("a/index.html".into(), kept.clone()),
+            ("b/index.html".into(), bytes("old")),
+            ("gone/index.html".into(), bytes("x")),
+            ("style.css".into(), bytes("css")),
         ]
         .into();
-        let now: BTreeMap<String, Arc<[u8]>> = [
-            ("a/index.html".to_string(), kept.clone()),
+        let now: BTreeMap<Arc<str>, Arc<[u8]>> = [
+            ("a/index.html".into(), kept.clone()),
             // Equal text, another allocation: rendered again.
-            ("b/index.html".to_string(), bytes("old")),
-            ("c/index.html".to_string(), bytes("new page")),
-            ("style.css".to_string(), bytes("new css")),
+            ("b/index.html".into(), bytes("old")),
+            ("c/index.html".into(), bytes("new page")),
+            ("style.css".into(), bytes("new css")),
         ]
         .into();
         assert_eq!(pages_rendered(&now, Some(&before)), 2);
@@ -787,7 +787,7 @@ mod tests {
             for t in &ladder.tracks {
                 let page = format!("{theme}{} at {}", t.title.value, ladder.config.base_url);
                 site.files.insert(
-                    format!("{}/index.html", t.id.value),
+                    format!("{}/index.html", t.id.value).into(),
                     Arc::from(page.into_bytes()),
                 );
             }
