@@ -2,38 +2,17 @@
 //! the project is edited, and the page must reload itself after a good edit and show
 //! the error overlay (without a reload) after a broken one.
 //!
-//! Needs Chromium at /usr/bin/chromium (or the path in `LADDER_CHROMIUM`). Without
+//! Needs Chromium (found as the other browser tests find it, or at `CHROME`). Without
 //! it the test fails under CI (`CI=true`) and is skipped with a note otherwise.
 
+mod browser_support;
 mod serve_support;
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use browser_support::{chromium_or_skip, launch};
+use headless_chrome::Tab;
 use serve_support::{eventually, Project, Server, TECHNICAL};
-use std::ffi::OsStr;
-use std::path::PathBuf;
-use std::time::Duration;
 
 const PAGE: &str = "/careers/ladder/technical/";
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("LADDER_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "Chromium is needed for the browser tests and was not found at {} (set LADDER_CHROMIUM to its path)",
-            path.display()
-        );
-    }
-    eprintln!(
-        "note: skipping the browser test: no Chromium at {} (set LADDER_CHROMIUM, or run under CI=true to make this a failure)",
-        path.display()
-    );
-    None
-}
 
 /// Evaluates `js` (which must return a string) in the page; `None` while the page
 /// is between documents.
@@ -44,32 +23,12 @@ fn eval(tab: &Tab, js: &str) -> Option<String> {
 
 #[test]
 fn an_open_page_reloads_after_an_edit_and_shows_the_overlay_after_a_broken_one() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let project = Project::new();
     let server = Server::start(&project);
-    let profile = tempfile::tempdir().expect("profile folder");
-    let args: Vec<&OsStr> = [
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium))
-        .headless(true)
-        .sandbox(false)
-        .user_data_dir(Some(profile.path().to_path_buf()))
-        .args(args)
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .expect("launch options");
-    let browser = Browser::new(options).expect("start Chromium");
+    let (browser, _profile) = launch(chromium);
     let tab = browser.new_tab().expect("a tab");
     tab.navigate_to(&server.url(PAGE))
         .and_then(|t| t.wait_until_navigated())

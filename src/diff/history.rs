@@ -277,19 +277,27 @@ pub fn semver_order(a: &Version, b: &Version) -> Ordering {
         })
 }
 
-/// The entry of the first version: nothing to compare it with.
-fn first_entry(version: &str) -> Entry {
+/// An entry of `version` with nothing in it yet.
+fn blank_entry(version: &str) -> Entry {
     Entry {
         version: version.to_string(),
         anchor: anchor(version),
         tag: None,
         date: None,
         unreleased: false,
-        first: true,
+        first: false,
         previous: None,
         class: None,
         changes: Vec::new(),
         levels: Vec::new(),
+    }
+}
+
+/// The entry of the first version: nothing to compare it with.
+fn first_entry(version: &str) -> Entry {
+    Entry {
+        first: true,
+        ..blank_entry(version)
     }
 }
 
@@ -318,16 +326,11 @@ fn entry_of(report: &Report, version: &str, previous: Option<&str>) -> Entry {
         })
         .collect();
     Entry {
-        version: version.to_string(),
-        anchor: anchor(version),
-        tag: None,
-        date: None,
-        unreleased: false,
-        first: false,
         previous: previous.map(str::to_string),
         class: report.class.map(|c| c.name().to_string()),
         changes,
         levels,
+        ..blank_entry(version)
     }
 }
 
