@@ -189,3 +189,19 @@ fn a_level_that_is_missing_or_ambiguous_is_a_usage_error() {
         String::from_utf8_lossy(&out)
     );
 }
+
+/// Only the document templates are read among the Markdown files of templates/: a
+/// README.md there, with `{{` in its text, is not a template and breaks nothing.
+#[test]
+fn other_markdown_in_templates_is_not_a_template() {
+    let project = with_template(
+        "README.md",
+        "Our overrides. Tera tags look like {{ this and {% that.\n",
+    );
+    let doc = stdout(
+        project.path(),
+        &["--format", "job-description", "--level", "technical/senior"],
+    );
+    assert!(doc.starts_with("# "), "{doc}");
+    build_project(project.path(), &[]);
+}

@@ -254,7 +254,8 @@ fn config_diagnostic(root: &Path, message: String, help: &str) -> Diagnostic {
     Diagnostic::new(Lint::FrontMatter, span, message).with_help(help)
 }
 
-/// Reads `*.html` and `*.md` (the per-level documents) under `dir` (recursively, names
+/// Reads `*.html` and the per-level document templates (`job-description.md`,
+/// `promotion-case.md`) under `dir` (recursively, names
 /// relative to it) into `sources`.
 fn read_templates(
     root: &Path,
@@ -263,7 +264,12 @@ fn read_templates(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (name, rel, bytes) in read_tree(root, dir, diagnostics) {
-        if !name.ends_with(".html") && !name.ends_with(".md") {
+        // Of Markdown, only the document templates: a README.md beside the templates
+        // is not a template (and its `{{` would be a template error).
+        let document = crate::render::documents::Document::ALL
+            .iter()
+            .any(|d| d.file_name() == name);
+        if !name.ends_with(".html") && !document {
             continue;
         }
         let path: Arc<str> = Arc::from(rel.as_str());
