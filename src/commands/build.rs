@@ -88,7 +88,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     // The text of every file read is kept for diagnostics; rendering reports none, so
     // it goes before the site is rendered (20 MB at 10,000 levels).
-    let crate::Project { ladder, .. } = project;
+    // (A `..` pattern would keep them: the fields it leaves are dropped at the end
+    // of the scope, after the site is written.)
+    let crate::Project {
+        ladder, sources, ..
+    } = project;
+    drop(sources);
     let rendering = Instant::now();
     let written = render::build_site(&ladder, &theme, root, &output)?;
     let history = history.map_or(String::new(), |d| format!(", history {} ms", d.as_millis()));

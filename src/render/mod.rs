@@ -577,7 +577,29 @@ pub fn build_site(
     shadowed
         .into_par_iter()
         .try_for_each(|job| render_job_to(&views, theme, job, &mut std::io::sink()))?;
-    let mut groups: Vec<std::ops::Range<usize>> = (0..files.len()).map(|i| i..i + 1).collect();
+    // The home page and the print view both show the matrix of every level; as one
+    // group they take turns, rather than both holding it as template values at once.
+    if let (Some(home), Some(print)) = (
+        files
+            .iter()
+            .position(|(_, s)| matches!(s, Source::Job(Job::Home))),
+        files
+            .iter()
+            .position(|(_, s)| matches!(s, Source::Job(Job::Print))),
+    ) {
+        let print_file = files.remove(print);
+        let home = if print < home { home - 1 } else { home };
+        files.insert(home + 1, print_file);
+    }
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::with_capacity(files.len());
+    let mut i = 0;
+    while i < files.len() {
+        let pair = matches!(files[i].1, Source::Job(Job::Home))
+            && matches!(files.get(i + 1), Some((_, Source::Job(Job::Print))));
+        let end = if pair { i + 2 } else { i + 1 };
+        groups.push(i..end);
+        i = end;
+    }
     for track_files in by_track {
         let start = files.len();
         files.extend(track_files);
