@@ -42,6 +42,60 @@ impl Markdown {
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
     }
+
+    /// `source` when it is one line of plain prose: it starts with a letter and holds
+    /// no character that Markdown gives a meaning to (no emphasis, code, link, HTML,
+    /// entity, escape, table or extension syntax) and no line break. CommonMark reads
+    /// such a line as one paragraph of exactly its text, so the renderer, the plain
+    /// text and the diff's words need no parser for it; most fragments of a ladder (a
+    /// responsibility, a competency's sentences) are such lines. Returns the text
+    /// without its trailing whitespace. Property tests hold each of those three to
+    /// the parser's output (`plain_lines_*`).
+    pub fn plain_line(source: &str) -> Option<&str> {
+        let text = source.trim_end_matches([' ', '\t', '\n', '\r']);
+        let first = text.chars().next()?;
+        (first.is_alphabetic() && text.bytes().all(|b| PLAIN_BYTES[b as usize])).then_some(text)
+    }
+}
+
+/// The bytes [`Markdown::plain_line`] accepts: letters and digits, every byte of a
+/// non-ASCII character, the space and punctuation that CommonMark leaves as text.
+static PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c >= 0x80 || c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let punctuation = b" .,;:'\"()?!%/+-=";
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+#[cfg(test)]
+pub mod testing {
+    use proptest::prelude::*;
+
+    /// A word, then words, spaces and punctuation, with now and then a character
+    /// Markdown gives a meaning to, a line break or a non-ASCII space: mostly lines
+    /// the fast path takes, and near misses of every kind.
+    pub fn markdown_fragment() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            6 => "[a-zA-Zé0-9]{1,6}",
+            4 => Just(" ".to_string()),
+            3 => r#"[.,;:'"()?!%/+=-]"#,
+            2 => r#"[~*_`<>&#|{}\\\[\]^$@]"#,
+            1 => r#"(\n|\r|\t|\x{a0}|\n\n|    )"#,
+            2 => r#"( _[a-z]{1,3}_ | \*[a-z]{1,3}\*|`[a-z]{1,3}`|~~[a-z]~~|\[[a-z]\]\([a-z]\)|&amp;|\\\.)"#,
+        ];
+        ("[a-zA-Zé ]{0,3}", proptest::collection::vec(piece, 0..14))
+            .prop_map(|(head, rest)| head + &rest.concat())
+    }
 }
 
 /// Points at one level: `ladder.tracks[track].levels[level]`.

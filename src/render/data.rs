@@ -8,8 +8,8 @@
 use serde::Serialize;
 use std::io::Write;
 
-use super::views::Views;
-use crate::model::{Ladder, LevelRef};
+use super::views::{page_anchor, responsibility_anchor, Views};
+use crate::model::{Ladder, Level, LevelRef};
 
 /// One search hit: a track, a level, a competency or a responsibility.
 #[derive(Serialize)]
@@ -74,7 +74,7 @@ pub fn search_index(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()
             x: track.summary.as_deref().unwrap_or(&track.intro.text),
         })?;
         for (l, level) in track.levels.iter().enumerate() {
-            let view = views.level(LevelRef { track: t, level: l });
+            let url = views.urls.level(ladder, LevelRef { track: t, level: l });
             let context = match level.code() {
                 Some(code) => format!("{} · {code} · {}", level.title.value, track.title.value),
                 None => format!("{} · {}", level.title.value, track.title.value),
@@ -92,24 +92,24 @@ pub fn search_index(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()
                     }
                     None => format!("{} · band {}", track.title.value, level.band_label()),
                 },
-                u: view.url.clone(),
+                u: url.clone(),
                 x: &level.summary.text,
             })?;
-            for (c, cv) in level.competencies.iter().zip(&view.competencies) {
+            for c in &level.competencies {
                 entries.push(&Entry {
                     k: "competency",
                     t: &c.label,
                     c: context.clone(),
-                    u: format!("{}#{}", view.url, cv.anchor),
+                    u: format!("{url}#{}", page_anchor(&c.anchor)),
                     x: &c.body.text,
                 })?;
             }
-            for (r, rv) in level.responsibilities.iter().zip(&view.responsibilities) {
+            for r in &level.responsibilities {
                 entries.push(&Entry {
                     k: "responsibility",
                     t: &r.body.text,
                     c: context.clone(),
-                    u: format!("{}#{}", view.url, rv.anchor),
+                    u: format!("{url}#{}", responsibility_anchor(&r.id.id)),
                     x: "",
                 })?;
             }
@@ -150,30 +150,44 @@ pub fn picker_data(views: &Views<'_>, out: &mut dyn Write) -> anyhow::Result<()>
     // serialized from, without a copy of every level at once.
     out.write_all(b"{\"levels\":")?;
     let mut levels = ArrayWriter::open(out)?;
-    for (r, level) in views.ladder.levels() {
-        let v = views.level(r);
-        levels.push(&PickerLevel {
-            key: views.ladder.level_key(r),
-            title: v.title,
-            code: v.code,
-            band: v.band,
-            band_high: v.band_high,
-            band_name: v.band_name,
-            track: v.track.title,
-            url: &v.url,
-            summary: &v.summary,
-            competencies: v
-                .competencies
-                .iter()
-                .map(|c| (c.key, c.label, c.html.as_str()))
-                .collect(),
-            responsibilities: v.responsibilities.iter().map(|o| o.html.as_str()).collect(),
-            responsibility_ids: v.responsibilities.iter().map(|o| o.id).collect(),
-            inherits: level.inherits_ref.map(|i| views.ladder.level_key(i)),
-        })?;
+    // One track's text at a time (a scope), not the whole ladder's at once.
+    for (t, track) in views.ladder.tracks.iter().enumerate() {
+        let scope = views.with_tracks(vec![t]);
+        for (l, level) in track.levels.iter().enumerate() {
+            let r = LevelRef { track: t, level: l };
+            picker_level(&scope, r, level, &mut levels)?;
+        }
     }
     levels.close()?;
     Ok(out.write_all(b"}")?)
+}
+
+fn picker_level(
+    views: &Views<'_>,
+    r: LevelRef,
+    level: &Level,
+    levels: &mut ArrayWriter<'_>,
+) -> anyhow::Result<()> {
+    let v = views.level(r);
+    levels.push(&PickerLevel {
+        key: views.ladder.level_key(r),
+        title: v.title,
+        code: v.code,
+        band: v.band,
+        band_high: v.band_high,
+        band_name: v.band_name,
+        track: v.track.title,
+        url: &v.url,
+        summary: &v.summary,
+        competencies: v
+            .competencies
+            .iter()
+            .map(|c| (c.key, c.label, c.html.as_str()))
+            .collect(),
+        responsibilities: v.responsibilities.iter().map(|o| o.html.as_str()).collect(),
+        responsibility_ids: v.responsibilities.iter().map(|o| o.id).collect(),
+        inherits: level.inherits_ref.map(|i| views.ladder.level_key(i)),
+    })
 }
 
 /// `ladder.json`: the export of `ladder export --format json`, so that the site and

@@ -57,7 +57,7 @@ fn held(views: &Views<'_>, r: LevelRef) -> Vec<Held> {
 /// matched on their text and each listed once. Works on the model's text; only the
 /// few items that differ are turned into page items.
 pub fn responsibility_delta<'v>(
-    views: &'v Views<'v>,
+    views: &'v Views<'_>,
     r: LevelRef,
     p: LevelRef,
 ) -> (Vec<ResponsibilityItem<'v>>, Vec<ResponsibilityItem<'v>>) {
@@ -173,6 +173,13 @@ fn anchor(key: &str) -> String {
 /// The words of a Markdown fragment, one line per paragraph or list item
 /// (list items start with "• ").
 pub fn diff_text(md: &str) -> String {
+    if let Some(line) = crate::model::Markdown::plain_line(md) {
+        return line.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    diff_text_parsed(md)
+}
+
+fn diff_text_parsed(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut line = String::new();
     let mut collapsed = String::new();
@@ -532,6 +539,17 @@ mod tests {
         let html = word_diff_html("a <b>", "a <i>");
         assert!(html.contains("<del>&lt;b&gt;</del>"), "{html}");
         assert!(html.contains("<ins>&lt;i&gt;</ins>"), "{html}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The words of a plain line, taken without the parser, are the parser's.
+        #[test]
+        fn plain_lines_give_the_parsers_diff_words(
+            source in crate::model::testing::markdown_fragment(),
+        ) {
+            proptest::prop_assert_eq!(diff_text(&source), diff_text_parsed(&source));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use super::urls::Urls;
 use crate::links::{self, Dangling, Origin, Resolved, Resolver};
-use crate::model::{slugify, Ladder, LinkTarget};
+use crate::model::{slugify, Ladder, LinkTarget, Markdown};
 
 /// The CommonMark extensions of SPEC section 1 ([`crate::model::Markdown::options`]).
 pub(super) fn options() -> Options {
@@ -141,7 +141,18 @@ impl<'a> MarkdownRenderer<'a> {
     /// Renders a block of Markdown written in track `from` (`None`: the home page).
     /// Headings without an explicit `{#id}` get `id_prefix` + their slug.
     pub fn render(&self, source: &str, from: impl Into<Place>, id_prefix: &str) -> String {
-        let events = self.events(source, from.into(), id_prefix);
+        if let Some(text) = Markdown::plain_line(source) {
+            let mut out = String::with_capacity(text.len() + 8);
+            out.push_str("<p>");
+            out.push_str(text);
+            out.push_str("</p>\n");
+            return out;
+        }
+        self.render_parsed(source, from.into(), id_prefix)
+    }
+
+    fn render_parsed(&self, source: &str, from: Place, id_prefix: &str) -> String {
+        let events = self.events(source, from, id_prefix);
         let mut out = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         // The views keep every fragment's HTML for the whole build: without the
@@ -153,7 +164,14 @@ impl<'a> MarkdownRenderer<'a> {
     /// Like [`render`](Self::render), but a fragment that is one paragraph loses its
     /// `<p>` wrapper (for list items and table cells).
     pub fn render_inline(&self, source: &str, from: impl Into<Place>, id_prefix: &str) -> String {
-        let mut events = self.events(source, from.into(), id_prefix);
+        if let Some(text) = Markdown::plain_line(source) {
+            return text.to_string();
+        }
+        self.render_inline_parsed(source, from.into(), id_prefix)
+    }
+
+    fn render_inline_parsed(&self, source: &str, from: Place, id_prefix: &str) -> String {
+        let mut events = self.events(source, from, id_prefix);
         let single_paragraph = matches!(events.first(), Some(Event::Start(Tag::Paragraph)))
             && matches!(events.last(), Some(Event::End(TagEnd::Paragraph)))
             && events
@@ -386,7 +404,59 @@ fn wrap_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 mod tests {
     use super::*;
     use crate::source::{load_files, InputFile, InputFiles};
+    use proptest::prelude::*;
     use std::sync::Arc;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// A fragment the fast path takes renders exactly as the parser renders it,
+        /// as a block and inline. The strings mix every character Markdown gives a
+        /// meaning to with words, spaces, line breaks and non-ASCII text, so that
+        /// the fast path is offered (and must refuse) every construct.
+        #[test]
+        fn plain_lines_render_as_the_parser_renders_them(
+            source in crate::model::testing::markdown_fragment(),
+        ) {
+            let l = ladder("title: x\n");
+            let urls = Urls::new("/");
+            let md = MarkdownRenderer::new(&l, &urls);
+            for from in [Place::Home, Place::Track(0)] {
+                prop_assert_eq!(
+                    md.render(&source, from, "p-"),
+                    md.render_parsed(&source, from, "p-")
+                );
+                prop_assert_eq!(
+                    md.render_inline(&source, from, "p-"),
+                    md.render_inline_parsed(&source, from, "p-")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_take_the_fast_path_and_markup_does_not() {
+        for plain in [
+            "Mentors engineers on the team's services.",
+            "Owns 90% of on-call; reviews (most) designs: fast/slow = 2+2?",
+            "Leads écoles \"in\" practice  \n",
+        ] {
+            assert!(Markdown::plain_line(plain).is_some(), "{plain:?}");
+        }
+        for markup in [
+            "Uses *emphasis*",
+            "1. a list",
+            "- an item",
+            "    code",
+            "Two\nlines",
+            "A [link](x.md)",
+            "Tom & Jerry",
+            "# Heading",
+            "",
+            "~~gone~~",
+        ] {
+            assert!(Markdown::plain_line(markup).is_none(), "{markup:?}");
+        }
+    }
 
     fn ladder(config: &str) -> Ladder {
         let file = |p: &str, t: &str| InputFile {

@@ -145,21 +145,9 @@ impl Deferred {
         self.out
             .get_or_init(|| {
                 let s = &*self.snapshot;
-                if self.job.needs_whole_text() {
-                    return s.render_together(self.job);
-                }
                 let urls = urls::Urls::new(&s.ladder.config.base_url);
                 let md = markdown::MarkdownRenderer::new(&s.ladder, &urls);
                 let views = views::Views::new(&s.ladder, &urls, &md);
-                if let Job::Band(b) = self.job {
-                    views.render_tracks(
-                        s.ladder
-                            .bands
-                            .get(&b)
-                            .map(|m| m.iter().map(|r| r.track).collect())
-                            .unwrap_or_default(),
-                    );
-                }
                 render_job(&views, &s.theme, self.job)
                     .map(Arc::from)
                     .map_err(|e| format!("{e:#}"))
@@ -171,40 +159,11 @@ impl Deferred {
 /// A deferred file's bytes, or its template's error as text.
 type Rendered = Result<Arc<[u8]>, String>;
 
-/// What deferred files are rendered from.
+/// What deferred files are rendered from. Each renders the text it shows one track
+/// (or one band) at a time, as `ladder build` does.
 struct Snapshot {
     ladder: Arc<Ladder>,
     theme: Arc<Theme>,
-    /// The deferred files that show every track's text (print view, search index,
-    /// picker data): the first request for any of them renders the text once and
-    /// all of them with it, rather than the whole ladder once per file.
-    together: Vec<Job>,
-    rendered: OnceLock<Vec<(Job, Rendered)>>,
-}
-
-impl Snapshot {
-    fn render_together(&self, job: Job) -> Rendered {
-        let rendered = self.rendered.get_or_init(|| {
-            let urls = urls::Urls::new(&self.ladder.config.base_url);
-            let md = markdown::MarkdownRenderer::new(&self.ladder, &urls);
-            let views = views::Views::new(&self.ladder, &urls, &md);
-            views.render_all();
-            self.together
-                .par_iter()
-                .map(|&j| {
-                    let out = render_job(&views, &self.theme, j)
-                        .map(Arc::from)
-                        .map_err(|e| format!("{e:#}"));
-                    (j, out)
-                })
-                .collect()
-        });
-        rendered
-            .iter()
-            .find(|(j, _)| *j == job)
-            .map(|(_, out)| out.clone())
-            .unwrap_or_else(|| Err(format!("{job:?} was not planned with its snapshot (a bug)")))
-    }
 }
 
 /// One output file to produce.
@@ -230,6 +189,16 @@ enum Job {
 }
 
 impl Job {
+    /// The track whose pages this file belongs with: a track's page, its levels'
+    /// pages and their documents.
+    fn track(self) -> Option<usize> {
+        match self {
+            Job::Track(t) => Some(t),
+            Job::Level(r) | Job::Document(r, _) => Some(r.track),
+            _ => None,
+        }
+    }
+
     /// Files that show the whole ladder (or a whole band of it): the ones `ladder
     /// serve` renders on request rather than after every edit.
     fn whole_ladder(self) -> bool {
@@ -237,12 +206,6 @@ impl Job {
             self,
             Job::Band(_) | Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson
         )
-    }
-
-    /// Files rendered from the text of every track (a band page needs only its
-    /// band's tracks, ladder.json none).
-    fn needs_whole_text(self) -> bool {
-        matches!(self, Job::Print | Job::SearchIndex | Job::PickerData)
     }
 
     /// Where the file goes, relative to the site root.
@@ -409,12 +372,6 @@ pub fn render_update(
     let snapshot = Arc::new(Snapshot {
         ladder: ladder.clone(),
         theme: theme.clone(),
-        together: deferred
-            .values()
-            .copied()
-            .filter(|j| j.needs_whole_text())
-            .collect(),
-        rendered: OnceLock::new(),
     });
     let deferred = deferred
         .into_iter()
@@ -467,7 +424,7 @@ fn publish_assets<D>(
     }
 }
 
-fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyhow::Result<Vec<u8>> {
+fn render_job(views: &views::Views<'_>, theme: &Theme, job: Job) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     render_job_to(views, theme, job, &mut out)?;
     Ok(out)
@@ -475,8 +432,8 @@ fn render_job<'v>(views: &'v views::Views<'v>, theme: &Theme, job: Job) -> anyho
 
 /// Renders one file into `out`: the one rendering of each file, shared by the
 /// in-memory site ([`render_site`], `serve`) and the streamed build ([`build_site`]).
-fn render_job_to<'v>(
-    views: &'v views::Views<'v>,
+fn render_job_to(
+    views: &views::Views<'_>,
     theme: &Theme,
     job: Job,
     out: &mut dyn std::io::Write,
@@ -503,7 +460,12 @@ fn render_job_to<'v>(
                 )
             })
         }
-        Job::Band(b) => page("compare.html", ctx(&pages::band_page(views, b))),
+        Job::Band(b) => {
+            // The band's levels only, rendered for this page and dropped with it.
+            let members = ladder.bands.get(&b).map_or(&[][..], Vec::as_slice);
+            let scope = views.with_levels(members);
+            page("compare.html", ctx(&pages::band_page(&scope, b)))
+        }
         Job::Picker => page("picker.html", ctx(&pages::picker_page(views))),
         Job::Search => page("search.html", ctx(&pages::search_page(views))),
         Job::Print => render_print(views, theme, out),
@@ -525,8 +487,8 @@ const PRINT_TRACKS_MARK: &str = "\u{1}ladder:print-tracks\u{1}";
 /// as template values at once (at 10,000 levels that was the largest allocation of a
 /// build). A theme's print.html that does not write `print_tracks` is rendered the
 /// old way, with every track.
-fn render_print<'v>(
-    views: &'v views::Views<'v>,
+fn render_print(
+    views: &views::Views<'_>,
     theme: &Theme,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<()> {
@@ -553,7 +515,9 @@ fn render_print<'v>(
     out.write_all(&frame[..at])?;
     let site = views.site();
     for t in 0..views.ladder.tracks.len() {
-        let track = pages::print_track(views, &site, t);
+        // One track's text at a time, dropped once its part is written.
+        let scope = views.with_tracks(vec![t]);
+        let track = pages::print_track(&scope, &site, t);
         theme.render_to("print_track.html", &ctx(&track)?, &mut *out)?;
     }
     out.write_all(&frame[at + mark.len()..])?;
@@ -589,15 +553,23 @@ pub fn build_site(
     let urls = urls::Urls::new(&ladder.config.base_url);
     let md = markdown::MarkdownRenderer::new(ladder, &urls);
     let views = views::Views::new(ladder, &urls, &md);
-    views.render_all();
     // As in `render_site`: a static file replaces a page at its path (the page is still
     // rendered, so that a template error fails the build either way); a content asset
     // goes where no page or static file is.
+    //
+    // Files are written in groups (`write_grouped`): each track's page, its levels'
+    // pages and their documents form one, which renders the text those pages show
+    // once and drops it when they are written; every other file is a group of its
+    // own (the whole-ladder files render one track or one band at a time). So the
+    // build holds the text of the tracks being written, not of the whole ladder.
     let mut files: Vec<(&str, Source)> = Vec::with_capacity(jobs.len());
+    let mut by_track: Vec<Vec<(&str, Source)>> = ladder.tracks.iter().map(|_| Vec::new()).collect();
     let mut shadowed = Vec::new();
     for (path, job) in &jobs {
         if theme.statics.contains_key(path) {
             shadowed.push(*job);
+        } else if let Some(t) = job.track() {
+            by_track[t].push((path.as_str(), Source::Job(*job)));
         } else {
             files.push((path.as_str(), Source::Job(*job)));
         }
@@ -605,20 +577,44 @@ pub fn build_site(
     shadowed
         .into_par_iter()
         .try_for_each(|job| render_job_to(&views, theme, job, &mut std::io::sink()))?;
+    let mut groups: Vec<std::ops::Range<usize>> = (0..files.len()).map(|i| i..i + 1).collect();
+    for track_files in by_track {
+        let start = files.len();
+        files.extend(track_files);
+        groups.push(start..files.len());
+    }
     let pages: std::collections::HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
     for (path, bytes) in ladder.assets.iter() {
         if !pages.contains(path.as_str()) && !theme.statics.contains_key(path) {
+            groups.push(files.len()..files.len() + 1);
             files.push((path.as_str(), Source::Bytes(bytes)));
         }
     }
     for (path, bytes) in &theme.statics {
+        groups.push(files.len()..files.len() + 1);
         files.push((path.as_str(), Source::Bytes(bytes)));
     }
     let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
-    let bytes = writer::write_streamed(root, output, &paths, |i, out| match &files[i].1 {
-        Source::Job(job) => render_job_to(&views, theme, *job, out),
-        Source::Bytes(bytes) => Ok(out.write_all(bytes)?),
-    })?;
+    let scope = |group: &std::ops::Range<usize>| match files.get(group.start) {
+        Some((_, Source::Job(job))) => job
+            .track()
+            .map(|t| views.with_tracks(views.tracks_shown_with(t))),
+        _ => None,
+    };
+    let bytes =
+        writer::write_grouped(
+            root,
+            output,
+            &paths,
+            &groups,
+            scope,
+            |scope, i, out| match &files[i].1 {
+                Source::Job(job) => {
+                    render_job_to(scope.as_ref().unwrap_or(&views), theme, *job, out)
+                }
+                Source::Bytes(bytes) => Ok(out.write_all(bytes)?),
+            },
+        )?;
     Ok(Written {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: paths.len(),
@@ -630,11 +626,11 @@ pub fn build_site(
 mod tests {
     use super::*;
 
-    /// `ladder serve` after an edit: the print view, search index and picker data each
-    /// need the whole ladder's text; asking for all three renders it once, and each
-    /// file is what `ladder build` writes.
+    /// `ladder serve` after an edit: the print view, search index, picker data and band
+    /// pages are rendered on request, each the file `ladder build` writes, and none
+    /// renders the whole ladder's text at once (they take a track or a band at a time).
     #[test]
-    fn deferred_whole_ladder_files_share_one_rendering_of_the_text() {
+    fn deferred_whole_ladder_files_are_the_builds_without_the_whole_text() {
         let root =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
         let project = crate::load_project(&root).unwrap();
@@ -642,16 +638,78 @@ mod tests {
         let full = render_site(&project.ladder, &theme).unwrap();
         let site = render_update(Arc::new(project.ladder), Arc::new(theme), None).unwrap();
         let before = views::render_all_calls();
-        for path in ["print/index.html", "data/search.json", "data/levels.json"] {
+        let band = full
+            .files
+            .keys()
+            .find(|p| p.starts_with("compare/") && p.len() > "compare/index.html".len())
+            .expect("a band page")
+            .to_string();
+        for path in [
+            "print/index.html",
+            "data/search.json",
+            "data/levels.json",
+            &band,
+        ] {
             assert!(site.is_pending(path), "{path} is deferred");
             let got = site.get(path).unwrap().unwrap();
             assert_eq!(got, full.files[path], "{path} differs from the build's");
         }
-        assert_eq!(
-            views::render_all_calls() - before,
-            1,
-            "the whole text, once"
-        );
+        assert_eq!(views::render_all_calls(), before, "no whole-ladder text");
+    }
+
+    /// `ladder build` renders each track's pages in a scope planned with the tracks
+    /// they show (their own and those they inherit from): on the example ladder, a
+    /// ladder whose technical track inherits from the managing one, and a generated
+    /// ladder, no page asks a scope for text it was not planned with, and the site is
+    /// the in-memory render's.
+    #[test]
+    fn build_scopes_hold_every_text_their_pages_show() {
+        use std::sync::atomic::Ordering;
+        let gen_dir = generated(7, 60);
+        let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let across_dir = tempfile::tempdir().unwrap();
+        let across = across_dir.path().to_path_buf();
+        for (name, text) in [
+            (
+                "technical.md",
+                "---\ntitle: Technical\nlevels:\n  - {title: Engineer, code: T1, band: 1}\n  - {title: Staff, code: T2, band: 2, inherits: managing/lead}\n---\n\n## Engineer\n\n**Responsibilities:**\n\n- Ships *small* changes\n\n## Staff\n\n**Responsibilities:**\n\n- Sets direction\n",
+            ),
+            (
+                "managing.md",
+                "---\ntitle: Managing\nlevels:\n  - {title: Lead, code: M1, band: 1}\n---\n\n## Lead\n\n**Responsibilities:**\n\n- Runs the team's **planning**\n- Hires engineers\n",
+            ),
+        ] {
+            std::fs::create_dir_all(across.join("content")).unwrap();
+            std::fs::write(across.join("content").join(name), text).unwrap();
+        }
+        for root in [
+            manifest.clone(),
+            across.clone(),
+            gen_dir.path().to_path_buf(),
+        ] {
+            let project = crate::load_project(&root).unwrap();
+            let ladder = &project.ladder;
+            let crosses = ladder
+                .levels()
+                .any(|(r, l)| l.inherited.iter().any(|i| i.from.track != r.track));
+            let theme = Theme::load(&root, &ladder.config).unwrap();
+            let out = tempfile::tempdir().unwrap();
+            let misses = views::SCOPE_MISSES.load(Ordering::Relaxed);
+            build_site(ladder, &theme, &root, &out.path().join("site")).unwrap();
+            assert_eq!(
+                views::SCOPE_MISSES.load(Ordering::Relaxed),
+                misses,
+                "{root:?}"
+            );
+            let site = render_site(ladder, &theme).unwrap();
+            for (path, bytes) in &site.files {
+                let written = std::fs::read(out.path().join("site").join(&**path)).unwrap();
+                assert!(written == **bytes, "{path} differs");
+            }
+            if root == across {
+                assert!(crosses, "the fixture inherits across tracks");
+            }
+        }
     }
 
     /// `ladder serve` with history: a save that changes only the unreleased entry
@@ -766,14 +824,19 @@ mod tests {
 
     #[test]
     fn a_generated_print_view_by_tracks_is_one_rendering() {
+        assert_print_by_tracks_is_one_rendering(generated(42, 200).path());
+    }
+
+    /// A project of `levels` levels from the benchmark's generator, in a temporary folder.
+    fn generated(seed: u64, levels: usize) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let tracks = super::gen::gen_ladder(42, 200);
-        for (rel, text) in super::gen::ladder_files(&tracks, 200) {
+        let tracks = super::gen::gen_ladder(seed, levels);
+        for (rel, text) in super::gen::ladder_files(&tracks, levels) {
             let path = dir.path().join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        assert_print_by_tracks_is_one_rendering(dir.path());
+        dir
     }
 
     /// The folders of the site's own pages are the ids `check` reserves for them, so

@@ -57,7 +57,7 @@ pub struct MatrixCell<'v> {
     pub changed_in: Option<&'v str>,
 }
 
-pub fn home<'v>(views: &'v Views<'v>) -> HomePage<'v> {
+pub fn home<'v>(views: &'v Views<'_>) -> HomePage<'v> {
     let ladder = views.ladder;
     let tracks = ladder
         .tracks
@@ -166,7 +166,7 @@ pub struct Row<'v> {
     pub cells: Vec<Option<Cow<'v, str>>>,
 }
 
-pub fn track_page<'v>(views: &'v Views<'v>, t: usize) -> TrackPage<'v> {
+pub fn track_page<'v>(views: &'v Views<'_>, t: usize) -> TrackPage<'v> {
     let track = track_view(views, t);
     TrackPage {
         site: views.site_in(Some(t)),
@@ -175,7 +175,7 @@ pub fn track_page<'v>(views: &'v Views<'v>, t: usize) -> TrackPage<'v> {
     }
 }
 
-pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
+pub fn track_view<'v>(views: &'v Views<'_>, t: usize) -> TrackView<'v> {
     let ladder = views.ladder;
     let track = &ladder.tracks[t];
     let prose = |i: usize| SectionView {
@@ -241,7 +241,7 @@ pub fn track_view<'v>(views: &'v Views<'v>, t: usize) -> TrackView<'v> {
 /// Rows: labels (`first_labels` in order, then any other label by first appearance),
 /// then responsibilities. With `with_summary`, a summary row comes first.
 fn label_table<'v>(
-    views: &'v Views<'v>,
+    views: &'v Views<'_>,
     refs: Vec<LevelRef>,
     levels: &[&'v LevelView<'v>],
     first_labels: impl Iterator<Item = &'v str>,
@@ -350,7 +350,7 @@ pub struct Changes<'v> {
     pub unchanged: usize,
 }
 
-pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
+pub fn level_page<'v>(views: &'v Views<'_>, r: LevelRef) -> LevelPage<'v> {
     let ladder = views.ladder;
     let view = views.level(r);
     let (peers, peers_more) = views.peers(r);
@@ -390,7 +390,7 @@ pub fn level_page<'v>(views: &'v Views<'v>, r: LevelRef) -> LevelPage<'v> {
     }
 }
 
-fn changes<'v>(views: &'v Views<'v>, r: LevelRef, p: LevelRef) -> Changes<'v> {
+fn changes<'v>(views: &'v Views<'_>, r: LevelRef, p: LevelRef) -> Changes<'v> {
     let (added, removed) = delta::responsibility_delta(views, r, p);
     let competencies = delta::competency_delta(views.ladder.level(r), views.ladder.level(p));
     let changed = competencies
@@ -433,7 +433,7 @@ pub fn band_title(band: i64, name: Option<&str>) -> String {
     }
 }
 
-pub fn band_page<'v>(views: &'v Views<'v>, band: i64) -> BandPage<'v> {
+pub fn band_page<'v>(views: &'v Views<'_>, band: i64) -> BandPage<'v> {
     let ladder = views.ladder;
     let members: Vec<LevelRef> = ladder.bands.get(&band).cloned().unwrap_or_default();
     let levels: Vec<&'v LevelView<'v>> = members.iter().map(|&r| views.level(r)).collect();
@@ -485,7 +485,7 @@ pub struct PickerOption<'v> {
     pub code: Option<&'v str>,
 }
 
-pub fn picker_page<'v>(views: &'v Views<'v>) -> PickerPage<'v> {
+pub fn picker_page<'v>(views: &'v Views<'_>) -> PickerPage<'v> {
     let ladder = views.ladder;
     let groups = ladder
         .tracks
@@ -542,7 +542,7 @@ pub struct SimplePage<'v> {
     pub index_url: String,
 }
 
-pub fn search_page<'v>(views: &'v Views<'v>) -> SimplePage<'v> {
+pub fn search_page<'v>(views: &'v Views<'_>) -> SimplePage<'v> {
     SimplePage {
         site: views.site(),
         page_title: "Search",
@@ -550,7 +550,7 @@ pub fn search_page<'v>(views: &'v Views<'v>) -> SimplePage<'v> {
     }
 }
 
-pub fn not_found_page<'v>(views: &'v Views<'v>) -> SimplePage<'v> {
+pub fn not_found_page<'v>(views: &'v Views<'_>) -> SimplePage<'v> {
     SimplePage {
         site: views.site(),
         page_title: "Page not found",
@@ -572,7 +572,7 @@ pub struct PrintPage<'v> {
 
 /// The print view's context: with every track (`print_tracks` empty), or with none
 /// and `print_tracks` set to `mark`.
-pub fn print_page<'v>(views: &'v Views<'v>, mark: Option<&'static str>) -> PrintPage<'v> {
+pub fn print_page<'v>(views: &'v Views<'_>, mark: Option<&'static str>) -> PrintPage<'v> {
     PrintPage {
         site: views.site(),
         page_title: PRINT_TITLE,
@@ -598,7 +598,7 @@ pub struct PrintTrack<'s, 'v> {
 }
 
 pub fn print_track<'s, 'v>(
-    views: &'v Views<'v>,
+    views: &'v Views<'_>,
     site: &'s SiteView<'v>,
     t: usize,
 ) -> PrintTrack<'s, 'v> {
@@ -628,7 +628,7 @@ pub struct PageView<'v> {
     pub extra: &'v crate::model::Extra,
 }
 
-pub fn prose_page<'v>(views: &'v Views<'v>, p: usize) -> ProsePage<'v> {
+pub fn prose_page<'v>(views: &'v Views<'_>, p: usize) -> ProsePage<'v> {
     let page = &views.ladder.pages[p];
     let mut site = views.site();
     site.current_track = Some(&page.id);
@@ -654,7 +654,7 @@ pub struct ChangesPage<'v> {
     pub entries: &'v [crate::history::Entry],
 }
 
-pub fn changes_page<'v>(views: &'v Views<'v>) -> ChangesPage<'v> {
+pub fn changes_page<'v>(views: &'v Views<'_>) -> ChangesPage<'v> {
     let mut site = views.site();
     site.current_track = Some("changes");
     ChangesPage {

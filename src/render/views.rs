@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::html::escape;
 use super::markdown::MarkdownRenderer;
@@ -179,17 +179,35 @@ pub struct TrackText<'a> {
 /// All views of a ladder, indexed like the model (`track(t).levels[level]`).
 ///
 /// A track's text is rendered the first time a page asks for it, once, and then
-/// shared: a full build renders every track up front, in parallel
-/// ([`render_all`](Self::render_all)), while `ladder serve`, re-rendering only the
-/// pages an edit touched, renders only the tracks those pages show.
+/// shared (`ladder serve`, re-rendering only the pages an edit touched, renders only
+/// the tracks those pages show). A *scope* ([`with_tracks`](Self::with_tracks),
+/// [`with_levels`](Self::with_levels)) holds the text a group of pages needs,
+/// rendered up front and dropped with the scope: `ladder build` renders each track's
+/// pages in one scope, and the files that show every track (print view, picker data,
+/// band pages) take one track or one band at a time, so that the build never holds
+/// the text of the whole ladder at once.
 pub struct Views<'a> {
     pub ladder: &'a Ladder,
     pub urls: &'a Urls,
     md: &'a MarkdownRenderer<'a>,
-    tracks: Vec<OnceLock<TrackText<'a>>>,
-    pub home: String,
+    texts: Texts<'a>,
+    pub home: Arc<str>,
     /// Per band, per track: how many levels the track has at that band.
-    band_track_counts: HashMap<(i64, usize), usize>,
+    band_track_counts: Arc<HashMap<(i64, usize), usize>>,
+}
+
+/// Where a [`Views`] keeps rendered text.
+enum Texts<'a> {
+    /// Every track, each rendered when first asked for and kept.
+    Lazy(Vec<OnceLock<TrackText<'a>>>),
+    /// A scope: whole tracks and single levels rendered up front, sorted. Anything
+    /// else asked for is rendered into `rest` when first asked for (correct, but it
+    /// means the scope was planned too small).
+    Scope {
+        tracks: Vec<(usize, TrackText<'a>)>,
+        levels: Vec<(LevelRef, LevelView<'a>)>,
+        rest: OnceLock<Vec<OnceLock<TrackText<'a>>>>,
+    },
 }
 
 impl<'a> Views<'a> {
@@ -207,14 +225,72 @@ impl<'a> Views<'a> {
             ladder,
             urls,
             md,
-            tracks: ladder.tracks.iter().map(|_| OnceLock::new()).collect(),
-            home,
-            band_track_counts,
+            texts: Texts::Lazy(lazy_tracks(ladder)),
+            home: home.into(),
+            band_track_counts: Arc::new(band_track_counts),
         }
     }
 
-    /// Renders the text of every track now, levels in parallel.
+    /// A scope holding the text of `tracks`, rendered now, in parallel.
+    pub fn with_tracks(&self, mut tracks: Vec<usize>) -> Views<'a> {
+        tracks.sort_unstable();
+        tracks.dedup();
+        let tracks = tracks
+            .into_par_iter()
+            .map(|t| (t, self.render_track(t)))
+            .collect();
+        self.scope(tracks, Vec::new())
+    }
+
+    /// A scope holding the views of `levels` (not their tracks' intros and prose),
+    /// rendered now, in parallel: a band page shows one level of many tracks.
+    pub fn with_levels(&self, levels: &[LevelRef]) -> Views<'a> {
+        let mut levels: Vec<(LevelRef, LevelView<'a>)> = levels
+            .par_iter()
+            .map(|&r| (r, level_view(self.ladder, self.urls, self.md, r)))
+            .collect();
+        levels.sort_unstable_by_key(|(r, _)| *r);
+        levels.dedup_by_key(|(r, _)| *r);
+        self.scope(Vec::new(), levels)
+    }
+
+    fn scope(
+        &self,
+        tracks: Vec<(usize, TrackText<'a>)>,
+        levels: Vec<(LevelRef, LevelView<'a>)>,
+    ) -> Views<'a> {
+        Views {
+            ladder: self.ladder,
+            urls: self.urls,
+            md: self.md,
+            texts: Texts::Scope {
+                tracks,
+                levels,
+                rest: OnceLock::new(),
+            },
+            home: self.home.clone(),
+            band_track_counts: self.band_track_counts.clone(),
+        }
+    }
+
+    /// The tracks whose text the pages of track `t` show: `t` and the tracks its
+    /// levels inherit responsibilities from.
+    pub fn tracks_shown_with(&self, t: usize) -> Vec<usize> {
+        let mut tracks = vec![t];
+        for level in &self.ladder.tracks[t].levels {
+            tracks.extend(level.inherited.iter().map(|i| i.from.track));
+        }
+        tracks.sort_unstable();
+        tracks.dedup();
+        tracks
+    }
+
+    /// Renders the text of every track now, levels in parallel (a scope has its text
+    /// already).
     pub fn render_all(&self) {
+        let Texts::Lazy(slots) = &self.texts else {
+            return;
+        };
         #[cfg(test)]
         RENDER_ALL_CALLS.with(|c| c.set(c.get() + 1));
         let ladder = self.ladder;
@@ -236,7 +312,7 @@ impl<'a> Views<'a> {
             .map(|t| self.track_prose(t))
             .collect();
         for ((t, levels), (intro, prose)) in levels.into_iter().enumerate().zip(texts) {
-            let _ = self.tracks[t].set(TrackText {
+            let _ = slots[t].set(TrackText {
                 levels,
                 intro,
                 prose,
@@ -244,34 +320,38 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Renders the text of `tracks` now, in parallel (duplicates are fine).
-    pub fn render_tracks(&self, mut tracks: Vec<usize>) {
-        tracks.sort_unstable();
-        tracks.dedup();
-        tracks.par_iter().for_each(|&t| {
-            self.track(t);
-        });
-    }
-
     /// The rendered text of track `t`.
     pub fn track(&self, t: usize) -> &TrackText<'a> {
-        self.tracks[t].get_or_init(|| {
-            let (intro, prose) = self.track_prose(t);
-            TrackText {
-                levels: (0..self.ladder.tracks[t].levels.len())
-                    .map(|level| {
-                        level_view(
-                            self.ladder,
-                            self.urls,
-                            self.md,
-                            LevelRef { track: t, level },
-                        )
-                    })
-                    .collect(),
-                intro,
-                prose,
+        let slots = match &self.texts {
+            Texts::Lazy(slots) => slots,
+            Texts::Scope { tracks, rest, .. } => {
+                if let Ok(i) = tracks.binary_search_by_key(&t, |(i, _)| *i) {
+                    return &tracks[i].1;
+                }
+                #[cfg(test)]
+                SCOPE_MISSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                rest.get_or_init(|| lazy_tracks(self.ladder))
             }
-        })
+        };
+        slots[t].get_or_init(|| self.render_track(t))
+    }
+
+    fn render_track(&self, t: usize) -> TrackText<'a> {
+        let (intro, prose) = self.track_prose(t);
+        TrackText {
+            levels: (0..self.ladder.tracks[t].levels.len())
+                .map(|level| {
+                    level_view(
+                        self.ladder,
+                        self.urls,
+                        self.md,
+                        LevelRef { track: t, level },
+                    )
+                })
+                .collect(),
+            intro,
+            prose,
+        }
     }
 
     fn track_prose(&self, t: usize) -> (String, Vec<String>) {
@@ -298,6 +378,11 @@ impl<'a> Views<'a> {
     }
 
     pub fn level(&self, r: LevelRef) -> &LevelView<'a> {
+        if let Texts::Scope { levels, .. } = &self.texts {
+            if let Ok(i) = levels.binary_search_by_key(&r, |(r, _)| *r) {
+                return &levels[i].1;
+            }
+        }
         &self.track(r.track).levels[r.level]
     }
 
@@ -507,6 +592,10 @@ fn id_prefix(track: &Track, level: &Level) -> String {
     format!("{}-{}-", track.id.value, level.id.value)
 }
 
+fn lazy_tracks<'a>(ladder: &Ladder) -> Vec<OnceLock<TrackText<'a>>> {
+    ladder.tracks.iter().map(|_| OnceLock::new()).collect()
+}
+
 fn level_view<'a>(
     ladder: &'a Ladder,
     urls: &Urls,
@@ -643,6 +732,11 @@ thread_local! {
     /// `ladder serve`'s deferred files counts.
     static RENDER_ALL_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
+
+/// How many times a scope was asked for text it does not hold (rendered then on the
+/// spot): none, when scopes are planned right. What tests of the build count.
+#[cfg(test)]
+pub static SCOPE_MISSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 #[cfg(test)]
 pub fn render_all_calls() -> usize {

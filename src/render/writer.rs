@@ -10,6 +10,7 @@ use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::{BufWriter, Write};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -48,6 +49,44 @@ pub fn write_streamed<W>(
 where
     W: Fn(usize, &mut dyn Write) -> anyhow::Result<()> + Sync,
 {
+    let groups: Vec<Range<usize>> = (0..paths.len()).map(|i| i..i + 1).collect();
+    write_grouped(
+        root,
+        output,
+        paths,
+        &groups,
+        |_| (),
+        |(), i, out| write(i, out),
+    )
+}
+
+/// [`write_streamed`] with the files in groups: `groups` are consecutive ranges of
+/// `paths` that together cover it. Groups are written in parallel, the files of one
+/// group one after the other, each given the value `scope` makes for its group (what
+/// those files share, such as the rendered text of one track), which is dropped once
+/// the group is written.
+pub fn write_grouped<S, I, W>(
+    root: &Path,
+    output: &Path,
+    paths: &[&str],
+    groups: &[Range<usize>],
+    scope: I,
+    write: W,
+) -> anyhow::Result<u64>
+where
+    I: Fn(&Range<usize>) -> S + Sync,
+    W: Fn(&S, usize, &mut dyn Write) -> anyhow::Result<()> + Sync,
+{
+    let mut next = 0;
+    for g in groups {
+        if g.start != next || g.end < g.start {
+            bail!("the site's files are grouped out of order (a bug)");
+        }
+        next = g.end;
+    }
+    if next != paths.len() {
+        bail!("the site's files are not all in a group (a bug)");
+    }
     for path in paths {
         check_relative(path)?;
     }
@@ -69,7 +108,8 @@ where
     check_replaceable(&root, &output)?;
 
     let tmp = parent.join(format!(".{name}.ladder-new-{}", unique()));
-    let result = write_tree(&tmp, paths, &write).and_then(|n| swap_in(&tmp, &output).map(|()| n));
+    let result = write_tree(&tmp, paths, groups, &scope, &write)
+        .and_then(|n| swap_in(&tmp, &output).map(|()| n));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
@@ -122,9 +162,16 @@ fn check_replaceable(root: &Path, output: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes every file of the site, and the marker, under `dir` (which must not exist).
-fn write_tree<W>(dir: &Path, paths: &[&str], write: &W) -> anyhow::Result<u64>
+fn write_tree<S, I, W>(
+    dir: &Path,
+    paths: &[&str],
+    groups: &[Range<usize>],
+    scope: &I,
+    write: &W,
+) -> anyhow::Result<u64>
 where
-    W: Fn(usize, &mut dyn Write) -> anyhow::Result<()> + Sync,
+    I: Fn(&Range<usize>) -> S + Sync,
+    W: Fn(&S, usize, &mut dyn Write) -> anyhow::Result<()> + Sync,
 {
     std::fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {MARKER}"))?;
@@ -140,20 +187,23 @@ where
         std::fs::create_dir_all(&p).with_context(|| format!("creating {}", p.display()))?;
     }
     let total = AtomicU64::new(0);
-    (0..paths.len())
-        .into_par_iter()
-        .try_for_each(|i| -> anyhow::Result<()> {
-            let path = dir.join(paths[i]);
-            let file = std::fs::File::create(&path)
-                .with_context(|| format!("writing {}", path.display()))?;
-            let mut out = Counted {
-                inner: BufWriter::with_capacity(64 * 1024, file),
-                bytes: 0,
-            };
-            write(i, &mut out)
-                .and_then(|()| out.flush().map_err(anyhow::Error::from))
-                .with_context(|| format!("writing {}", path.display()))?;
-            total.fetch_add(out.bytes, Ordering::Relaxed);
+    groups
+        .par_iter()
+        .try_for_each(|group| -> anyhow::Result<()> {
+            let shared = scope(group);
+            for i in group.clone() {
+                let path = dir.join(paths[i]);
+                let file = std::fs::File::create(&path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let mut out = Counted {
+                    inner: BufWriter::with_capacity(64 * 1024, file),
+                    bytes: 0,
+                };
+                write(&shared, i, &mut out)
+                    .and_then(|()| out.flush().map_err(anyhow::Error::from))
+                    .with_context(|| format!("writing {}", path.display()))?;
+                total.fetch_add(out.bytes, Ordering::Relaxed);
+            }
             Ok(())
         })?;
     Ok(total.into_inner())

@@ -395,6 +395,13 @@ pub fn collapse(s: &str) -> String {
 
 /// The plain text of a Markdown fragment: markup dropped, whitespace collapsed.
 pub fn plain_text(md: &str) -> String {
+    if let Some(line) = crate::model::Markdown::plain_line(md) {
+        return collapse(line);
+    }
+    plain_text_parsed(md)
+}
+
+fn plain_text_parsed(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     for event in Parser::new_ext(md, options()) {
         match event {
@@ -443,6 +450,17 @@ pub fn split_note(text: &str) -> (&str, Option<&str>) {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The plain text of a plain line, taken without the parser, is the parser's.
+        #[test]
+        fn plain_lines_give_the_parsers_plain_text(
+            source in crate::model::testing::markdown_fragment(),
+        ) {
+            proptest::prop_assert_eq!(super::plain_text(&source), super::plain_text_parsed(&source));
+        }
+    }
+
     use super::*;
 
     #[test]
