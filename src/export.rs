@@ -6,11 +6,14 @@
 //! internals, so that refactoring the model does not silently change the export.
 //! Bump [`SCHEMA_VERSION`] when a field changes meaning or disappears.
 
-use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::model::{Ladder, Level, Markdown, Span, Track};
+use crate::model::{
+    Competency, Extra, Home, Ladder, Level, LevelRef, Markdown, ProseSection, Responsibility, Span,
+    Track,
+};
 
 /// Version of the JSON export's shape. 2: levels no longer list their band peers; the
 /// levels at each band are listed once, under the top-level `bands`. 3: a level's
@@ -22,111 +25,6 @@ use crate::model::{Ladder, Level, Markdown, Span, Track};
 /// responsibility has an `id` (SPEC 10, unique within its level) and `id_explicit`
 /// (written as `{#id}` in the source, rather than derived from the text).
 pub const SCHEMA_VERSION: u32 = 4;
-
-fn markdown(md: &Markdown) -> Value {
-    json!({ "markdown": md.source, "text": md.text })
-}
-
-fn source(span: &Span) -> Value {
-    json!({ "file": &*span.file, "line": span.line, "column": span.col })
-}
-
-fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
-    // Own responsibilities only: copying the inherited ones into every level made the
-    // file grow with the square of an `inherits` chain (1,000 levels: 72 MB).
-    let responsibilities: Vec<Value> = level
-        .responsibilities
-        .iter()
-        .map(|resp| {
-            json!({
-                "id": resp.id.id,
-                "id_explicit": resp.id.explicit,
-                "markdown": resp.body.source,
-                "text": resp.body.text,
-            })
-        })
-        .collect();
-    let mut value = json!({
-        "id": level.id.value,
-        "title": level.title.value,
-        // `null` for a level named by its title alone.
-        "code": level.code(),
-        "band": level.band.value,
-        "band_name": ladder.band_name(level.band.value),
-        "note": level.section.as_ref().and_then(|s| s.note.clone()),
-        "url": format!("{}/{}/", ladder.tracks[ti].id.value, level.id.value),
-        "inherits": level.inherits_ref.map(|i| ladder.level_key(i)),
-        "summary": markdown(&level.summary),
-        "competencies": level.competencies.iter().map(|c| json!({
-            "id": c.id.id,
-            "id_explicit": c.id.explicit,
-            "label": c.label,
-            "key": c.key,
-            "anchor": c.anchor,
-            "markdown": c.body.source,
-            "text": c.body.text,
-        })).collect::<Vec<_>>(),
-        "responsibilities": responsibilities,
-        "source": source(&level.span),
-    });
-    // Only a level spanning bands has it, so that the export of every other level is
-    // what it was: `band` is then its lowest band.
-    if let (Some(high), Value::Object(map)) = (level.band_high, &mut value) {
-        map.insert("band_high".to_string(), json!(high));
-    }
-    with_extra(&mut value, &level.extra);
-    value
-}
-
-/// Adds `extra` (front-matter keys ladder does not know) when there are any, so that a
-/// ladder without them exports as before.
-fn with_extra(value: &mut Value, extra: &crate::model::Extra) {
-    if !extra.is_empty() {
-        value["extra"] = json!(extra);
-    }
-}
-
-fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
-    let mut value = json!({
-        "id": track.id.value,
-        "title": track.title.value,
-        "summary": track.summary,
-        "order": track.order,
-        "path": track.path,
-        "url": format!("{}/", track.id.value),
-        "dimensions": track.dimensions.iter().map(|d| &d.value).collect::<Vec<_>>(),
-        "intro": markdown(&track.intro),
-        "prose": track.prose.iter().map(|p| json!({
-            "title": p.title,
-            "anchor": p.anchor,
-            "after_level": p.after_level.map(|i| &track.levels[i].id.value),
-            "markdown": p.body.source,
-            "text": p.body.text,
-        })).collect::<Vec<_>>(),
-        "levels": track.levels.iter().map(|l| level_json(ladder, ti, l)).collect::<Vec<_>>(),
-        "source": source(&track.span),
-    });
-    with_extra(&mut value, &track.extra);
-    value
-}
-
-/// Every key of the export but `tracks`.
-fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "title": ladder.config.title,
-        "version": ladder.config.version,
-        "home": { "title": ladder.home.title, "markdown": ladder.home.body.source },
-        // A level's band peers are the other levels of its band here. Listing them
-        // under every level instead grew with the square of the ladder (10,000 levels
-        // in 1,000 tracks: ten million entries, a 315 MB file).
-        "bands": ladder.bands.iter().rev().map(|(band, refs)| json!({
-            "band": band,
-            "name": ladder.band_name(*band),
-            "levels": refs.iter().map(|r| ladder.level_key(*r)).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
 
 /// The export as pretty-printed JSON text (deterministic: maps are ordered).
 pub fn to_json(ladder: &Ladder) -> String {
@@ -140,42 +38,275 @@ pub fn to_json(ladder: &Ladder) -> String {
 /// The export as [`to_json`] gives it, written to `out` as it is produced (`ladder
 /// build` writes the site's ladder.json this way, without holding the text).
 pub fn write_json(ladder: &Ladder, mut out: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, &Streamed(ladder))?;
+    serde_json::to_writer_pretty(&mut out, &Export(ladder))?;
     out.write_all(b"\n")
 }
 
-/// The export (`ladder.json`), written one track at a time: the whole
-/// tree of a 10,000-level ladder held about 450 MB at once, and `ladder build` writes
-/// the export as the site's ladder.json while it renders everything else.
-struct Streamed<'a>(&'a Ladder);
+// The export is serialized straight from the model: building a `serde_json::Value`
+// per track (and its sorted maps) and freeing it again was about a third of the
+// instructions of `ladder export --format json`. The keys of every object are written
+// in the order the `Value` maps gave them, which is sorted by name (serde_json without
+// `preserve_order`); the one exception, kept so the bytes stay what they were, is the
+// top level, where `tracks` comes last. The tests hold the bytes to the `Value`-built
+// export (`oracle_json`).
 
-impl Serialize for Streamed<'_> {
+/// The whole export (`ladder.json`).
+struct Export<'a>(&'a Ladder);
+
+impl Serialize for Export<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let ladder = self.0;
-        let Value::Object(head) = to_json_value_without_tracks(ladder) else {
-            return Err(S::Error::custom("the export's head is not an object"));
-        };
-        // serde_json's maps keep keys sorted; "tracks" sorts last, after every key of
-        // the head, so the bytes are those of the whole tree.
-        let mut map = serializer.serialize_map(Some(head.len() + 1))?;
-        for (key, value) in &head {
-            map.serialize_entry(key, value)?;
-        }
-        map.serialize_entry("tracks", &Tracks(ladder))?;
+        let mut map = serializer.serialize_struct("Export", 6)?;
+        // A level's band peers are the other levels of its band here. Listing them
+        // under every level instead grew with the square of the ladder (10,000 levels
+        // in 1,000 tracks: ten million entries, a 315 MB file).
+        let bands = Seq(|| {
+            ladder
+                .bands
+                .iter()
+                .rev()
+                .map(|(&band, refs)| BandOut { ladder, band, refs })
+        });
+        map.serialize_field("bands", &bands)?;
+        map.serialize_field("home", &HomeOut(&ladder.home))?;
+        map.serialize_field("schema_version", &SCHEMA_VERSION)?;
+        map.serialize_field("title", &ladder.config.title)?;
+        map.serialize_field("version", &ladder.config.version)?;
+        let tracks = Seq(|| ladder.tracks.iter().map(|track| TrackOut { ladder, track }));
+        map.serialize_field("tracks", &tracks)?;
         map.end()
     }
 }
 
-struct Tracks<'a>(&'a Ladder);
+/// A JSON array of what `0` yields, serialized as it is produced.
+struct Seq<F>(F);
 
-impl Serialize for Tracks<'_> {
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let ladder = self.0;
-        let mut seq = serializer.serialize_seq(Some(ladder.tracks.len()))?;
-        for (ti, t) in ladder.tracks.iter().enumerate() {
-            seq.serialize_element(&track_json(ladder, ti, t))?;
+        serializer.collect_seq((self.0)())
+    }
+}
+
+/// A string written from its `Display` (a URL, a `track/level` key) without
+/// allocating it first.
+struct Text<D>(D);
+
+impl<D: std::fmt::Display> Serialize for Text<D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// `track/level`, as [`Ladder::level_key`] writes it.
+fn level_key(ladder: &Ladder, r: LevelRef) -> Text<LevelKey<'_>> {
+    Text(LevelKey(ladder, r))
+}
+
+struct LevelKey<'a>(&'a Ladder, LevelRef);
+
+impl std::fmt::Display for LevelKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let LevelKey(ladder, r) = *self;
+        let track = &ladder.tracks[r.track].id.value;
+        write!(f, "{track}/{}", ladder.level(r).id.value)
+    }
+}
+
+struct BandOut<'a> {
+    ladder: &'a Ladder,
+    band: i64,
+    refs: &'a [LevelRef],
+}
+
+impl Serialize for BandOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_struct("Band", 3)?;
+        map.serialize_field("band", &self.band)?;
+        let levels = Seq(|| self.refs.iter().map(|&r| level_key(self.ladder, r)));
+        map.serialize_field("levels", &levels)?;
+        map.serialize_field("name", &self.ladder.band_name(self.band))?;
+        map.end()
+    }
+}
+
+struct HomeOut<'a>(&'a Home);
+
+impl Serialize for HomeOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_struct("Home", 2)?;
+        map.serialize_field("markdown", &self.0.body.source)?;
+        map.serialize_field("title", &self.0.title)?;
+        map.end()
+    }
+}
+
+struct TrackOut<'a> {
+    ladder: &'a Ladder,
+    track: &'a Track,
+}
+
+impl Serialize for TrackOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let TrackOut { ladder, track } = *self;
+        let mut map = serializer.serialize_struct("Track", 12)?;
+        let dimensions = Seq(|| track.dimensions.iter().map(|d| &d.value));
+        map.serialize_field("dimensions", &dimensions)?;
+        extra_field(&mut map, &track.extra)?;
+        map.serialize_field("id", &track.id.value)?;
+        map.serialize_field("intro", &MarkdownOut(&track.intro))?;
+        let levels = Seq(|| {
+            track.levels.iter().map(|level| LevelOut {
+                ladder,
+                track,
+                level,
+            })
+        });
+        map.serialize_field("levels", &levels)?;
+        map.serialize_field("order", &track.order)?;
+        map.serialize_field("path", &track.path)?;
+        let prose = Seq(|| track.prose.iter().map(|prose| ProseOut { track, prose }));
+        map.serialize_field("prose", &prose)?;
+        map.serialize_field("source", &SourceOut(&track.span))?;
+        map.serialize_field("summary", &track.summary)?;
+        map.serialize_field("title", &track.title.value)?;
+        map.serialize_field("url", &Text(format_args!("{}/", track.id.value)))?;
+        map.end()
+    }
+}
+
+/// `extra` (front-matter keys ladder does not know) when there are any, so that a
+/// ladder without them exports as before.
+fn extra_field<M: SerializeStruct>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
+    if extra.is_empty() {
+        map.skip_field("extra")
+    } else {
+        map.serialize_field("extra", extra)
+    }
+}
+
+struct ProseOut<'a> {
+    track: &'a Track,
+    prose: &'a ProseSection,
+}
+
+impl Serialize for ProseOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ProseOut { track, prose } = *self;
+        let mut map = serializer.serialize_struct("Prose", 5)?;
+        let after_level = prose
+            .after_level
+            .and_then(|i| track.levels.get(i))
+            .map(|l| &l.id.value);
+        map.serialize_field("after_level", &after_level)?;
+        map.serialize_field("anchor", &prose.anchor)?;
+        map.serialize_field("markdown", &prose.body.source)?;
+        map.serialize_field("text", &prose.body.text)?;
+        map.serialize_field("title", &prose.title)?;
+        map.end()
+    }
+}
+
+struct LevelOut<'a> {
+    ladder: &'a Ladder,
+    track: &'a Track,
+    level: &'a Level,
+}
+
+impl Serialize for LevelOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let LevelOut {
+            ladder,
+            track,
+            level,
+        } = *self;
+        let mut map = serializer.serialize_struct("Level", 14)?;
+        map.serialize_field("band", &level.band.value)?;
+        // Only a level spanning bands has it, so that the export of every other level
+        // is what it was: `band` is then its lowest band.
+        match level.band_high {
+            Some(high) => map.serialize_field("band_high", &high)?,
+            None => map.skip_field("band_high")?,
         }
-        seq.end()
+        map.serialize_field("band_name", &ladder.band_name(level.band.value))?;
+        // `null` for a level named by its title alone.
+        map.serialize_field("code", &level.code())?;
+        let competencies = Seq(|| level.competencies.iter().map(CompetencyOut));
+        map.serialize_field("competencies", &competencies)?;
+        extra_field(&mut map, &level.extra)?;
+        map.serialize_field("id", &level.id.value)?;
+        let inherits = level.inherits_ref.map(|r| level_key(ladder, r));
+        map.serialize_field("inherits", &inherits)?;
+        let note = level.section.as_ref().and_then(|s| s.note.as_ref());
+        map.serialize_field("note", &note)?;
+        // Own responsibilities only: copying the inherited ones into every level made
+        // the file grow with the square of an `inherits` chain (1,000 levels: 72 MB).
+        let responsibilities = Seq(|| level.responsibilities.iter().map(ResponsibilityOut));
+        map.serialize_field("responsibilities", &responsibilities)?;
+        map.serialize_field("source", &SourceOut(&level.span))?;
+        map.serialize_field("summary", &MarkdownOut(&level.summary))?;
+        map.serialize_field("title", &level.title.value)?;
+        let url = format_args!("{}/{}/", track.id.value, level.id.value);
+        map.serialize_field("url", &Text(url))?;
+        map.end()
+    }
+}
+
+struct CompetencyOut<'a>(&'a Competency);
+
+impl Serialize for CompetencyOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut map = serializer.serialize_struct("Competency", 7)?;
+        map.serialize_field("anchor", &c.anchor)?;
+        map.serialize_field("id", &c.id.id)?;
+        map.serialize_field("id_explicit", &c.id.explicit)?;
+        map.serialize_field("key", &c.key)?;
+        map.serialize_field("label", &c.label)?;
+        map.serialize_field("markdown", &c.body.source)?;
+        map.serialize_field("text", &c.body.text)?;
+        map.end()
+    }
+}
+
+struct ResponsibilityOut<'a>(&'a Responsibility);
+
+impl Serialize for ResponsibilityOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut map = serializer.serialize_struct("Responsibility", 4)?;
+        map.serialize_field("id", &r.id.id)?;
+        map.serialize_field("id_explicit", &r.id.explicit)?;
+        map.serialize_field("markdown", &r.body.source)?;
+        map.serialize_field("text", &r.body.text)?;
+        map.end()
+    }
+}
+
+struct MarkdownOut<'a>(&'a Markdown);
+
+impl Serialize for MarkdownOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_struct("Markdown", 2)?;
+        map.serialize_field("markdown", &self.0.source)?;
+        map.serialize_field("text", &self.0.text)?;
+        map.end()
+    }
+}
+
+struct SourceOut<'a>(&'a Span);
+
+impl Serialize for SourceOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_struct("Source", 3)?;
+        map.serialize_field("column", &self.0.col)?;
+        map.serialize_field("file", &*self.0.file)?;
+        map.serialize_field("line", &self.0.line)?;
+        map.end()
     }
 }
 
@@ -393,11 +524,327 @@ pub fn config_schema() -> Value {
     })
 }
 
+/// The benchmark's generator, for tests on a generated ladder (render's tests load it
+/// too, as their own private module).
+#[cfg(test)]
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/gen.rs"]
+mod gen;
+
+/// The export as it was built before it was serialized straight from the model: a
+/// `serde_json::Value` per track, its keys sorted by serde_json's maps. The tests hold
+/// [`write_json`]'s bytes to it.
+#[cfg(test)]
+mod oracle_json {
+    use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
+    use serde::Serialize;
+    use serde_json::{json, Value};
+
+    use super::SCHEMA_VERSION;
+    use crate::model::{Ladder, Level, Markdown, Span, Track};
+
+    pub fn write_json(ladder: &Ladder, mut out: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut out, &Streamed(ladder))?;
+        out.write_all(b"\n")
+    }
+
+    fn markdown(md: &Markdown) -> Value {
+        json!({ "markdown": md.source, "text": md.text })
+    }
+
+    fn source(span: &Span) -> Value {
+        json!({ "file": &*span.file, "line": span.line, "column": span.col })
+    }
+
+    fn level_json(ladder: &Ladder, ti: usize, level: &Level) -> Value {
+        // Own responsibilities only: copying the inherited ones into every level made the
+        // file grow with the square of an `inherits` chain (1,000 levels: 72 MB).
+        let responsibilities: Vec<Value> = level
+            .responsibilities
+            .iter()
+            .map(|resp| {
+                json!({
+                    "id": resp.id.id,
+                    "id_explicit": resp.id.explicit,
+                    "markdown": resp.body.source,
+                    "text": resp.body.text,
+                })
+            })
+            .collect();
+        let mut value = json!({
+            "id": level.id.value,
+            "title": level.title.value,
+            // `null` for a level named by its title alone.
+            "code": level.code(),
+            "band": level.band.value,
+            "band_name": ladder.band_name(level.band.value),
+            "note": level.section.as_ref().and_then(|s| s.note.clone()),
+            "url": format!("{}/{}/", ladder.tracks[ti].id.value, level.id.value),
+            "inherits": level.inherits_ref.map(|i| ladder.level_key(i)),
+            "summary": markdown(&level.summary),
+            "competencies": level.competencies.iter().map(|c| json!({
+                "id": c.id.id,
+                "id_explicit": c.id.explicit,
+                "label": c.label,
+                "key": c.key,
+                "anchor": c.anchor,
+                "markdown": c.body.source,
+                "text": c.body.text,
+            })).collect::<Vec<_>>(),
+            "responsibilities": responsibilities,
+            "source": source(&level.span),
+        });
+        // Only a level spanning bands has it, so that the export of every other level is
+        // what it was: `band` is then its lowest band.
+        if let (Some(high), Value::Object(map)) = (level.band_high, &mut value) {
+            map.insert("band_high".to_string(), json!(high));
+        }
+        with_extra(&mut value, &level.extra);
+        value
+    }
+
+    /// Adds `extra` (front-matter keys ladder does not know) when there are any, so that a
+    /// ladder without them exports as before.
+    fn with_extra(value: &mut Value, extra: &crate::model::Extra) {
+        if !extra.is_empty() {
+            value["extra"] = json!(extra);
+        }
+    }
+
+    fn track_json(ladder: &Ladder, ti: usize, track: &Track) -> Value {
+        let mut value = json!({
+            "id": track.id.value,
+            "title": track.title.value,
+            "summary": track.summary,
+            "order": track.order,
+            "path": track.path,
+            "url": format!("{}/", track.id.value),
+            "dimensions": track.dimensions.iter().map(|d| &d.value).collect::<Vec<_>>(),
+            "intro": markdown(&track.intro),
+            "prose": track.prose.iter().map(|p| json!({
+                "title": p.title,
+                "anchor": p.anchor,
+                "after_level": p.after_level.map(|i| &track.levels[i].id.value),
+                "markdown": p.body.source,
+                "text": p.body.text,
+            })).collect::<Vec<_>>(),
+            "levels": track.levels.iter().map(|l| level_json(ladder, ti, l)).collect::<Vec<_>>(),
+            "source": source(&track.span),
+        });
+        with_extra(&mut value, &track.extra);
+        value
+    }
+
+    /// Every key of the export but `tracks`.
+    fn to_json_value_without_tracks(ladder: &Ladder) -> Value {
+        json!({
+            "schema_version": SCHEMA_VERSION,
+            "title": ladder.config.title,
+            "version": ladder.config.version,
+            "home": { "title": ladder.home.title, "markdown": ladder.home.body.source },
+            // A level's band peers are the other levels of its band here. Listing them
+            // under every level instead grew with the square of the ladder (10,000 levels
+            // in 1,000 tracks: ten million entries, a 315 MB file).
+            "bands": ladder.bands.iter().rev().map(|(band, refs)| json!({
+                "band": band,
+                "name": ladder.band_name(*band),
+                "levels": refs.iter().map(|r| ladder.level_key(*r)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The export (`ladder.json`), written one track at a time: the whole
+    /// tree of a 10,000-level ladder held about 450 MB at once, and `ladder build` writes
+    /// the export as the site's ladder.json while it renders everything else.
+    struct Streamed<'a>(&'a Ladder);
+
+    impl Serialize for Streamed<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let ladder = self.0;
+            let Value::Object(head) = to_json_value_without_tracks(ladder) else {
+                return Err(S::Error::custom("the export's head is not an object"));
+            };
+            // serde_json's maps keep keys sorted; "tracks" sorts last, after every key of
+            // the head, so the bytes are those of the whole tree.
+            let mut map = serializer.serialize_map(Some(head.len() + 1))?;
+            for (key, value) in &head {
+                map.serialize_entry(key, value)?;
+            }
+            map.serialize_entry("tracks", &Tracks(ladder))?;
+            map.end()
+        }
+    }
+
+    struct Tracks<'a>(&'a Ladder);
+
+    impl Serialize for Tracks<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let ladder = self.0;
+            let mut seq = serializer.serialize_seq(Some(ladder.tracks.len()))?;
+            for (ti, t) in ladder.tracks.iter().enumerate() {
+                seq.serialize_element(&track_json(ladder, ti, t))?;
+            }
+            seq.end()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::{load_files, InputFile, InputFiles};
     use std::sync::Arc;
+
+    fn json_bytes(
+        write: fn(&Ladder, &mut Vec<u8>) -> std::io::Result<()>,
+        ladder: &Ladder,
+    ) -> String {
+        let mut out = Vec::new();
+        write(ladder, &mut out).expect("writing to memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// The export serialized from the model next to the one built as `Value`s; on a
+    /// difference, the first line that differs (the files run to megabytes).
+    fn assert_same_export(ladder: &Ladder, what: &str) -> String {
+        let new = json_bytes(|l, out| write_json(l, out), ladder);
+        let old = json_bytes(|l, out| oracle_json::write_json(l, out), ladder);
+        if new != old {
+            let line = new
+                .lines()
+                .zip(old.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(new.lines().count().min(old.lines().count()));
+            panic!(
+                "{what}: the export differs from the Value-built one at line {}:\n  new: {:?}\n  old: {:?}",
+                line + 1,
+                new.lines().nth(line),
+                old.lines().nth(line)
+            );
+        }
+        assert_eq!(to_json(ladder), old, "{what}: to_json");
+        old
+    }
+
+    fn load_dir(root: &std::path::Path) -> Ladder {
+        crate::load_project(root)
+            .unwrap_or_else(|e| panic!("{}: {e:#}", root.display()))
+            .ladder
+    }
+
+    /// The example ladder and every fixture project: together they hold each optional
+    /// part of the export (extra keys, levels spanning bands, `inherits`, prose after
+    /// a level, notes, band names, pages), which the last assertion makes sure of.
+    #[test]
+    fn the_export_is_the_value_built_one_on_the_example_and_every_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut all = assert_same_export(&load_dir(root), "the example ladder");
+        let mut compared = Vec::new();
+        let mut entries: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
+            .expect("tests/fixtures")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("content").is_dir() || p.join("ladder.yaml").is_file())
+            .collect();
+        entries.sort();
+        for dir in entries {
+            let Ok(project) = crate::load_project(&dir) else {
+                continue;
+            };
+            let name = dir.file_name().unwrap_or_default().to_string_lossy();
+            all.push_str(&assert_same_export(&project.ladder, &name));
+            compared.push(name.into_owned());
+        }
+        for wanted in [
+            "site-basic",
+            "shape-extra-keys",
+            "shape-spanning-band",
+            "shape-mixed",
+            "shape-pages-fires",
+        ] {
+            assert!(
+                compared.iter().any(|c| c == wanted),
+                "{wanted}: {compared:?}"
+            );
+        }
+        for part in [
+            "\"band_high\": ",
+            "\"extra\": {",
+            "\"inherits\": \"",
+            "\"after_level\": \"",
+            "\"note\": \"",
+            "\"name\": \"",
+            "\"code\": null",
+            "\"summary\": \"",
+        ] {
+            assert!(all.contains(part), "no export holds {part}");
+        }
+    }
+
+    fn generated(seed: u64, levels: usize) -> Ladder {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let tracks = gen::gen_ladder(seed, levels);
+        for (rel, text) in gen::ladder_files(&tracks, levels) {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        load_dir(dir.path())
+    }
+
+    #[test]
+    fn the_export_is_the_value_built_one_on_generated_ladders() {
+        assert_same_export(&generated(42, 300), "300 levels, seed 42");
+        for seed in 1..=4 {
+            assert_same_export(&generated(seed, 40), &format!("40 levels, seed {seed}"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any text (quotes, control characters, any Unicode), any band, any number in
+        /// an extra key: the bytes are still the `Value`-built export's.
+        #[test]
+        fn the_export_is_the_value_built_one_whatever_the_text(
+            texts in proptest::collection::vec(proptest::prelude::any::<String>(), 12),
+            band in proptest::prelude::any::<i64>(),
+            band_high in proptest::option::of(proptest::prelude::any::<i64>()),
+            number in proptest::prelude::any::<f64>(),
+            integer in proptest::prelude::any::<i64>(),
+        ) {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut ladder = load_dir(&root.join("tests/fixtures/site-basic"));
+            ladder.config.title = texts[0].clone();
+            ladder.config.bands.insert(band, texts[1].clone());
+            ladder.home.title = Some(texts[2].clone());
+            ladder.home.body.source = texts[3].clone();
+            let track = Arc::make_mut(&mut ladder.tracks[0]);
+            track.title.value = texts[4].clone();
+            track.summary = Some(texts[5].clone());
+            track.extra.insert(texts[6].clone(), json!(number));
+            track.extra.insert("list".into(), json!([integer, texts[7], null, true]));
+            let level = &mut track.levels[0];
+            level.band.value = band;
+            level.band_high = band_high;
+            level.title.value = texts[8].clone();
+            if let Some(code) = &mut level.code {
+                code.value = texts[9].clone();
+            }
+            if let Some(section) = &mut level.section {
+                section.note = Some(texts[10].clone());
+            }
+            if let Some(c) = level.competencies.first_mut() {
+                c.body.text = texts[11].clone();
+                c.id.explicit = true;
+            }
+            level.extra.insert(texts[11].clone(), json!({ "n": integer, "x": number }));
+            ladder.bands.entry(band).or_default().push(LevelRef { track: 0, level: 0 });
+            let new = json_bytes(|l, out| write_json(l, out), &ladder);
+            let old = json_bytes(|l, out| oracle_json::write_json(l, out), &ladder);
+            proptest::prop_assert_eq!(new, old);
+        }
+    }
 
     #[test]
     fn the_config_schema_offers_only_the_severities_ladder_yaml_accepts() {
