@@ -94,13 +94,18 @@ fn assets_and_static_files_land_as_render_site_places_them() {
 #[test]
 fn a_generated_ladder_of_1000_levels_is_written_byte_for_byte_as_render_site_renders_it() {
     let dir = tempfile::tempdir().unwrap();
-    let tracks = gen::gen_ladder(42, 1000);
-    for (rel, text) in gen::ladder_files(&tracks, 1000) {
-        let path = dir.path().join(rel);
+    write_generated(dir.path(), 1000);
+    assert_streamed_build_matches_render_site(dir.path());
+}
+
+/// Writes the benchmark generator's ladder of `levels` levels into `root`.
+fn write_generated(root: &Path, levels: usize) {
+    let tracks = gen::gen_ladder(42, levels);
+    for (rel, text) in gen::ladder_files(&tracks, levels) {
+        let path = root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    assert_streamed_build_matches_render_site(dir.path());
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -150,6 +155,93 @@ fn a_build_failing_while_it_writes_leaves_the_previous_site_intact() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("level.html"), "{stderr}");
     assert_eq!(read_tree(&site), before, "previous site untouched");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "only the project and the site: {names:?}");
+}
+
+/// A build killed (SIGKILL) while it writes leaves the previous site exactly as it
+/// was; the next build replaces it and removes the half-written folder the killed
+/// one left beside it.
+#[test]
+fn a_build_killed_while_it_writes_leaves_the_previous_site_and_the_next_build_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    write_generated(&root, 2000);
+    let site = dir.path().join("site");
+    let build = || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ladder"));
+        cmd.arg("build")
+            .arg("--root")
+            .arg(&root)
+            .arg("--output")
+            .arg(&site)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    assert!(build().status().unwrap().success());
+    let before = read_tree(&site);
+    // An edit, so that a finished build would change the site.
+    let first = root.join("content/t0001.md");
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, text.replacen("Platform", "Killed", 1)).unwrap();
+
+    let half_written = || -> Option<std::path::PathBuf> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(".site.ladder-new-"))
+            })
+    };
+    let mut killed = false;
+    for _attempt in 0..5 {
+        let mut child = build().spawn().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        // Kill it once it has written some pages into its new folder.
+        let mut written = false;
+        while std::time::Instant::now() < deadline {
+            if let Some(tmp) = half_written() {
+                let pages = std::fs::read_dir(&tmp).map_or(0, |d| d.count());
+                if pages > 3 {
+                    written = true;
+                    break;
+                }
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if written && !status.success() {
+            killed = true;
+            break;
+        }
+        // The build finished before it could be killed: put the old site back and
+        // try again.
+        std::fs::remove_dir_all(&site).unwrap();
+        std::fs::write(&first, &text).unwrap();
+        assert!(build().status().unwrap().success());
+        std::fs::write(&first, text.replacen("Platform", "Killed", 1)).unwrap();
+    }
+    assert!(killed, "no build could be killed while writing");
+    assert!(half_written().is_some(), "the killed build left its folder");
+    assert!(read_tree(&site) == before, "the previous site is untouched");
+
+    assert!(build().status().unwrap().success());
+    assert!(
+        half_written().is_none(),
+        "the next build removed the leftover"
+    );
+    let page = std::fs::read_to_string(site.join("t0001/index.html")).unwrap();
+    assert!(page.contains("Killed"), "the next build wrote the new site");
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

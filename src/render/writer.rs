@@ -107,6 +107,7 @@ where
     let root = root.canonicalize().unwrap_or(root);
     check_replaceable(&root, &output)?;
 
+    remove_leftovers(&parent, &name);
     let tmp = parent.join(format!(".{name}.ladder-new-{}", unique()));
     let result = write_tree(&tmp, paths, groups, &scope, &write)
         .and_then(|n| swap_in(&tmp, &output).map(|()| n));
@@ -224,6 +225,38 @@ impl<W: Write> Write for Counted<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+/// Removes what a build that was killed left beside the output: its half-written
+/// new folder (`.<name>.ladder-new-<pid>-…`) or, if it died while swapping, the
+/// previous site moved aside (`.<name>.ladder-old-<pid>-…`). Only folders holding
+/// our [`MARKER`] whose process is gone are removed (a build running now into the
+/// same output keeps its own); where the process table cannot be read (no
+/// `/proc`), nothing is.
+fn remove_leftovers(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| {
+            n.strip_prefix(&format!(".{name}.ladder-new-"))
+                .or_else(|| n.strip_prefix(&format!(".{name}.ladder-old-")))
+        }) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let path = entry.path();
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && path.join(MARKER).is_file() {
+            let _ = std::fs::remove_dir_all(&path);
+        }
     }
 }
 
