@@ -375,7 +375,7 @@ pub fn to_csv(ladder: &Ladder) -> String {
         let responsibilities: Vec<&str> = level
             .responsibilities
             .iter()
-            .map(|r| r.body.text.as_str())
+            .map(|r| &*r.body.text)
             .collect();
         let ids: Vec<&str> = level
             .responsibilities
@@ -818,7 +818,7 @@ mod tests {
             ladder.config.title = texts[0].clone();
             ladder.config.bands.insert(band, texts[1].clone());
             ladder.home.title = Some(texts[2].clone());
-            ladder.home.body.source = texts[3].clone();
+            ladder.home.body.source = texts[3].clone().into();
             let track = Arc::make_mut(&mut ladder.tracks[0]);
             track.title.value = texts[4].clone();
             track.summary = Some(texts[5].clone());
@@ -835,7 +835,7 @@ mod tests {
                 section.note = Some(texts[10].clone());
             }
             if let Some(c) = level.competencies.first_mut() {
-                c.body.text = texts[11].clone();
+                c.body.text = texts[11].clone().into();
                 c.id.explicit = true;
             }
             level.extra.insert(texts[11].clone(), json!({ "n": integer, "x": number }));

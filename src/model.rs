@@ -20,14 +20,28 @@ pub use crate::span::{LineIndex, Span, Spanned};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Markdown {
     /// The Markdown text, trimmed of surrounding blank lines.
-    pub source: String,
+    pub source: Arc<str>,
     /// Plain text (markup stripped, whitespace collapsed) for search, diffs and CSV.
-    pub text: String,
+    /// For most fragments (a line of plain prose) it is the source itself, and the
+    /// two share one allocation ([`Markdown::new`]).
+    pub text: Arc<str>,
     #[serde(skip)]
     pub span: Option<Span>,
 }
 
 impl Markdown {
+    /// A fragment from its source and its plain text, sharing one allocation when the
+    /// two are the same text (at 10,000 levels that halves the model's text).
+    pub fn new(source: String, text: String, span: Option<Span>) -> Markdown {
+        let source: Arc<str> = source.into();
+        let text = if *text == *source {
+            source.clone()
+        } else {
+            text.into()
+        };
+        Markdown { source, text, span }
+    }
+
     /// The CommonMark extensions of SPEC section 1, which the model's Markdown is
     /// written in: the front end parses it and the renderer renders it with these.
     pub fn options() -> pulldown_cmark::Options {

@@ -357,7 +357,7 @@ fn responsibilities_not_in_a_list_keep_their_first_character() {
     let got: Vec<&str> = track.levels[0]
         .responsibilities
         .iter()
-        .map(|r| r.body.text.as_str())
+        .map(|r| &*r.body.text)
         .collect();
     assert_eq!(
         got,

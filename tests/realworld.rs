@@ -179,13 +179,13 @@ fn real_world_page_parses_into_the_expected_model() {
 
     // Summary, then the four labelled blocks in all three forms, in source order.
     assert_eq!(
-        lead.summary.text,
+        &*lead.summary.text,
         "Leads a small team while still writing code most days."
     );
     let labels: Vec<(&str, &str)> = lead
         .competencies
         .iter()
-        .map(|c| (c.label.as_str(), c.body.text.as_str()))
+        .map(|c| (c.label.as_str(), &*c.body.text))
         .collect();
     assert_eq!(
         labels,
@@ -210,7 +210,7 @@ fn real_world_page_parses_into_the_expected_model() {
     );
     // The bullet list under a lone bold label stays a list.
     assert_eq!(
-        lead.competencies[1].body.source,
+        &*lead.competencies[1].body.source,
         "- Owns the team's systems end to end\n- Plans work a quarter ahead"
     );
     // Label spans point at the label itself.
@@ -225,7 +225,7 @@ fn real_world_page_parses_into_the_expected_model() {
     let own: Vec<&str> = lead
         .responsibilities
         .iter()
-        .map(|r| r.body.text.as_str())
+        .map(|r| &*r.body.text)
         .collect();
     assert_eq!(
         own,
@@ -242,7 +242,7 @@ fn real_world_page_parses_into_the_expected_model() {
     let own: Vec<&str> = em
         .responsibilities
         .iter()
-        .map(|r| r.body.source.as_str())
+        .map(|r| &*r.body.source)
         .collect();
     assert_eq!(
         own,
@@ -255,7 +255,7 @@ fn real_world_page_parses_into_the_expected_model() {
     // Inherited responsibilities come through `inherits`, transitively.
     let effective: Vec<&str> = m.levels[2]
         .effective_responsibilities(ladder)
-        .map(|r| r.body.text.as_str())
+        .map(|r| &*r.body.text)
         .collect();
     assert_eq!(effective.len(), 6);
     assert_eq!(effective[0], "Everything a team lead does plus...");
@@ -268,7 +268,7 @@ fn real_world_page_parses_into_the_expected_model() {
     assert_eq!(m.prose[0].after_level, Some(1));
     // `{#director}` matched the director, whose last label runs to the end of file.
     assert_eq!(m.levels[2].competencies.len(), 4);
-    assert_eq!(m.levels[2].competencies[3].body.text, "Manages managers.");
+    assert_eq!(&*m.levels[2].competencies[3].body.text, "Manages managers.");
 
     // Links between tracks are resolved to levels.
     let link = m
@@ -307,7 +307,7 @@ fn labels_on_consecutive_lines_are_each_a_competency() {
     let labels: Vec<(&str, &str, u32)> = level
         .competencies
         .iter()
-        .map(|c| (c.label.as_str(), c.body.text.as_str(), c.span.line))
+        .map(|c| (c.label.as_str(), &*c.body.text, c.span.line))
         .collect();
     assert_eq!(
         labels,
@@ -358,11 +358,7 @@ fn headings_with_several_notes_and_titles_with_parentheses() {
         .iter()
         .map(|l| {
             let s = l.section.as_ref().expect("every level has its section");
-            (
-                s.heading.as_str(),
-                s.note.as_deref(),
-                l.summary.text.as_str(),
-            )
+            (s.heading.as_str(), s.note.as_deref(), &*l.summary.text)
         })
         .collect();
     assert_eq!(
@@ -402,7 +398,7 @@ fn responsibilities_written_as_paragraphs_keep_their_first_characters() {
         .map(|l| {
             l.responsibilities
                 .iter()
-                .map(|r| (r.body.source.as_str(), r.body.text.as_str()))
+                .map(|r| (&*r.body.source, &*r.body.text))
                 .collect()
         })
         .collect();
@@ -437,7 +433,7 @@ fn composed_and_decomposed_accents_match() {
     let lints = ladder::check::check_project(&project, true);
     assert!(lints.is_empty(), "{lints:#?}");
     let level = &project.ladder.tracks[0].levels[0];
-    assert_eq!(level.summary.text, "Conçoit.");
+    assert_eq!(&*level.summary.text, "Conçoit.");
     // The default id is a readable transliteration, not code points.
     assert_eq!(level.id.value, "ingenieure-principale");
 }
@@ -452,7 +448,7 @@ fn titles_that_differ_in_case_get_one_clear_error() {
     let summaries: Vec<&str> = project.ladder.tracks[0]
         .levels
         .iter()
-        .map(|l| l.summary.text.as_str())
+        .map(|l| &*l.summary.text)
         .collect();
     assert_eq!(summaries, ["One.", "Two."]);
     let lints = ladder::check::check_project(&project, true);

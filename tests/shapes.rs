@@ -36,7 +36,7 @@ fn competencies(level: &Level) -> Vec<(&str, &str)> {
     level
         .competencies
         .iter()
-        .map(|c| (c.label.as_str(), c.body.text.as_str()))
+        .map(|c| (c.label.as_str(), &*c.body.text))
         .collect()
 }
 
@@ -55,7 +55,7 @@ fn levels_at_h3_under_h2_groups_with_h4_labels() {
     assert_eq!(track.heading.as_deref(), Some("Engineering Levels"));
     let l = &track.levels;
     assert_eq!(
-        l[0].summary.text,
+        &*l[0].summary.text,
         "Learns the codebase and ships small changes with guidance."
     );
     assert_eq!(
@@ -79,7 +79,7 @@ fn levels_at_h3_under_h2_groups_with_h4_labels() {
     let prose: Vec<(&str, Option<usize>, &str)> = track
         .prose
         .iter()
-        .map(|p| (p.title.as_str(), p.after_level, p.body.text.as_str()))
+        .map(|p| (p.title.as_str(), p.after_level, &*p.body.text))
         .collect();
     assert_eq!(
         prose,
@@ -131,7 +131,7 @@ fn lists_of_labelled_items_give_one_competency_per_item() {
     assert!(lints.is_empty(), "{lints:#?}");
     let l = &project.ladder.tracks[0].levels;
     assert_eq!(
-        l[0].summary.text,
+        &*l[0].summary.text,
         "Looks after one team while still building."
     );
     assert_eq!(
@@ -437,7 +437,7 @@ fn a_competency_matrix_gives_each_level_a_competency_per_row() {
         ("SQL", "Sets the query style guide")
     );
     assert_eq!(
-        l[2].summary.text,
+        &*l[2].summary.text,
         "Leads the data platform. It also coaches two engineers."
     );
 
@@ -475,7 +475,7 @@ fn a_track_folder_is_a_track_with_a_file_per_level() {
     assert_eq!(track.title.value, "Platform Path");
     assert_eq!(track.extra["type"], serde_json::json!("docs"));
     assert_eq!(
-        track.intro.text,
+        &*track.intro.text,
         "Each level of this path is a page of its own, as our old handbook had it."
     );
     let levels: Vec<(&str, &str, &str)> = track
@@ -485,7 +485,7 @@ fn a_track_folder_is_a_track_with_a_file_per_level() {
             (
                 l.id.value.as_str(),
                 l.title.value.as_str(),
-                l.summary.text.as_str(),
+                &*l.summary.text,
             )
         })
         .collect();
@@ -523,7 +523,7 @@ fn a_track_folder_is_a_track_with_a_file_per_level() {
     );
     let senior = &track.levels[1];
     assert_eq!(
-        senior.responsibilities[0].body.text,
+        &*senior.responsibilities[0].body.text,
         "Plans the area's roadmap"
     );
     assert_eq!(senior.extra.len(), 0);

@@ -43,9 +43,9 @@ pub(super) fn effective(ladder: &Ladder, r: LevelRef) -> Vec<Held> {
     own.chain(inherited)
         .map(|(resp, origin)| {
             let text = if resp.body.text.trim().is_empty() {
-                resp.body.source.clone()
+                resp.body.source.to_string()
             } else {
-                resp.body.text.clone()
+                resp.body.text.to_string()
             };
             Held {
                 key: text.split_whitespace().collect::<Vec<_>>().join(" "),

@@ -392,7 +392,7 @@ fn text_change(old: &Markdown, new: &Markdown) -> Option<TextChange> {
 fn reading_text(md: &Markdown) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     if !md.source.contains(['-', '*', '+', '.', ')']) {
-        return md.text.clone();
+        return md.text.to_string();
     }
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -419,7 +419,7 @@ fn reading_text(md: &Markdown) -> String {
         }
     }
     if items == 0 {
-        return md.text.clone();
+        return md.text.to_string();
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -647,8 +647,8 @@ fn level_diff(
                         status: Status::Changed,
                         label_change,
                         text: text.unwrap_or_else(|| TextChange {
-                            old: a.body.text.clone(),
-                            new: b.body.text.clone(),
+                            old: a.body.text.to_string(),
+                            new: b.body.text.to_string(),
                             words: word_diff(&a.body.text, &b.body.text),
                             markup_only: true,
                         }),

@@ -66,7 +66,7 @@ pub fn responsibility_delta<'v>(
         views.ladder.level(h.0).responsibilities[h.1]
             .body
             .text
-            .as_str()
+            .as_ref()
     };
     let item = |h: &Held| {
         let own = &views.level(h.0).responsibilities[h.1];

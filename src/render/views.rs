@@ -685,14 +685,14 @@ pub fn distinct_inherited<'m>(
     let mut seen: HashSet<&'m str> = level
         .responsibilities
         .iter()
-        .map(|r| r.body.text.as_str())
+        .map(|r| &*r.body.text)
         .collect();
     level.inherited.iter().filter(move |i| {
         ladder
             .level(i.from)
             .responsibilities
             .get(i.index)
-            .is_some_and(|r| seen.insert(r.body.text.as_str()))
+            .is_some_and(|r| seen.insert(&*r.body.text))
     })
 }
 

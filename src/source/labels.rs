@@ -28,11 +28,8 @@ pub(super) fn markdown_from(src: &Src, start: usize, source: String) -> Markdown
     if source.trim().is_empty() {
         return Markdown::default();
     }
-    Markdown {
-        text: markdown::plain_text(&source),
-        source,
-        span: Some(src.span(start, start)),
-    }
+    let text = markdown::plain_text(&source);
+    Markdown::new(source, text, Some(src.span(start, start)))
 }
 
 /// The Markdown of `range` when it continues the line of a label (`**Impact:** 2024.
@@ -41,8 +38,8 @@ pub(super) fn markdown_from(src: &Src, start: usize, source: String) -> Markdown
 pub(super) fn markdown_after_label(src: &Src, range: Range<usize>) -> Markdown {
     let mut md = markdown_at(src, range);
     if let Some(escaped) = escape_block_start(&md.source) {
-        md.text = markdown::plain_text(&escaped);
-        md.source = escaped;
+        let text = markdown::plain_text(&escaped);
+        md = Markdown::new(escaped, text, md.span);
     }
     md
 }
@@ -187,7 +184,7 @@ pub(super) fn label_list(
 fn item_label(src: &Src, item: Range<usize>, dimensions: &[String]) -> Option<FoundLabel> {
     let md = list_item_markdown(src, item);
     let start = md.span.as_ref()?.start;
-    let content = md.source.as_str();
+    let content = &*md.source;
     // Cheap tests first: most list items are plain text.
     if content.starts_with("**") || content.starts_with("__") {
         let (blocks, _) = markdown::blocks(content);
