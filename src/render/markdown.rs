@@ -155,8 +155,8 @@ impl<'a> MarkdownRenderer<'a> {
         let events = self.events(source, from, id_prefix);
         let mut out = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
-        // The views keep every fragment's HTML for the whole build: without the
-        // slack of the estimate above (a fifth of their size at 10,000 levels).
+        // Views keep fragments' HTML while their pages are written (a band page
+        // holds a thousand levels' at 10,000): without the slack of the estimate.
         out.shrink_to_fit();
         out
     }
@@ -188,8 +188,8 @@ impl<'a> MarkdownRenderer<'a> {
         }
         let mut out = String::with_capacity(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
-        // The views keep every fragment's HTML for the whole build: without the
-        // slack of the estimate above (a fifth of their size at 10,000 levels).
+        // Views keep fragments' HTML while their pages are written (a band page
+        // holds a thousand levels' at 10,000): without the slack of the estimate.
         out.shrink_to_fit();
         out
     }

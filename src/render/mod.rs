@@ -11,7 +11,7 @@
 //!   new folder as it is rendered, rather than holding the whole site first.
 //!
 //! Inside: [`markdown`] turns fragments into HTML (links rewritten), `views` renders
-//! every fragment once and shapes the model for templates, `pages` builds each page's
+//! the fragments a group of pages shows and shapes the model for templates, `pages` builds each page's
 //! context, `delta` computes "what changes from the previous level", `data` writes the
 //! JSON files. Checking the ladder is not done here: `build` refuses to render a
 //! ladder with errors before it gets this far.

@@ -1,7 +1,9 @@
-//! View models: what each template sees. Built from the model once per build (levels
-//! in parallel), with every Markdown fragment rendered to HTML exactly once and then
-//! shared by the level page, the track page, the band pages, the picker data and the
-//! print view.
+//! View models: what each template sees, with every Markdown fragment rendered to
+//! HTML. A track's text is rendered once for its track page, its level pages and the
+//! level pages that inherit from it; `ladder build` holds it only while those pages
+//! are written (a scope, see [`Views`]), and the print view, picker data and band
+//! pages render theirs a track or a band at a time, so that a build never holds the
+//! whole ladder's text.
 //!
 //! Everything here is linear in the size of the ladder: band peers come from
 //! `Ladder::bands` and are capped per level page; the band page shows them all.
