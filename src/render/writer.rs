@@ -107,7 +107,7 @@ where
     let root = root.canonicalize().unwrap_or(root);
     check_replaceable(&root, &output)?;
 
-    remove_leftovers(&parent, &name);
+    remove_leftovers(&parent, &name, &output);
     let tmp = parent.join(format!(".{name}.ladder-new-{}", unique()));
     let result = write_tree(&tmp, paths, groups, &scope, &write)
         .and_then(|n| swap_in(&tmp, &output).map(|()| n));
@@ -228,35 +228,51 @@ impl<W: Write> Write for Counted<W> {
     }
 }
 
-/// Removes what a build that was killed left beside the output: its half-written
-/// new folder (`.<name>.ladder-new-<pid>-…`) or, if it died while swapping, the
-/// previous site moved aside (`.<name>.ladder-old-<pid>-…`). Only folders holding
-/// our [`MARKER`] whose process is gone are removed (a build running now into the
-/// same output keeps its own); where the process table cannot be read (no
-/// `/proc`), nothing is.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// Cleans up after a build that was killed beside `output` (whose folder name is
+/// `name`): its half-written new folder (`.<name>.ladder-new-<pid>-…`) is removed;
+/// the previous site it had moved aside to swap (`.<name>.ladder-old-<pid>-…`) is
+/// put back when the output is missing (killed between the two renames), else
+/// removed. Only folders holding our [`MARKER`] whose process is gone are touched (a
+/// build running now into the same output keeps its own); where the process table
+/// cannot be read (no `/proc`), nothing is.
+fn remove_leftovers(parent: &Path, name: &str, output: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
     }
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    let (new_prefix, old_prefix) = (
+        format!(".{name}.ladder-new-"),
+        format!(".{name}.ladder-old-"),
+    );
+    let mut leftovers: Vec<(bool, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| {
-            n.strip_prefix(&format!(".{name}.ladder-new-"))
-                .or_else(|| n.strip_prefix(&format!(".{name}.ladder-old-")))
-        }) else {
+        let Some(file_name) = file_name.to_str() else {
             continue;
+        };
+        let (old, rest) = match (
+            file_name.strip_prefix(&new_prefix),
+            file_name.strip_prefix(&old_prefix),
+        ) {
+            (Some(rest), _) => (false, rest),
+            (None, Some(rest)) => (true, rest),
+            (None, None) => continue,
         };
         let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
             continue;
         };
         let path = entry.path();
-        let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if !alive && path.join(MARKER).is_file() {
-            let _ = std::fs::remove_dir_all(&path);
+        if !Path::new("/proc").join(pid.to_string()).exists() && path.join(MARKER).is_file() {
+            leftovers.push((old, path));
         }
+    }
+    for (old, path) in leftovers {
+        if old && !output.exists() && std::fs::rename(&path, output).is_ok() {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
     }
 }
 
@@ -388,6 +404,40 @@ mod tests {
         );
         assert!(!out.join("a").exists());
         assert_no_temporary_folders(dir.path());
+    }
+
+    /// What a killed build left beside the output: the previous site it had moved
+    /// aside comes back when the output is missing (here the next build fails, so
+    /// that is what remains), its half-written folder goes, and a live build's folder
+    /// is left alone.
+    #[test]
+    fn a_killed_builds_leftovers_are_put_back_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        // No process has a pid above the kernel's limit (4,194,304).
+        let leftover = |kind: &str, pid: u64, page: &str| {
+            let p = dir.path().join(format!(".site.ladder-{kind}-{pid}-0-1"));
+            std::fs::create_dir_all(&p).unwrap();
+            std::fs::write(p.join(MARKER), "").unwrap();
+            std::fs::write(p.join("index.html"), page).unwrap();
+            p
+        };
+        let old = leftover("old", 4_999_999, "previous");
+        let half = leftover("new", 4_999_999, "half");
+        let live = leftover("new", u64::from(std::process::id()), "running");
+        let err = write_streamed(dir.path(), &out, &["index.html"], |_, _| {
+            anyhow::bail!("broken")
+        });
+        assert!(err.is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(
+            !old.exists() && !half.exists(),
+            "the killed build's folders are gone"
+        );
+        assert!(live.exists(), "a running build's folder is kept");
     }
 
     #[test]
