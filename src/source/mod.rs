@@ -73,8 +73,7 @@ pub struct InputFiles {
 /// Loads the project at `root` from disk. Fails (exit 2) only when `root` is not a
 /// ladder project at all; every problem inside it is a diagnostic.
 pub fn load_project(root: &Path) -> anyhow::Result<Project> {
-    let files = read_project_files(root)?;
-    Ok(load_files(&files))
+    Ok(load_files_owned(read_project_files(root)?))
 }
 
 /// Reads ladder.yaml and content/ under `root`.
@@ -313,14 +312,60 @@ pub fn decode(file: &InputFile) -> Result<Arc<str>, Diagnostic> {
     }
 }
 
+/// A content file decoded: its text, or on bad UTF-8 the diagnostic and the lossy
+/// text that diagnostics show.
+struct Decoded {
+    path: Arc<str>,
+    text: Result<Arc<str>, (Diagnostic, Arc<str>)>,
+}
+
+fn decode_all(content: &[InputFile]) -> Vec<Decoded> {
+    use rayon::prelude::*;
+    content
+        .par_iter()
+        .map(|f| Decoded {
+            path: f.path.clone(),
+            text: decode(f).map_err(|d| (d, Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()))),
+        })
+        .collect()
+}
+
 /// Parses and assembles a project from its input files.
 pub fn load_files(files: &InputFiles) -> Project {
+    let content = decode_all(&files.content);
+    load_decoded(
+        files.config.as_ref(),
+        content,
+        &files.assets,
+        files.diagnostics.clone(),
+    )
+}
+
+/// [`load_files`] for files the caller gives up: the bytes of content/ are dropped
+/// as soon as they are decoded, so that the project is not held twice (its bytes and
+/// its text, 20 MB each at 10,000 levels) while it is parsed.
+pub fn load_files_owned(files: InputFiles) -> Project {
+    let InputFiles {
+        config,
+        content,
+        assets,
+        diagnostics,
+    } = files;
+    let decoded = decode_all(&content);
+    drop(content);
+    load_decoded(config.as_ref(), decoded, &assets, diagnostics)
+}
+
+fn load_decoded(
+    config_file: Option<&InputFile>,
+    content: Vec<Decoded>,
+    assets: &[InputFile],
+    mut diagnostics: Vec<Diagnostic>,
+) -> Project {
     use rayon::prelude::*;
 
     let mut sources = Sources::default();
-    let mut diagnostics = files.diagnostics.clone();
-
-    let config = match &files.config {
+    let config = match config_file {
         Some(f) => match decode(f) {
             Ok(text) => {
                 sources.insert(f.path.clone(), text.clone());
@@ -340,24 +385,17 @@ pub fn load_files(files: &InputFiles) -> Project {
         None => Config::default(),
     };
 
-    let parsed: Vec<(Option<Arc<str>>, ParsedTrack)> = files
-        .content
+    let parsed: Vec<ParsedTrack> = content
         .par_iter()
-        .map(|f| match decode(f) {
-            Ok(text) => {
-                let parsed = parse_file(&f.path, &text);
-                (Some(text), parsed)
-            }
-            Err(d) => (
-                None,
-                ParsedTrack {
-                    track: None,
-                    home: None,
-                    page: None,
-                    level_file: None,
-                    diagnostics: vec![d],
-                },
-            ),
+        .map(|d| match &d.text {
+            Ok(text) => parse_file(&d.path, text),
+            Err((diagnostic, _)) => ParsedTrack {
+                track: None,
+                home: None,
+                page: None,
+                level_file: None,
+                diagnostics: vec![diagnostic.clone()],
+            },
         })
         .collect();
 
@@ -365,15 +403,12 @@ pub fn load_files(files: &InputFiles) -> Project {
     let mut home = None;
     let mut pages = Vec::new();
     let mut level_files = Vec::new();
-    for (f, (text, p)) in files.content.iter().zip(parsed) {
-        if let Some(text) = text {
-            sources.insert(f.path.clone(), text);
-        } else {
-            sources.insert(
-                f.path.clone(),
-                Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()),
-            );
-        }
+    for (d, p) in content.into_iter().zip(parsed) {
+        let text = match d.text {
+            Ok(text) => text,
+            Err((_, lossy)) => lossy,
+        };
+        sources.insert(d.path, text);
         diagnostics.extend(p.diagnostics);
         if let Some(t) = p.track {
             tracks.push(Arc::new(t));
@@ -386,13 +421,7 @@ pub fn load_files(files: &InputFiles) -> Project {
     }
     let (home, pages) = home_and_pages(home, pages);
     folder::gather(&mut tracks, level_files, &mut diagnostics);
-    let ladder = assemble(
-        config,
-        home,
-        tracks,
-        pages,
-        Arc::new(assets_of(&files.assets)),
-    );
+    let ladder = assemble(config, home, tracks, pages, Arc::new(assets_of(assets)));
     Project {
         ladder,
         sources,
