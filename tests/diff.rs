@@ -2,9 +2,12 @@
 //! must see, sides that are folders or the working tree, and sides that cannot be
 //! read. Commits are made with the git command, as a user would.
 
+mod git_support;
+
 use assert_cmd::Command;
+use git_support::Repo;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const LADDER_YAML: &str = "\
 title: Example Ladder
@@ -107,13 +110,6 @@ Leads managers.
 - Sets the budget
 ";
 
-/// A git repository in a temporary folder, holding a ladder project at `project`.
-struct Repo {
-    dir: tempfile::TempDir,
-    /// The project folder inside the repository ("" for the top).
-    project: String,
-}
-
 impl Repo {
     /// A repository whose first commit is the example ladder.
     fn new() -> Repo {
@@ -121,43 +117,12 @@ impl Repo {
     }
 
     fn in_subfolder(project: &str) -> Repo {
-        let repo = Repo {
-            dir: tempfile::tempdir().expect("temp dir"),
-            project: project.to_string(),
-        };
-        repo.git(&["init", "-q"]);
+        let repo = Repo::init(project);
         repo.write("ladder.yaml", LADDER_YAML);
         repo.write("content/technical.md", TECHNICAL);
         repo.write("content/managing.md", MANAGING);
         repo.commit("first");
         repo
-    }
-
-    /// The project folder (what `--root` names).
-    fn root(&self) -> PathBuf {
-        self.dir.path().join(&self.project)
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).expect("read")
-    }
-
-    /// Replaces `from` by `to` in a project file; `from` must be there, so that a
-    /// fixture edit that no longer applies fails the test instead of testing nothing.
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        self.write(rel, &text.replacen(from, to, 1));
     }
 
     /// Renames a level: its `title:` in the front matter and its heading.
@@ -170,41 +135,13 @@ impl Repo {
         self.edit(rel, &format!("## {from}"), &format!("## {to}"));
     }
 
-    fn git(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(self.dir.path())
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn commit(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
-    }
-
     fn short(&self, rev: &str) -> String {
         self.git(&["rev-parse", "--short=7", rev])
     }
 
     /// Runs `ladder diff ARGS --root <project>` from the repository's top folder.
     fn diff(&self, args: &[&str]) -> Run {
-        run_ladder(self.dir.path(), &self.root(), args)
+        run_ladder(self.top(), &self.root(), args)
     }
 
     /// `ladder diff HEAD~1 HEAD --format json`, parsed.

@@ -3,9 +3,11 @@
 //! into `/changes/`, "changed in" notes on level pages and marks in the home matrix.
 //! Commits and tags are made with the git command, dated, as a user would.
 
+mod git_support;
 mod site_support;
 
 use assert_cmd::Command;
+use git_support::Repo;
 use site_support::{between, text_of, Site};
 use std::path::PathBuf;
 
@@ -70,83 +72,15 @@ levels:
 - Hires engineers
 ";
 
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
 impl Repo {
     /// A repository whose first commit holds the ladder above, untagged.
     fn new() -> Repo {
-        let repo = Repo {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        repo.git(&["init", "-q"]);
+        let repo = Repo::init("");
         repo.write("ladder.yaml", LADDER_YAML);
         repo.write("content/technical.md", TECHNICAL);
         repo.write("content/managing.md", MANAGING);
-        repo.commit("first", "2025-01-10");
+        repo.commit_on("first", "2025-01-10");
         repo
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-
-    /// Replaces `from` by `to` in a file; `from` must be there.
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = std::fs::read_to_string(self.path(rel)).expect("read");
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        self.write(rel, &text.replacen(from, to, 1));
-    }
-
-    fn git_at(&self, date: Option<&str>, args: &[&str]) -> String {
-        let mut cmd = std::process::Command::new("git");
-        cmd.arg("-C").arg(self.dir.path()).args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ]);
-        if let Some(date) = date {
-            let when = format!("{date}T12:00:00+00:00");
-            cmd.env("GIT_COMMITTER_DATE", &when)
-                .env("GIT_AUTHOR_DATE", &when);
-        }
-        let out = cmd.args(args).output().expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        self.git_at(None, args)
-    }
-
-    fn commit(&self, message: &str, date: &str) {
-        self.git(&["add", "-A"]);
-        self.git_at(
-            Some(date),
-            &["commit", "-q", "--allow-empty", "-m", message],
-        );
-    }
-
-    /// Commits and tags (lightweight: its date is the commit's).
-    fn release(&self, tag: &str, date: &str) {
-        self.commit(tag, date);
-        self.git(&["tag", tag]);
     }
 
     /// `ladder build --root <repo> --output <repo>/site ARGS`.
@@ -156,7 +90,7 @@ impl Repo {
             .expect("binary")
             .arg("build")
             .arg("--root")
-            .arg(self.dir.path())
+            .arg(self.top())
             .arg("--output")
             .arg(&site)
             .args(args)
@@ -243,8 +177,8 @@ fn tagged_series() -> Repo {
         "Delivers a system on their own.",
         "Delivers a system and its roadmap on their own.",
     );
-    repo.commit("reword", "2025-03-01");
-    repo.git_at(Some("2025-03-10"), &["tag", "-a", "v1.1.0", "-m", "1.1"]);
+    repo.commit_on("reword", "2025-03-01");
+    repo.git_at("2025-03-10", &["tag", "-a", "v1.1.0", "-m", "1.1"]);
     // A version whose track does not parse: reported and skipped.
     repo.edit(
         "content/technical.md",

@@ -1,6 +1,7 @@
 //! `ladder serve` end to end: the real binary on a free port, serving a temporary
 //! project, edited the way editors save files.
 
+mod git_support;
 mod serve_support;
 
 use assert_cmd::Command;
@@ -681,19 +682,7 @@ fn a_save_that_truncates_then_writes_sends_no_overlay() {
 
 /// Runs git in the project's folder, as its author would.
 fn git(project: &Project, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(project.root())
-        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    git_support::git(project.root(), None, args);
 }
 
 /// With `history: true` serve shows /changes/ from the tags read at start, and each
