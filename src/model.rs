@@ -72,6 +72,19 @@ impl Markdown {
     }
 }
 
+/// Collapses runs of whitespace into single spaces and trims.
+pub fn collapse(s: &str) -> String {
+    // One pass into one buffer: every Markdown fragment of the ladder goes through here.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// The bytes [`Markdown::plain_line`] accepts: letters and digits, every byte of a
 /// non-ASCII character, the space and punctuation that CommonMark leaves as text.
 static PLAIN_BYTES: [bool; 256] = {

@@ -174,7 +174,7 @@ fn anchor(key: &str) -> String {
 /// (list items start with "• ").
 pub fn diff_text(md: &str) -> String {
     if let Some(line) = crate::model::Markdown::plain_line(md) {
-        return line.split_whitespace().collect::<Vec<_>>().join(" ");
+        return crate::model::collapse(line);
     }
     diff_text_parsed(md)
 }

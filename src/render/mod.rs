@@ -562,59 +562,44 @@ pub fn build_site(
     // once and drops it when they are written; every other file is a group of its
     // own (the whole-ladder files render one track or one band at a time). So the
     // build holds the text of the tracks being written, not of the whole ladder.
-    let mut files: Vec<(&str, Source)> = Vec::with_capacity(jobs.len());
+    let mut groups: Vec<Vec<(&str, Source)>> = Vec::new();
     let mut by_track: Vec<Vec<(&str, Source)>> = ladder.tracks.iter().map(|_| Vec::new()).collect();
+    // The home page and the print view both show the matrix of every level; as one
+    // group they take turns, rather than both holding it as template values at once.
+    let mut matrix = Vec::new();
     let mut shadowed = Vec::new();
     for (path, job) in &jobs {
+        let file = (path.as_str(), Source::Job(*job));
         if theme.statics.contains_key(path) {
             shadowed.push(*job);
         } else if let Some(t) = job.track() {
-            by_track[t].push((path.as_str(), Source::Job(*job)));
+            by_track[t].push(file);
+        } else if matches!(job, Job::Home | Job::Print) {
+            matrix.push(file);
         } else {
-            files.push((path.as_str(), Source::Job(*job)));
+            groups.push(vec![file]);
         }
     }
     shadowed
         .into_par_iter()
         .try_for_each(|job| render_job_to(&views, theme, job, &mut std::io::sink()))?;
-    // The home page and the print view both show the matrix of every level; as one
-    // group they take turns, rather than both holding it as template values at once.
-    if let (Some(home), Some(print)) = (
-        files
-            .iter()
-            .position(|(_, s)| matches!(s, Source::Job(Job::Home))),
-        files
-            .iter()
-            .position(|(_, s)| matches!(s, Source::Job(Job::Print))),
-    ) {
-        let print_file = files.remove(print);
-        let home = if print < home { home - 1 } else { home };
-        files.insert(home + 1, print_file);
-    }
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::with_capacity(files.len());
-    let mut i = 0;
-    while i < files.len() {
-        let pair = matches!(files[i].1, Source::Job(Job::Home))
-            && matches!(files.get(i + 1), Some((_, Source::Job(Job::Print))));
-        let end = if pair { i + 2 } else { i + 1 };
-        groups.push(i..end);
-        i = end;
-    }
-    for track_files in by_track {
-        let start = files.len();
-        files.extend(track_files);
-        groups.push(start..files.len());
-    }
+    groups.insert(0, matrix);
+    groups.extend(by_track);
     let pages: std::collections::HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
     for (path, bytes) in ladder.assets.iter() {
         if !pages.contains(path.as_str()) && !theme.statics.contains_key(path) {
-            groups.push(files.len()..files.len() + 1);
-            files.push((path.as_str(), Source::Bytes(bytes)));
+            groups.push(vec![(path.as_str(), Source::Bytes(bytes))]);
         }
     }
     for (path, bytes) in &theme.statics {
-        groups.push(files.len()..files.len() + 1);
-        files.push((path.as_str(), Source::Bytes(bytes)));
+        groups.push(vec![(path.as_str(), Source::Bytes(bytes))]);
+    }
+    let mut files: Vec<(&str, Source)> = Vec::with_capacity(jobs.len());
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(groups.len());
+    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        let start = files.len();
+        files.extend(group);
+        ranges.push(start..files.len());
     }
     let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
     let scope = |group: &std::ops::Range<usize>| match files.get(group.start) {
@@ -628,7 +613,7 @@ pub fn build_site(
             root,
             output,
             &paths,
-            &groups,
+            &ranges,
             scope,
             |scope, i, out| match &files[i].1 {
                 Source::Job(job) => {

@@ -380,18 +380,7 @@ fn truncate(block: Block, end: usize) -> Block {
     }
 }
 
-/// Collapses runs of whitespace into single spaces and trims.
-pub fn collapse(s: &str) -> String {
-    // One pass into one buffer: every Markdown fragment of the ladder goes through here.
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub use crate::model::collapse;
 
 /// The plain text of a Markdown fragment: markup dropped, whitespace collapsed.
 pub fn plain_text(md: &str) -> String {
