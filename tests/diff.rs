@@ -1475,7 +1475,7 @@ fn reword(repo: &Repo, at: &str, from: &str, to: &str, id: &str) -> (Value, Valu
 }
 
 #[test]
-fn a_reworded_item_keeps_its_default_id_and_shows_as_reworded() {
+fn a_reworded_item_whose_default_id_changes_shows_as_reworded() {
     let repo = Repo::new();
     let (report, _) = reword(
         &repo,
@@ -1494,9 +1494,12 @@ fn a_reworded_item_keeps_its_default_id_and_shows_as_reworded() {
     repo.commit("competency");
     let report = repo.json(&["HEAD~1", "HEAD"]);
     let senior = level(&report, "technical", "senior");
+    let c = &senior["competencies"][0];
+    assert_eq!(c["id"], "communication", "{senior:#}");
+    assert_eq!(c["status"], "changed", "{senior:#}");
     assert_eq!(
-        senior["competencies"][0]["id"], "communication",
-        "{senior:#}"
+        words(&c["text"]),
+        "Writes clear design [-documents.-] {+documents and reviews others'.+}"
     );
 }
 

@@ -60,7 +60,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
 
     // Before `--base-url` changes the settings, which the working tree is compared by.
-    let history = (args.history || project.ladder.config.history).then(|| {
+    let history = project.ladder.config.history.then(|| {
         let reading = Instant::now();
         project.ladder.history = read_history(root, &project, &diagnostics);
         reading.elapsed()
@@ -117,18 +117,8 @@ fn read_history(
     project: &crate::Project,
     diagnostics: &[diagnostic::Diagnostic],
 ) -> Option<std::sync::Arc<crate::history::History>> {
-    match crate::diff::history::Tags::read(root) {
-        Ok(tags) => {
-            for note in &tags.notes {
-                eprintln!("warning: {note}");
-            }
-            Some(std::sync::Arc::new(tags.history(project, diagnostics)))
-        }
-        Err(note) => {
-            eprintln!("warning: {note}");
-            None
-        }
-    }
+    let tags = crate::diff::history::Tags::read(root);
+    crate::diff::history::history_of(&tags, project, diagnostics, true)
 }
 
 /// `sources` plus the text of every file the diagnostics point at (templates), so

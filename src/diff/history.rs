@@ -35,6 +35,29 @@ pub struct Tag {
     pub date: String,
 }
 
+/// The history on the site from tags as read (or the note saying why there is none),
+/// with `project` as the working tree. With `print_notes` the notes about the tags (no
+/// version tag, a tag skipped) go to stderr as warnings: `build` prints them each
+/// time, `serve` only when it has read the tags again.
+pub fn history_of(
+    tags: &Result<Tags, String>,
+    project: &crate::Project,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    print_notes: bool,
+) -> Option<std::sync::Arc<crate::history::History>> {
+    let notes: &[String] = match tags {
+        Ok(tags) => &tags.notes,
+        Err(note) => std::slice::from_ref(note),
+    };
+    if print_notes {
+        for note in notes {
+            eprintln!("warning: {note}");
+        }
+    }
+    let tags = tags.as_ref().ok()?;
+    Some(std::sync::Arc::new(tags.history(project, diagnostics)))
+}
+
 /// The tagged versions of a project, loaded, with the entries between them.
 pub struct Tags {
     /// The loaded versions, oldest first, and the last one's side.

@@ -387,22 +387,8 @@ impl<B: SiteBuilder> Session<B> {
                 true
             }
         };
-        match &self.history.as_ref()?.tags {
-            Ok(tags) => {
-                if fresh {
-                    for note in &tags.notes {
-                        eprintln!("warning: {note}");
-                    }
-                }
-                Some(Arc::new(tags.history(project, diagnostics)))
-            }
-            Err(note) => {
-                if fresh {
-                    eprintln!("warning: {note}");
-                }
-                None
-            }
-        }
+        let tags = &self.history.as_ref()?.tags;
+        crate::diff::history::history_of(tags, project, diagnostics, fresh)
     }
 
     /// The project as `source::load_files` would make it, from the cache.
