@@ -7,6 +7,7 @@
 //! must have the same id as before, now explicit. Without `--write` it prints what it
 //! would pin; `--check` fails (exit 1) when anything is left to pin, for CI.
 
+use crate::diagnostic::plural;
 use anyhow::Context;
 use clap::Args;
 use std::collections::BTreeMap;
@@ -156,11 +157,9 @@ pub fn run(args: IdsArgs) -> anyhow::Result<ExitCode> {
         } else {
             writeln!(
                 stdout,
-                "{} id{} to pin in {} file{} (run `ladder ids --write`)",
-                pins.len(),
-                if pins.len() == 1 { "" } else { "s" },
-                changed.len(),
-                if changed.len() == 1 { "" } else { "s" }
+                "{} to pin in {} (run `ladder ids --write`)",
+                plural(pins.len(), "id", "ids"),
+                plural(changed.len(), "file", "files")
             )?;
         }
         let unpinned = before_ids
@@ -181,17 +180,15 @@ pub fn run(args: IdsArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         stdout,
-        "pinned {} id{} in {} file{}",
-        pins.len(),
-        if pins.len() == 1 { "" } else { "s" },
-        changed.len(),
-        if changed.len() == 1 { "" } else { "s" }
+        "pinned {} in {}",
+        plural(pins.len(), "id", "ids"),
+        plural(changed.len(), "file", "files")
     )?;
     if left > 0 {
         writeln!(
             stdout,
-            "{left} item{} could not be pinned (a competency matrix row shared by levels with different ids)",
-            if left == 1 { "" } else { "s" }
+            "{} could not be pinned (a competency matrix row shared by levels with different ids)",
+            plural(left, "item", "items")
         )?;
     }
     Ok(ExitCode::SUCCESS)

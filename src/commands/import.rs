@@ -104,8 +104,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "imported {} and {} into {shown}\n\
          next: `cd {shown} && ladder serve` to preview it, `ladder check` to check it",
-        import::count(imported.draft.tracks.len(), "track", "tracks"),
-        import::count(levels, "level", "levels"),
+        crate::diagnostic::plural(imported.draft.tracks.len(), "track", "tracks"),
+        crate::diagnostic::plural(levels, "level", "levels"),
     );
     Ok(ExitCode::SUCCESS)
 }

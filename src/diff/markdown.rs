@@ -14,6 +14,7 @@ use super::classes::{self, Class, LEVEL_LINES, TRACK_LINES};
 use super::inline::{code_text, esc, esc_block, esc_message, render_words};
 use super::report::*;
 use super::words::WordOpKind;
+use crate::diagnostic::plural;
 
 /// Words of unchanged text kept on each side of a change in a shortened diff.
 const CONTEXT_WORDS: usize = 8;
@@ -74,10 +75,6 @@ fn side_name(side: &SideSummary) -> String {
         ),
         _ => format!("`{}`", code_text(&side.label)),
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// One line of counts, most structural first.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Lint, Sources};
+use crate::diagnostic::{plural, Diagnostic, Lint, Sources};
 use crate::model::Span;
 
 pub mod csv;
@@ -257,12 +257,12 @@ pub(crate) fn level_note(track: &DraftTrack, level: &DraftLevel) -> String {
         let labels: Vec<&str> = level.competencies.iter().map(|(l, _)| l.as_str()).collect();
         held.push(format!(
             "{} ({})",
-            count(labels.len(), "competency", "competencies"),
+            plural(labels.len(), "competency", "competencies"),
             labels.join(", ")
         ));
     }
     if !level.responsibilities.is_empty() {
-        held.push(count(
+        held.push(plural(
             level.responsibilities.len(),
             "responsibility",
             "responsibilities",
@@ -592,11 +592,6 @@ impl DraftLevel {
 /// space (which would stop the bold from being bold).
 fn escape_label(label: &str) -> String {
     escape_line(&crate::source::markdown::collapse(label))
-}
-
-/// `1 level`, `2 levels`: a count with its noun in the right number.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
