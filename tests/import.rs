@@ -262,8 +262,41 @@ fn pinned_item_ids_survive_the_csv_round_trip() {
     assert_eq!(ids(&export(&imported, "json")), before);
 }
 
+/// What the CSV carries of each level of an exported `ladder.json`: track and level
+/// ids, title, code, band, `inherits`, the summary's text, each competency's label
+/// and text, each responsibility's text.
+fn carried(json: &str) -> Vec<serde_json::Value> {
+    let model: serde_json::Value = serde_json::from_str(json).expect("ladder.json");
+    let mut out = Vec::new();
+    for track in model["tracks"].as_array().expect("tracks") {
+        for level in track["levels"].as_array().expect("levels") {
+            let texts = |list: &str, fields: &[&str]| -> Vec<serde_json::Value> {
+                level[list]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .map(|item| fields.iter().map(|f| item[*f].clone()).collect())
+                    .collect()
+            };
+            out.push(serde_json::json!([
+                track["id"],
+                level["id"],
+                level["title"],
+                level["code"],
+                level["band"],
+                level["inherits"],
+                level["summary"]["text"],
+                texts("competencies", &["label", "text"]),
+                texts("responsibilities", &["text"]),
+            ]));
+        }
+    }
+    out
+}
+
 /// Export as CSV, import, export again: the same CSV and, imported twice, the same
-/// model. Returns the first imported project (in the returned folder).
+/// model; and the imported model holds every level of `project` with what the CSV
+/// carries of it. Returns the first imported project (in the returned folder).
 fn round_trip(project: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let tmp = dir.path();
@@ -288,5 +321,11 @@ fn round_trip(project: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
         .success();
     assert_eq!(export(&a, "json"), export(&b, "json"));
     assert_eq!(export(&b, "csv"), first);
+    let (original, imported) = (
+        carried(&export(project, "json")),
+        carried(&export(&a, "json")),
+    );
+    assert!(original.len() > 10, "{} levels", original.len());
+    assert_eq!(imported, original);
     (dir, a)
 }

@@ -471,10 +471,37 @@ mod tests {
         )
     }
 
+    /// What the CSV carries of each level: its track, id, title, code, band, summary,
+    /// competencies (label and text) and responsibilities, as plain text.
+    fn carried(ladder: &crate::model::Ladder) -> Vec<String> {
+        ladder
+            .levels()
+            .map(|(r, l)| {
+                let competencies: Vec<(&str, &str)> = l
+                    .competencies
+                    .iter()
+                    .map(|c| (c.label.as_str(), &*c.body.text))
+                    .collect();
+                let responsibilities: Vec<&str> =
+                    l.responsibilities.iter().map(|x| &*x.body.text).collect();
+                format!(
+                    "{} {} {:?} {:?} {} {:?} {competencies:?} {responsibilities:?}",
+                    ladder.tracks[r.track].id.value,
+                    l.id.value,
+                    l.title.value,
+                    l.code(),
+                    l.band.value,
+                    &*l.summary.text,
+                )
+            })
+            .collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(150))]
 
-        /// Export, import, export again: the same CSV and the same model.
+        /// Export, import, export again: the same CSV and the same model, and that
+        /// model holds what the CSV carries of the ladder it was exported from.
         #[test]
         fn export_import_export_is_the_same_csv_and_model(draft in draft()) {
             let first = crate::export::to_csv(&load(&draft));
@@ -483,6 +510,9 @@ mod tests {
             prop_assert_eq!(&first, &second);
             let again = load(&reimport(&second));
             prop_assert_eq!(crate::export::to_json(&imported), crate::export::to_json(&again));
+            let original = load(&draft);
+            prop_assert!(original.levels().count() > 0);
+            prop_assert_eq!(carried(&imported), carried(&original));
         }
     }
 }
