@@ -82,10 +82,16 @@ fn checked(page: &Page2, id: &str) -> Option<String> {
     .map(str::to_string)
 }
 
+/// Whether item `id` shows "Changed since you rated it". An item or flag that is not
+/// on the page fails the test (an evaluation error comes back as `null`), so that
+/// "not flagged" cannot pass for want of the element.
 fn flagged(page: &Page2, id: &str) -> bool {
-    page.eval(&format!(
+    match page.eval(&format!(
         "!document.querySelector('[data-item={id:?}] .wb-changed').hidden"
-    )) == serde_json::Value::Bool(true)
+    )) {
+        serde_json::Value::Bool(shown) => shown,
+        other => panic!("item {id} has no workbook flag on the page: {other}"),
+    }
 }
 
 /// The workbook's localStorage entry for the level.
@@ -357,6 +363,13 @@ fn a_reader_rates_a_level_and_keeps_the_ratings_in_the_browser() {
     );
     assert_eq!(checked(&page, &moved).as_deref(), Some("exceeds"));
     assert!(!flagged(&page, communication), "an unchanged item is not");
+    let shown =
+        page.eval("[...document.querySelectorAll('.wb-changed')].filter(n => !n.hidden).length");
+    assert_eq!(
+        shown.as_f64(),
+        Some(2.0),
+        "only the two edited items are flagged"
+    );
     let flag_text = page.eval(&format!(
         "document.querySelector('[data-item={ability:?}] .wb-changed').textContent"
     ));
