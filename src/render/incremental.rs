@@ -31,8 +31,12 @@ use super::Job;
 
 /// The files an edit made stale. See the module documentation.
 pub struct Stale {
-    /// Per track, per level: the level page is stale.
+    /// Per track, per level: what the level shows changed (its page, its documents
+    /// and the track and band pages that show it are stale).
     levels: Vec<Vec<bool>>,
+    /// Per track, per level: only the versions its page lists changed (the
+    /// unreleased entry): its page alone is stale.
+    noted: Vec<Vec<bool>>,
     /// Per track: the track page is stale.
     tracks: Vec<bool>,
     /// Bands with a stale level.
@@ -101,6 +105,7 @@ impl Stale {
             result
         };
         let mut levels = Vec::with_capacity(new.tracks.len());
+        let mut noted_levels = Vec::with_capacity(new.tracks.len());
         let mut tracks = Vec::with_capacity(new.tracks.len());
         let mut bands = std::collections::BTreeSet::new();
         for (t, track) in new.tracks.iter().enumerate() {
@@ -125,7 +130,7 @@ impl Stale {
                 }
             };
             let stale: Vec<bool> = (0..own.len())
-                .map(|l| own[l] || (l > 0 && own[l - 1]) || noted(l))
+                .map(|l| own[l] || (l > 0 && own[l - 1]))
                 .collect();
             for (l, &s) in stale.iter().enumerate() {
                 if s {
@@ -133,10 +138,12 @@ impl Stale {
                 }
             }
             tracks.push(changed[t] || stale.iter().any(|&s| s));
+            noted_levels.push((0..stale.len()).map(|l| !stale[l] && noted(l)).collect());
             levels.push(stale);
         }
         Some(Stale {
             levels,
+            noted: noted_levels,
             tracks,
             bands,
             any,
@@ -151,17 +158,15 @@ impl Stale {
             if self.tracks[t] {
                 jobs.push(Job::Track(t));
             }
-            jobs.extend(
-                levels
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &stale)| stale)
-                    .flat_map(|(level, _)| {
-                        let r = LevelRef { track: t, level };
-                        let documents = Document::ALL.map(|d| Job::Document(r, d));
-                        std::iter::once(Job::Level(r)).chain(documents)
-                    }),
-            );
+            for (level, &stale) in levels.iter().enumerate() {
+                let r = LevelRef { track: t, level };
+                if stale {
+                    jobs.push(Job::Level(r));
+                    jobs.extend(Document::ALL.map(|d| Job::Document(r, d)));
+                } else if self.noted[t][level] {
+                    jobs.push(Job::Level(r));
+                }
+            }
         }
         jobs.extend(self.bands.iter().map(|&b| Job::Band(b)));
         if self.changes {
@@ -183,7 +188,8 @@ impl Stale {
         match job {
             Job::Home | Job::Page(_) | Job::Picker | Job::Search | Job::NotFound => false,
             Job::Track(t) => self.tracks[t],
-            Job::Level(r) | Job::Document(r, _) => self.levels[r.track][r.level],
+            Job::Level(r) => self.levels[r.track][r.level] || self.noted[r.track][r.level],
+            Job::Document(r, _) => self.levels[r.track][r.level],
             Job::Band(b) => self.bands.contains(&b),
             Job::Changes => self.changes,
             Job::Print | Job::SearchIndex | Job::PickerData | Job::LadderJson => self.any,

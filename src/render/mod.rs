@@ -766,12 +766,15 @@ mod tests {
             ladder: before,
             site,
         };
-        for entries in [
-            vec![
-                entry("Unreleased", true, "responsibility added"),
-                released.clone(),
-            ],
-            vec![released.clone()],
+        for (unreleased, entries) in [
+            (
+                true,
+                vec![
+                    entry("Unreleased", true, "responsibility added"),
+                    released.clone(),
+                ],
+            ),
+            (false, vec![released.clone()]),
         ] {
             let after = with(entries);
             let full = render_site(&after, &theme).unwrap();
@@ -785,6 +788,15 @@ mod tests {
             );
             for (path, bytes) in &full.files {
                 assert!(update.files[path] == *bytes, "{path} differs");
+            }
+            // Only /changes/ and the noted level's page were rendered again; every
+            // other page the previous build rendered is its bytes, shared (the
+            // whole-ladder files it left deferred are rendered on request).
+            let noted = format!("{track}/{level}/index.html");
+            for (path, old) in &previous.site.files {
+                let again = !Arc::ptr_eq(&update.files[path], old);
+                let expected = unreleased && (&**path == "changes/index.html" || **path == *noted);
+                assert_eq!(again, expected, "{path} rendered again: {again}");
             }
         }
     }
