@@ -387,6 +387,17 @@ impl<B: SiteBuilder> Session<B> {
                 true
             }
         };
+        // The same tags and the same model as the last build (a save that changed
+        // nothing): the same history, without diffing the ladder against the last
+        // tag again.
+        if let Some(previous) = &self.previous {
+            if !fresh
+                && previous.ladder.history.is_some()
+                && same_content(&previous.ladder, &project.ladder)
+            {
+                return previous.ladder.history.clone();
+            }
+        }
         let tags = &self.history.as_ref()?.tags;
         crate::diff::history::history_of(tags, project, diagnostics, fresh)
     }
@@ -667,9 +678,14 @@ fn pages_rendered(
         .count()
 }
 
-/// Whether two models are equal in everything the site is rendered from. The
-/// pattern names every field, so that a field added to the model is not forgotten.
+/// Whether two models are equal in everything the site is rendered from.
 fn same_model(a: &Ladder, b: &Ladder) -> bool {
+    a.history == b.history && same_content(a, b)
+}
+
+/// [`same_model`] but for the history, which is computed from the rest. The pattern
+/// names every field, so that a field added to the model is not forgotten.
+fn same_content(a: &Ladder, b: &Ladder) -> bool {
     let Ladder {
         config,
         home,
@@ -677,10 +693,9 @@ fn same_model(a: &Ladder, b: &Ladder) -> bool {
         bands,
         assets,
         pages,
-        history,
+        history: _,
     } = a;
     *config == b.config
-        && *history == b.history
         && *home == b.home
         && *pages == b.pages
         && (Arc::ptr_eq(assets, &b.assets) || *assets == b.assets)
