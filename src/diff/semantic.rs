@@ -120,7 +120,6 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     counts.parse_errors_appeared = excess(&new_errors, &old_errors);
     counts.parse_errors_fixed = excess(&old_errors, &new_errors);
 
-    let mut counts_pages = 0;
     let mut report = Report {
         class: None,
         schema_version: SCHEMA_VERSION,
@@ -133,20 +132,20 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         alignment,
         tracks,
         lints,
-        pages: page_changes(o, n, &mut counts_pages),
+        pages: page_changes(o, n),
     };
-    report.counts.prose_changed += counts_pages;
+    report.counts.prose_changed += report
+        .pages
+        .iter()
+        .filter(|p| p.status == Status::Changed)
+        .count();
     report.changed = report.has_changes();
     report
 }
 
 /// Pages that are not tracks, matched by id: added, removed, or with a new title,
-/// file or text. `changed` counts the pages on both sides that differ.
-fn page_changes(
-    o: &crate::model::Ladder,
-    n: &crate::model::Ladder,
-    changed: &mut usize,
-) -> Vec<PageDiff> {
+/// file or text.
+fn page_changes(o: &crate::model::Ladder, n: &crate::model::Ladder) -> Vec<PageDiff> {
     let whole = |p: &crate::model::Page, status: Status| PageDiff {
         id: p.id.clone(),
         title: p.title.clone(),
@@ -157,30 +156,27 @@ fn page_changes(
         path_change: None,
         body: None,
     };
-    let mut out = Vec::new();
-    for np in &n.pages {
-        match o.pages.iter().find(|op| op.id == np.id) {
-            None => out.push(whole(np, Status::Added)),
-            Some(op) => {
+    let by_id: PairKey<Arc<crate::model::Page>> = &|p| Some(p.id.clone());
+    pair_by_keys(&o.pages, &n.pages, &[by_id])
+        .into_iter()
+        .filter_map(|pair| match pair {
+            (None, Some(j)) => Some(whole(&n.pages[j], Status::Added)),
+            (Some(i), None) => Some(whole(&o.pages[i], Status::Removed)),
+            (Some(i), Some(j)) => {
+                let (op, np) = (&o.pages[i], &n.pages[j]);
                 let d = PageDiff {
                     title_change: Change::of(op.title.clone(), np.title.clone()),
                     path_change: Change::of(op.path.clone(), np.path.clone()),
                     body: text_change(&op.body, &np.body),
                     ..whole(np, Status::Changed)
                 };
-                if d.title_change.is_some() || d.path_change.is_some() || d.body.is_some() {
-                    *changed += 1;
-                    out.push(d);
-                }
+                let changed =
+                    d.title_change.is_some() || d.path_change.is_some() || d.body.is_some();
+                changed.then_some(d)
             }
-        }
-    }
-    for op in &o.pages {
-        if !n.pages.iter().any(|np| np.id == op.id) {
-            out.push(whole(op, Status::Removed));
-        }
-    }
-    out
+            (None, None) => None,
+        })
+        .collect()
 }
 
 /// Whether `track`, missing from `side`, may be there in a file that does not parse:
