@@ -242,49 +242,63 @@ fn level_changes(track: &str, l: &LevelDiff, push: &mut impl FnMut(Class, String
         Status::Removed => return push(Class::Major, format!("level {name} removed")),
         _ => {}
     }
+    level_parts(l, &mut |class, part| {
+        let what = match part {
+            LevelPart::Own(what) => what.to_string(),
+            LevelPart::Competency(label, status) => {
+                format!("competency “{label}” {}", verb(status))
+            }
+            LevelPart::Responsibility(text, status) => {
+                format!("responsibility “{text}” {}", verb(status))
+            }
+        };
+        push(class, format!("level {name}: {what}"));
+    });
+}
+
+/// One thing that changed in a level that is on both sides.
+pub(super) enum LevelPart<'a> {
+    /// Its title, id, code, band, `inherits`, heading note or summary ("renamed").
+    Own(&'static str),
+    /// A competency, by its label.
+    Competency(&'a str, Status),
+    /// A responsibility, by its text.
+    Responsibility(&'a str, Status),
+}
+
+/// Every change of a level that is on both sides, with its class, in the order
+/// reports list them: the level's own lines, then competencies, then
+/// responsibilities. `ladder diff` and the site's history phrase them each their way.
+pub(super) fn level_parts<'a>(l: &'a LevelDiff, push: &mut impl FnMut(Class, LevelPart<'a>)) {
     let c = &LEVEL_LINES;
-    let own: [(bool, Class, String); 7] = [
-        (l.title_change.is_some(), c.title, "renamed".into()),
-        (l.id_change.is_some(), c.id, "id changed".into()),
-        (l.code_change.is_some(), c.code, "code changed".into()),
-        (
-            l.band_change.is_some(),
-            c.band,
-            "moved to another band".into(),
-        ),
-        (
-            l.inherits_change.is_some(),
-            c.inherits,
-            "inherits changed".into(),
-        ),
-        (
-            l.note_change.is_some(),
-            c.note,
-            "heading note changed".into(),
-        ),
+    let own: [(bool, Class, &'static str); 7] = [
+        (l.title_change.is_some(), c.title, "renamed"),
+        (l.id_change.is_some(), c.id, "id changed"),
+        (l.code_change.is_some(), c.code, "code changed"),
+        (l.band_change.is_some(), c.band, "moved to another band"),
+        (l.inherits_change.is_some(), c.inherits, "inherits changed"),
+        (l.note_change.is_some(), c.note, "heading note changed"),
         (
             l.summary.is_some(),
             l.summary.as_ref().map_or(Class::Patch, text),
-            "summary reworded".into(),
+            "summary reworded",
         ),
     ];
     for (changed, class, what) in own {
         if changed {
-            push(class, format!("level {name}: {what}"));
+            push(class, LevelPart::Own(what));
         }
     }
     for comp in &l.competencies {
-        let what = verb(comp.status);
         push(
             competency(comp),
-            format!("level {name}: competency “{}” {what}", comp.label),
+            LevelPart::Competency(&comp.label, comp.status),
         );
     }
     for r in &l.responsibilities {
-        let what = verb(r.status);
         push(
             responsibility(r),
-            format!("level {name}: responsibility “{}” {what}", r.text),
+            LevelPart::Responsibility(&r.text, r.status),
         );
     }
 }

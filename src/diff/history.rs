@@ -382,35 +382,22 @@ fn level_phrases(l: &LevelDiff) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut push = |s: String| {
-        if seen.insert(s.clone()) {
-            out.push(s);
+    // The same changes `ladder diff` lists, said shorter: a responsibility without
+    // its text, and a change of class patch "edited" rather than "reworded".
+    classes::level_parts(l, &mut |class, part| {
+        let what = match part {
+            classes::LevelPart::Own(what) => what.to_string(),
+            classes::LevelPart::Competency(label, status) => {
+                format!("competency “{label}” {}", verb(status, class))
+            }
+            classes::LevelPart::Responsibility(_, status) => {
+                format!("responsibility {}", verb(status, class))
+            }
+        };
+        if seen.insert(what.clone()) {
+            out.push(what);
         }
-    };
-    let own = [
-        (l.title_change.is_some(), "renamed"),
-        (l.id_change.is_some(), "id changed"),
-        (l.code_change.is_some(), "code changed"),
-        (l.band_change.is_some(), "moved to another band"),
-        (l.inherits_change.is_some(), "inherits changed"),
-        (l.note_change.is_some(), "heading note changed"),
-        (l.summary.is_some(), "summary reworded"),
-    ];
-    for (changed, what) in own {
-        if changed {
-            push(what.to_string());
-        }
-    }
-    for c in &l.competencies {
-        push(format!(
-            "competency “{}” {}",
-            c.label,
-            verb(c.status, c.class)
-        ));
-    }
-    for r in &l.responsibilities {
-        push(format!("responsibility {}", verb(r.status, r.class)));
-    }
+    });
     out
 }
 
