@@ -927,7 +927,8 @@ fn ladder_yaml_changes() {
     let repo = Repo::new();
     repo.write(
         "ladder.yaml",
-        "title: Engineering Ladder\nbands:\n  4: Mid\n  5: Senior II\n  6: Staff\nlints:\n  band-gap: error\n",
+        "title: Engineering Ladder\nbands:\n  4: Mid\n  5: Senior II\n  6: Staff\nlints:\n  band-gap: error\n\
+         edit_url: https://example.com/edit/{path}#L{line}\nhistory: true\n",
     );
     repo.commit("settings");
     let report = repo.json(&["HEAD~1", "HEAD"]);
@@ -950,6 +951,12 @@ fn ladder_yaml_changes() {
             ("bands.5", Some("Senior"), Some("Senior II")),
             ("bands.6", None, Some("Staff")),
             ("lints.band-gap", None, Some("error")),
+            (
+                "edit_url",
+                None,
+                Some("https://example.com/edit/{path}#L{line}")
+            ),
+            ("history", Some("false"), Some("true")),
         ]
     );
 }

@@ -106,5 +106,16 @@ pub(super) fn settings_changes(o: &Config, n: &Config) -> Vec<SettingChange> {
         o.version.as_ref().map(ToString::to_string),
         n.version.as_ref().map(ToString::to_string),
     );
+    push("edit_url".into(), o.edit_url.clone(), n.edit_url.clone());
+    push(
+        "feedback_url".into(),
+        o.feedback_url.clone(),
+        n.feedback_url.clone(),
+    );
+    push(
+        "history".into(),
+        Some(o.history.to_string()),
+        Some(n.history.to_string()),
+    );
     out
 }
