@@ -72,13 +72,12 @@ impl Tags {
     /// Reads the version tags of the repository around `root`. `Err` is a note for
     /// the user (no repository, no version tag): the site is built without history.
     pub fn read(root: &Path) -> Result<Tags, String> {
-        let repo = Repo::discover(root).map_err(|_| {
-            format!(
-                "{} is not in a git repository, so the site has no history",
-                root.display()
-            )
-        })?;
-        let listing = list_refs(&repo).map_err(|e| format!("reading the git tags: {e:#}"))?;
+        let repo = Repo::discover(root).map_err(|_| no_repository(root))?;
+        Tags::read_in(&repo)
+    }
+
+    fn read_in(repo: &Repo) -> Result<Tags, String> {
+        let listing = list_refs(repo).map_err(|e| format!("reading the git tags: {e:#}"))?;
         let tags = version_tags(&listing);
         if tags.is_empty() {
             return Err(
@@ -90,7 +89,7 @@ impl Tags {
         let read: Vec<(Tag, Result<Side, String>)> = tags
             .into_par_iter()
             .map(|tag| {
-                let side = load_tag(&repo, &tag);
+                let side = load_tag(repo, &tag);
                 (tag, side)
             })
             .collect();
@@ -194,7 +193,9 @@ type Stamp = [Option<SystemTime>; 2];
 
 impl Cache {
     pub fn read(root: &Path) -> Cache {
-        let refs = Repo::discover(root).ok().and_then(|repo| {
+        // One discovery of the repository for both the tags and where they live.
+        let repo = Repo::discover(root);
+        let refs = repo.as_ref().ok().and_then(|repo| {
             let out = super::git::git(repo.top(), &["rev-parse", "--git-common-dir"]).ok()?;
             let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
             let dir = repo.top().join(dir);
@@ -204,7 +205,10 @@ impl Cache {
         });
         let stamp = stamp(refs.as_ref());
         Cache {
-            tags: Tags::read(root),
+            tags: match &repo {
+                Ok(repo) => Tags::read_in(repo),
+                Err(_) => Err(no_repository(root)),
+            },
             refs,
             stamp,
         }
@@ -219,6 +223,13 @@ impl Cache {
         *self = Cache::read(root);
         true
     }
+}
+
+fn no_repository(root: &Path) -> String {
+    format!(
+        "{} is not in a git repository, so the site has no history",
+        root.display()
+    )
 }
 
 fn stamp(refs: Option<&[PathBuf; 2]>) -> Stamp {
