@@ -956,7 +956,6 @@ fn ladder_yaml_changes() {
                 None,
                 Some("https://example.com/edit/{path}#L{line}")
             ),
-            ("history", Some("false"), Some("true")),
         ]
     );
 }

@@ -112,10 +112,8 @@ pub(super) fn settings_changes(o: &Config, n: &Config) -> Vec<SettingChange> {
         o.feedback_url.clone(),
         n.feedback_url.clone(),
     );
-    push(
-        "history".into(),
-        Some(o.history.to_string()),
-        Some(n.history.to_string()),
-    );
+    // `history` is not compared: it only says whether the site shows the versions,
+    // and `ladder build --history` turns it on for the working tree alone, which
+    // would otherwise read as an unreleased change.
     out
 }
